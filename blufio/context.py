@@ -1,0 +1,60 @@
+"""What Claude sees: the system prompt, the session summary and the recent turns."""
+
+from blufio.models import ChatMessage, ChatSession
+
+SYSTEM_PROMPT = (
+    "You are Blufio, the owner's personal assistant on Telegram. Answer clearly and "
+    "briefly; use Markdown sparingly (short lists, code blocks for code). If you are "
+    "unsure, say so."
+)
+# Recent turns are kept while their estimated size fits this allowance.
+CONTEXT_TOKEN_ALLOWANCE = 8000
+RECENT_TURNS_LIMIT = 40
+# Per-message overhead of the Messages API format, in tokens (generous).
+MESSAGE_OVERHEAD_TOKENS = 8
+REQUEST_OVERHEAD_TOKENS = 64
+
+
+def estimated_tokens(text: str) -> int:
+    """A typical-case estimate (about four characters a token), for trimming history."""
+    return len(text) // 4 + 1
+
+
+def prompt_token_bound(system: str, messages: list[dict]) -> int:
+    """An upper bound on the prompt's tokens: no token is shorter than one UTF-8 byte."""
+    text_bytes = len(system.encode("utf-8", "surrogatepass")) + sum(
+        len(m["content"].encode("utf-8", "surrogatepass")) for m in messages
+    )
+    return text_bytes + MESSAGE_OVERHEAD_TOKENS * len(messages) + REQUEST_OVERHEAD_TOKENS
+
+
+def system_prompt(session: ChatSession) -> str:
+    if not session.summary:
+        return SYSTEM_PROMPT
+    return f"{SYSTEM_PROMPT}\n\nSummary of the earlier conversation:\n{session.summary}"
+
+
+def recent_messages(session: ChatSession) -> list[dict]:
+    """The latest turns (ending with the owner's newest message) that fit the allowance.
+
+    Consecutive turns of one role are merged and the list starts with the owner,
+    as the Messages API expects.
+    """
+    newest_first = ChatMessage.objects.filter(session=session).order_by("-created_at", "-id")
+    kept: list[ChatMessage] = []
+    used = 0
+    for message in newest_first[:RECENT_TURNS_LIMIT]:
+        cost = estimated_tokens(message.text)
+        if kept and used + cost > CONTEXT_TOKEN_ALLOWANCE:
+            break
+        kept.append(message)
+        used += cost
+    turns: list[dict] = []
+    for message in reversed(kept):
+        if turns and turns[-1]["role"] == message.role:
+            turns[-1]["content"] += "\n\n" + message.text
+        else:
+            turns.append({"role": message.role, "content": message.text})
+    while turns and turns[0]["role"] != ChatMessage.Role.USER:
+        turns.pop(0)
+    return turns

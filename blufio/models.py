@@ -1,0 +1,65 @@
+from django.db import models
+
+
+class ChatSession(models.Model):
+    """One Telegram chat with the owner."""
+
+    chat_id = models.BigIntegerField(unique=True)
+    user_id = models.BigIntegerField(help_text="Telegram user id of the owner in this chat.")
+    summary = models.TextField(
+        blank=True, help_text="Summary of older turns that no longer fit the context."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_message_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"chat {self.chat_id}"
+
+
+class ChatMessage(models.Model):
+    class Role(models.TextChoices):
+        USER = "user"
+        ASSISTANT = "assistant"
+
+    session = models.ForeignKey(ChatSession, on_delete=models.CASCADE, related_name="messages")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    text = models.TextField()
+    input_tokens = models.PositiveIntegerField(default=0)
+    output_tokens = models.PositiveIntegerField(default=0)
+    model = models.CharField(max_length=100, blank=True)
+    telegram_message_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.text[:40]}"
+
+
+class InboundUpdate(models.Model):
+    """A Telegram update as received, stored before anything else happens to it."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received"
+        PROCESSING = "processing"
+        DONE = "done"
+        FAILED = "failed"
+        IGNORED = "ignored"
+
+    update_id = models.BigIntegerField(unique=True)
+    raw = models.JSONField()
+    chat_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.RECEIVED, db_index=True
+    )
+    result = models.CharField(
+        max_length=40, blank=True, help_text="What became of it: replied, stranger, budget, …"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"update {self.update_id} ({self.status})"

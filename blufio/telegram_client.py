@@ -1,0 +1,186 @@
+"""All calls to the Telegram Bot API go through here (python-telegram-bot's `Bot`).
+
+The functions are synchronous for Celery tasks and commands; each runs one short
+event loop. Claude's Markdown becomes plain text plus message entities
+(telegramify-markdown), so no MarkdownV2 escaping can go wrong; if Telegram still
+refuses the entities, the same text is sent again without them.
+"""
+
+import asyncio
+import bisect
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import telegram
+import telegramify_markdown
+from django.conf import settings
+from telegram.request import HTTPXRequest
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_LENGTH = 4096  # UTF-16 code units, as Telegram counts them
+T = TypeVar("T")
+
+
+class TelegramError(Exception):
+    """A failed Bot API call; `permanent` means retrying the same call cannot help."""
+
+    def __init__(self, message: str, *, permanent: bool) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class TelegramNotConfigured(TelegramError):
+    def __init__(self) -> None:
+        super().__init__("TELEGRAM_BOT_TOKEN is not set", permanent=True)
+
+
+def _run(call: Callable[[telegram.Bot], Awaitable[T]]) -> T:
+    if not settings.TELEGRAM_BOT_TOKEN:
+        raise TelegramNotConfigured()
+
+    async def with_bot() -> T:
+        request = HTTPXRequest(connection_pool_size=4, read_timeout=10, connect_timeout=5)
+        bot = telegram.Bot(
+            settings.TELEGRAM_BOT_TOKEN,
+            base_url=settings.TELEGRAM_API_BASE_URL,
+            request=request,
+            get_updates_request=request,
+        )
+        try:
+            return await call(bot)
+        finally:
+            await request.shutdown()
+
+    try:
+        return asyncio.run(with_bot())
+    except telegram.error.BadRequest as exc:
+        raise TelegramError(f"Telegram refused the request: {exc.message}", permanent=True) from exc
+    except telegram.error.Forbidden as exc:
+        raise TelegramError(f"Telegram forbids it: {exc.message}", permanent=True) from exc
+    except telegram.error.TelegramError as exc:
+        raise TelegramError(f"Telegram call failed: {exc}", permanent=False) from exc
+
+
+def _utf16_offsets(text: str) -> list[int]:
+    """offsets[i] is the UTF-16 length of text[:i]."""
+    offsets = [0]
+    for char in text:
+        offsets.append(offsets[-1] + (2 if ord(char) > 0xFFFF else 1))
+    return offsets
+
+
+def split_message(
+    text: str,
+    entities: list[telegramify_markdown.MessageEntity],
+    limit: int = MAX_MESSAGE_LENGTH,
+) -> list[tuple[str, list[telegramify_markdown.MessageEntity]]]:
+    """Cut text into chunks of at most `limit` UTF-16 units.
+
+    Cuts after a blank line if one fits, else after a line break, else after a
+    space; only a single word longer than `limit` is cut inside. Entities that
+    cross a cut are clipped into both chunks, so formatting continues.
+    """
+    offsets = _utf16_offsets(text)
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    while offsets[-1] - offsets[start] > limit:
+        end = bisect.bisect_right(offsets, offsets[start] + limit) - 1
+        window = text[start:end]
+        cut = end
+        for separator in ("\n\n", "\n", " "):
+            found = window.rfind(separator)
+            if found > 0:
+                cut = start + found + len(separator)
+                break
+        ranges.append((start, cut))
+        start = cut
+    ranges.append((start, len(text)))
+
+    chunks = []
+    for chunk_start, chunk_end in ranges:
+        chunk_text = text[chunk_start:chunk_end]
+        if not chunk_text.strip():
+            continue
+        low, high = offsets[chunk_start], offsets[chunk_end]
+        clipped = [
+            entity.copy_with(
+                offset=max(entity.offset, low) - low,
+                length=min(entity.offset + entity.length, high) - max(entity.offset, low),
+            )
+            for entity in entities
+            if entity.offset < high and entity.offset + entity.length > low
+        ]
+        chunks.append((chunk_text, clipped))
+    return chunks
+
+
+def render_markdown(markdown: str) -> list[tuple[str, list[telegramify_markdown.MessageEntity]]]:
+    """Claude's Markdown as Telegram-sized (text, entities) chunks."""
+    try:
+        text, entities = telegramify_markdown.convert(markdown)
+    except Exception:
+        logger.exception("Could not convert a reply's Markdown; sending it as plain text")
+        text, entities = markdown, []
+    return split_message(text, entities)
+
+
+async def _send_chunk(
+    bot: telegram.Bot, chat_id: int, text: str, entities: list[telegramify_markdown.MessageEntity]
+) -> int:
+    if entities:
+        try:
+            message = await bot.send_message(
+                chat_id,
+                text,
+                entities=[telegram.MessageEntity.de_json(e.to_dict(), bot) for e in entities],
+                link_preview_options=telegram.LinkPreviewOptions(is_disabled=True),
+            )
+            return message.message_id
+        except telegram.error.BadRequest as exc:
+            logger.warning("Telegram refused the formatting (%s); sending plain text", exc.message)
+    message = await bot.send_message(
+        chat_id, text, link_preview_options=telegram.LinkPreviewOptions(is_disabled=True)
+    )
+    return message.message_id
+
+
+def send_markdown(chat_id: int, markdown: str) -> list[int]:
+    """Send a reply written in Markdown, split as needed; returns the message ids."""
+    chunks = render_markdown(markdown)
+
+    async def send(bot: telegram.Bot) -> list[int]:
+        return [await _send_chunk(bot, chat_id, text, entities) for text, entities in chunks]
+
+    return _run(send)
+
+
+def send_text(chat_id: int, text: str) -> list[int]:
+    """Send plain text (notices, command answers), split as needed."""
+    chunks = split_message(text, [])
+
+    async def send(bot: telegram.Bot) -> list[int]:
+        return [await _send_chunk(bot, chat_id, chunk, []) for chunk, _ in chunks]
+
+    return _run(send)
+
+
+def send_typing(chat_id: int) -> None:
+    """Show "typing…" in the chat; failing to show it is not worth an error."""
+    try:
+        _run(lambda bot: bot.send_chat_action(chat_id, telegram.constants.ChatAction.TYPING))
+    except TelegramError as exc:
+        logger.info("Could not show typing: %s", exc)
+
+
+def set_webhook(*, url: str, secret: str, allowed_updates: list[str]) -> None:
+    _run(
+        lambda bot: bot.set_webhook(
+            url, secret_token=secret or None, allowed_updates=allowed_updates
+        )
+    )
+
+
+def set_commands(commands: list[tuple[str, str]]) -> None:
+    _run(lambda bot: bot.set_my_commands([telegram.BotCommand(c, d) for c, d in commands]))

@@ -1,0 +1,84 @@
+"""Receiving Telegram updates: read, classify and store them before anything else."""
+
+import logging
+
+import telegram
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from blufio.models import InboundUpdate
+from blufio.tasks import process_update
+
+logger = logging.getLogger(__name__)
+
+MAX_UPDATE_ID = 2**63 - 1
+
+
+class UnreadableUpdate(ValueError):
+    """The body is not a Telegram update."""
+
+
+def update_parse(raw: object) -> telegram.Update:
+    """python-telegram-bot's `Update` for a decoded JSON body, or UnreadableUpdate."""
+    if not isinstance(raw, dict):
+        raise UnreadableUpdate("the body is not a JSON object")
+    update_id = raw.get("update_id")
+    if type(update_id) is not int or not 0 <= update_id <= MAX_UPDATE_ID:
+        raise UnreadableUpdate("update_id is missing or not a valid integer")
+    try:
+        return telegram.Update.de_json(dict(raw), None)
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise UnreadableUpdate(f"not a Telegram update ({type(exc).__name__})") from exc
+
+
+def update_kind(update: telegram.Update) -> str:
+    """What the update asks of us.
+
+    `text` and `non_text` (a photo, a sticker, …) are messages from an allowed
+    user and get an answer; `stranger` is a message from anyone else; `unsupported`
+    is every other update type (edits, channel posts, callback queries, …).
+    """
+    message = update.message
+    if message is None or message.from_user is None:
+        return "unsupported"
+    if message.from_user.id not in settings.TELEGRAM_ALLOWED_USER_IDS:
+        return "stranger"
+    return "text" if message.text else "non_text"
+
+
+def update_receive(*, raw: dict) -> tuple[InboundUpdate, bool]:
+    """Store an update once; returns it and whether it is new and needs processing.
+
+    A duplicate `update_id` changes nothing. A new update that needs an answer is
+    handed to the worker after the transaction commits; if the broker is down the
+    update stays `received` in the database.
+    """
+    update = update_parse(raw)
+    kind = update_kind(update)
+    needs_answer = kind in ("text", "non_text")
+    if kind == "stranger":
+        logger.warning(
+            "Ignoring update %s from user %s, who is not in TELEGRAM_ALLOWED_USER_IDS",
+            update.update_id,
+            update.message.from_user.id,
+        )
+    elif kind == "unsupported":
+        logger.info("Ignoring update %s: not a message", update.update_id)
+    chat = update.effective_chat
+    try:
+        with transaction.atomic():
+            inbound = InboundUpdate.objects.create(
+                update_id=update.update_id,
+                raw=raw,
+                chat_id=chat.id if chat else None,
+                status=InboundUpdate.Status.RECEIVED
+                if needs_answer
+                else InboundUpdate.Status.IGNORED,
+                result="" if needs_answer else kind,
+            )
+    except IntegrityError:
+        logger.info("Update %s was delivered again; ignoring the copy", update.update_id)
+        return InboundUpdate.objects.get(update_id=update.update_id), False
+    if needs_answer:
+        transaction.on_commit(lambda: process_update.delay(update.update_id), robust=True)
+    return inbound, needs_answer

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import path
+
+from blufio import views
+
+urlpatterns = [
+    path("telegram/webhook/", views.telegram_webhook, name="telegram-webhook"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

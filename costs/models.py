@@ -1,0 +1,232 @@
+import zoneinfo
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from costs.pricing import PriceRule, Rates
+
+USD = {"max_digits": 18, "decimal_places": 10}
+PER_MTOK = {"max_digits": 12, "decimal_places": 4, "validators": [MinValueValidator(0)]}
+
+
+class Price(models.Model):
+    """One row of the price table: USD per million tokens for the models a pattern matches."""
+
+    pattern = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text="A model id such as claude-haiku-4-5; dated ids (claude-haiku-4-5-20251001) "
+        "find it too. * and ? are wildcards. The most specific matching pattern wins.",
+    )
+    input_per_mtok = models.DecimalField("input", **PER_MTOK)
+    output_per_mtok = models.DecimalField("output", **PER_MTOK)
+    cache_write_5m_per_mtok = models.DecimalField("5-minute cache write", **PER_MTOK)
+    cache_write_1h_per_mtok = models.DecimalField("1-hour cache write", **PER_MTOK)
+    cache_read_per_mtok = models.DecimalField("cache read", **PER_MTOK)
+    long_prompt_threshold = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Prompt length in tokens (input + cache writes + cache reads) above which "
+        "the long-prompt prices below apply to the whole request. Empty: no such tier.",
+    )
+    long_input_per_mtok = models.DecimalField("long-prompt input", null=True, blank=True, **PER_MTOK)
+    long_output_per_mtok = models.DecimalField(
+        "long-prompt output", null=True, blank=True, **PER_MTOK
+    )
+    long_cache_write_5m_per_mtok = models.DecimalField(
+        "long-prompt 5-minute cache write", null=True, blank=True, **PER_MTOK
+    )
+    long_cache_write_1h_per_mtok = models.DecimalField(
+        "long-prompt 1-hour cache write", null=True, blank=True, **PER_MTOK
+    )
+    long_cache_read_per_mtok = models.DecimalField(
+        "long-prompt cache read", null=True, blank=True, **PER_MTOK
+    )
+    us_geo_multiplier = models.DecimalField(
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal("1.1"),
+        validators=[MinValueValidator(1)],
+        help_text="Applied to the whole call when usage reports inference_geo 'us'.",
+    )
+    fast_multiplier = models.DecimalField(
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal(1),
+        validators=[MinValueValidator(1)],
+        help_text="Applied to the whole call when usage reports speed 'fast'.",
+    )
+    source = models.TextField(blank=True, help_text="Where these prices come from, and when.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    LONG_FIELDS = (
+        "long_input_per_mtok",
+        "long_output_per_mtok",
+        "long_cache_write_5m_per_mtok",
+        "long_cache_write_1h_per_mtok",
+        "long_cache_read_per_mtok",
+    )
+
+    class Meta:
+        ordering = ["pattern"]
+
+    def __str__(self) -> str:
+        return self.pattern
+
+    def clean(self) -> None:
+        filled = [getattr(self, name) is not None for name in self.LONG_FIELDS]
+        if self.long_prompt_threshold is None and any(filled):
+            raise ValidationError("Long-prompt prices need a long-prompt threshold.")
+        if self.long_prompt_threshold is not None and not all(filled):
+            raise ValidationError("A long-prompt threshold needs all five long-prompt prices.")
+
+    def to_rule(self) -> PriceRule:
+        long_rates = None
+        if self.long_prompt_threshold is not None:
+            long_rates = Rates(
+                input=self.long_input_per_mtok,
+                output=self.long_output_per_mtok,
+                cache_write_5m=self.long_cache_write_5m_per_mtok,
+                cache_write_1h=self.long_cache_write_1h_per_mtok,
+                cache_read=self.long_cache_read_per_mtok,
+            )
+        return PriceRule(
+            pattern=self.pattern,
+            rates=Rates(
+                input=self.input_per_mtok,
+                output=self.output_per_mtok,
+                cache_write_5m=self.cache_write_5m_per_mtok,
+                cache_write_1h=self.cache_write_1h_per_mtok,
+                cache_read=self.cache_read_per_mtok,
+            ),
+            long_prompt_threshold=self.long_prompt_threshold,
+            long_rates=long_rates,
+            us_geo_multiplier=self.us_geo_multiplier,
+            fast_multiplier=self.fast_multiplier,
+        )
+
+
+def validate_timezone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(f"{value!r} is not a known time zone (try Europe/Berlin).") from exc
+
+
+class BudgetSettings(models.Model):
+    """The single row of budget settings (pk 1)."""
+
+    daily_budget_usd = models.DecimalField(
+        "daily conversation budget (USD)",
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("5.00"),
+        validators=[MinValueValidator(0)],
+        help_text="Hard cap on what replies to the owner may cost per day. Never crossed.",
+    )
+    timezone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_timezone],
+        help_text="The owner's time zone: budget days start at midnight here.",
+    )
+
+    class Meta:
+        verbose_name = "budget settings"
+        verbose_name_plural = "budget settings"
+
+    def __str__(self) -> str:
+        return f"${self.daily_budget_usd} a day ({self.timezone})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> "BudgetSettings":
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class BudgetWindow(models.Model):
+    """Money spent and held in one budget period (a day of the conversation budget).
+
+    Reservations and settlements change `reserved_usd` and `spent_usd` under a row
+    lock, so concurrent calls can never together pass the cap.
+    """
+
+    class Pool(models.TextChoices):
+        CONVERSATION = "conversation"
+
+    pool = models.CharField(max_length=20, choices=Pool.choices)
+    starts_on = models.DateField(help_text="First day of the period, in the budget's time zone.")
+    spent_usd = models.DecimalField(default=Decimal(0), **USD)
+    reserved_usd = models.DecimalField(default=Decimal(0), **USD)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pool", "starts_on"], name="one_window_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pool} {self.starts_on}"
+
+
+class Reservation(models.Model):
+    """Worst-case cost held against a budget window until the call settles."""
+
+    class Status(models.TextChoices):
+        HELD = "held"
+        SETTLED = "settled"
+        RELEASED = "released"
+
+    window = models.ForeignKey(BudgetWindow, on_delete=models.PROTECT, related_name="reservations")
+    amount_usd = models.DecimalField(**USD)
+    cost_usd = models.DecimalField(null=True, blank=True, **USD)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.HELD)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.status} ${self.amount_usd}"
+
+
+class LedgerEntry(models.Model):
+    """One row per model call, whatever its outcome."""
+
+    class Feature(models.TextChoices):
+        MESSAGE = "message"
+        COMPACTION = "compaction"
+        EXTRACTION = "extraction"
+        HEARTBEAT = "heartbeat"
+
+    class Outcome(models.TextChoices):
+        OK = "ok"
+        ERROR = "error"
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # A plain id (blufio.ChatSession), so costs does not depend on the agent app.
+    session_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    feature = models.CharField(max_length=20, choices=Feature.choices)
+    intended_model = models.CharField(max_length=100)
+    actual_model = models.CharField(max_length=100)
+    input_tokens = models.PositiveIntegerField(default=0)
+    output_tokens = models.PositiveIntegerField(default=0)
+    cache_write_tokens = models.PositiveIntegerField(default=0)
+    cache_read_tokens = models.PositiveIntegerField(default=0)
+    cost_usd = models.DecimalField(default=Decimal(0), **USD)
+    latency_ms = models.PositiveIntegerField(default=0)
+    reason = models.CharField(
+        max_length=30, blank=True, help_text="Why the actual model differs (downgrade or fallback)."
+    )
+    request_id = models.CharField(max_length=100, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.OK)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name_plural = "ledger entries"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.feature} {self.actual_model} ${self.cost_usd}"

@@ -1,0 +1,164 @@
+"""Cost maths: from a Messages API usage object and a price rule to US dollars.
+
+Pure functions, no database: the price table rows become `PriceRule`s first.
+Prices are USD per million tokens. A request's prompt is its input tokens plus
+cache writes plus cache reads; a rule may switch every rate (output included) to
+higher prices when the prompt passes a threshold, as Claude Haiku 5.5 does.
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fnmatch import fnmatchcase
+from typing import Any
+
+MILLION = Decimal(1_000_000)
+COST_PLACES = Decimal("0.0000000001")
+# What may follow a family id: a snapshot date, a Vertex-style @date, or a bracketed
+# variant such as "[1m]". "claude-haiku-4-5-20251001" is priced as "claude-haiku-4-5".
+_ID_SUFFIX = re.compile(r"(?:-\d{8}|@\d{8}|-latest|\[[^\]]*\])*")
+
+
+@dataclass(frozen=True)
+class TokenUsage:
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_write_5m_tokens: int = 0
+    cache_write_1h_tokens: int = 0
+    cache_read_tokens: int = 0
+    inference_geo: str | None = None
+    speed: str | None = None
+
+    @property
+    def cache_write_tokens(self) -> int:
+        return self.cache_write_5m_tokens + self.cache_write_1h_tokens
+
+    @property
+    def prompt_tokens(self) -> int:
+        return self.input_tokens + self.cache_write_tokens + self.cache_read_tokens
+
+    @classmethod
+    def from_api(cls, usage: Any) -> "TokenUsage":
+        """Read an SDK `Usage` object or its dict form.
+
+        `cache_creation_input_tokens` is the total written; `cache_creation` splits
+        it by lifetime. Without the split every write is priced as a 5-minute write;
+        any part the split does not explain is priced that way too.
+        """
+        data = usage if isinstance(usage, dict) else usage.model_dump()
+        written = int(data.get("cache_creation_input_tokens") or 0)
+        split = data.get("cache_creation") or {}
+        one_hour = int(split.get("ephemeral_1h_input_tokens") or 0)
+        five_min = int(split.get("ephemeral_5m_input_tokens") or 0)
+        five_min = max(five_min, written - one_hour)
+        return cls(
+            input_tokens=int(data.get("input_tokens") or 0),
+            output_tokens=int(data.get("output_tokens") or 0),
+            cache_write_5m_tokens=five_min,
+            cache_write_1h_tokens=one_hour,
+            cache_read_tokens=int(data.get("cache_read_input_tokens") or 0),
+            inference_geo=data.get("inference_geo"),
+            speed=data.get("speed"),
+        )
+
+
+@dataclass(frozen=True)
+class Rates:
+    """USD per million tokens."""
+
+    input: Decimal
+    output: Decimal
+    cache_write_5m: Decimal
+    cache_write_1h: Decimal
+    cache_read: Decimal
+
+    @property
+    def prompt_ceiling(self) -> Decimal:
+        """The highest price a prompt token can have (input or any cache write)."""
+        return max(self.input, self.cache_write_5m, self.cache_write_1h)
+
+    @staticmethod
+    def ceiling(all_rates: "list[Rates]") -> "Rates":
+        return Rates(
+            input=max(r.input for r in all_rates),
+            output=max(r.output for r in all_rates),
+            cache_write_5m=max(r.cache_write_5m for r in all_rates),
+            cache_write_1h=max(r.cache_write_1h for r in all_rates),
+            cache_read=max(r.cache_read for r in all_rates),
+        )
+
+
+@dataclass(frozen=True)
+class PriceRule:
+    pattern: str
+    rates: Rates
+    long_prompt_threshold: int | None = None
+    long_rates: Rates | None = None
+    us_geo_multiplier: Decimal = Decimal("1.1")
+    fast_multiplier: Decimal = Decimal(1)
+
+    def rates_for(self, prompt_tokens: int) -> Rates:
+        if self.long_rates and self.long_prompt_threshold is not None:
+            if prompt_tokens > self.long_prompt_threshold:
+                return self.long_rates
+        return self.rates
+
+    def matches(self, model_id: str) -> bool:
+        if "*" in self.pattern or "?" in self.pattern:
+            return fnmatchcase(model_id, self.pattern)
+        if not model_id.startswith(self.pattern):
+            return False
+        return _ID_SUFFIX.fullmatch(model_id[len(self.pattern) :]) is not None
+
+    @property
+    def specificity(self) -> int:
+        return len(self.pattern.replace("*", "").replace("?", ""))
+
+
+def find_rule(model_id: str, rules: list[PriceRule]) -> PriceRule | None:
+    """The most specific rule whose pattern matches the model id, or None."""
+    matching = [rule for rule in rules if rule.matches(model_id)]
+    return max(matching, key=lambda rule: rule.specificity, default=None)
+
+
+def ceiling_rule(rules: list[PriceRule]) -> PriceRule:
+    """A rule at the most expensive known price of every kind, for unknown models."""
+    if not rules:
+        raise ValueError("the price table is empty")
+    every_rate = [r.rates for r in rules] + [r.long_rates for r in rules if r.long_rates]
+    return PriceRule(
+        pattern="(unknown model)",
+        rates=Rates.ceiling(every_rate),
+        us_geo_multiplier=max(r.us_geo_multiplier for r in rules),
+        fast_multiplier=max(r.fast_multiplier for r in rules),
+    )
+
+
+def usage_cost(usage: TokenUsage, rule: PriceRule) -> Decimal:
+    """What a call with this usage costs, in USD."""
+    rates = rule.rates_for(usage.prompt_tokens)
+    total = (
+        usage.input_tokens * rates.input
+        + usage.output_tokens * rates.output
+        + usage.cache_write_5m_tokens * rates.cache_write_5m
+        + usage.cache_write_1h_tokens * rates.cache_write_1h
+        + usage.cache_read_tokens * rates.cache_read
+    ) / MILLION
+    if usage.inference_geo == "us":
+        total *= rule.us_geo_multiplier
+    if usage.speed == "fast":
+        total *= rule.fast_multiplier
+    return total.quantize(COST_PLACES, rounding=ROUND_HALF_UP)
+
+
+def worst_case_cost(rule: PriceRule, *, prompt_tokens: int, max_output_tokens: int) -> Decimal:
+    """An upper bound on a call's cost, to reserve before making it.
+
+    Every prompt token at the dearest prompt rate, `max_output_tokens` of output,
+    the long-prompt tier when the prompt may pass it, and the US-only multiplier in
+    case the workspace's default inference region is the US.
+    """
+    rates = rule.rates_for(prompt_tokens)
+    total = (prompt_tokens * rates.prompt_ceiling + max_output_tokens * rates.output) / MILLION
+    total *= max(Decimal(1), rule.us_geo_multiplier)
+    return total.quantize(COST_PLACES, rounding=ROUND_HALF_UP)

@@ -1,0 +1,125 @@
+"""Writes: pricing calls, holding and settling budget, recording ledger rows."""
+
+import logging
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from costs.models import BudgetSettings, BudgetWindow, LedgerEntry, Price, Reservation
+from costs.pricing import PriceRule, TokenUsage, ceiling_rule, find_rule, usage_cost
+from costs.selectors import BudgetStatus, day_bounds
+
+logger = logging.getLogger(__name__)
+
+
+def price_rule_for(*, model: str) -> PriceRule:
+    """The price rule for a model id; unknown ids get the dearest known prices (logged)."""
+    rules = [price.to_rule() for price in Price.objects.all()]
+    rule = find_rule(model, rules)
+    if rule is None:
+        logger.warning("No price for model %r: charging it at the most expensive known prices", model)
+        return ceiling_rule(rules)
+    return rule
+
+
+def call_cost(*, model: str, usage: TokenUsage) -> Decimal:
+    return usage_cost(usage, price_rule_for(model=model))
+
+
+class BudgetExhausted(Exception):
+    """The reservation would take spend past the cap."""
+
+    def __init__(self, status: BudgetStatus) -> None:
+        super().__init__(f"budget of ${status.cap_usd} reached")
+        self.status = status
+
+
+def budget_reserve(*, amount: Decimal, now: datetime | None = None) -> Reservation:
+    """Hold `amount` against today's conversation budget, or raise BudgetExhausted.
+
+    The window row is locked (SELECT ... FOR UPDATE on PostgreSQL; SQLite takes the
+    database write lock at the start of the transaction), so the check and the hold
+    are one step even with many workers.
+    """
+    settings = BudgetSettings.load()
+    today, resets_at = day_bounds(now or timezone.now(), settings.timezone)
+    with transaction.atomic():
+        BudgetWindow.objects.get_or_create(pool=BudgetWindow.Pool.CONVERSATION, starts_on=today)
+        window = BudgetWindow.objects.select_for_update().get(
+            pool=BudgetWindow.Pool.CONVERSATION, starts_on=today
+        )
+        if window.spent_usd + window.reserved_usd + amount > settings.daily_budget_usd:
+            raise BudgetExhausted(
+                BudgetStatus(
+                    cap_usd=settings.daily_budget_usd,
+                    spent_usd=window.spent_usd,
+                    reserved_usd=window.reserved_usd,
+                    resets_at=resets_at,
+                )
+            )
+        BudgetWindow.objects.filter(pk=window.pk).update(reserved_usd=F("reserved_usd") + amount)
+        return Reservation.objects.create(window=window, amount_usd=amount)
+
+
+def _close(reservation: Reservation, *, cost: Decimal, status: str) -> None:
+    with transaction.atomic():
+        claimed = Reservation.objects.filter(
+            pk=reservation.pk, status=Reservation.Status.HELD
+        ).update(status=status, cost_usd=cost, closed_at=timezone.now())
+        if claimed != 1:
+            logger.warning("Reservation %s was already closed", reservation.pk)
+            return
+        BudgetWindow.objects.filter(pk=reservation.window_id).update(
+            reserved_usd=F("reserved_usd") - reservation.amount_usd,
+            spent_usd=F("spent_usd") + cost,
+        )
+    if cost > reservation.amount_usd:
+        logger.error(
+            "Call cost $%s, more than the $%s reserved for it", cost, reservation.amount_usd
+        )
+
+
+def budget_settle(*, reservation: Reservation, cost: Decimal) -> None:
+    """Replace the hold with what the call really cost."""
+    _close(reservation, cost=cost, status=Reservation.Status.SETTLED)
+
+
+def budget_release(*, reservation: Reservation) -> None:
+    """Drop the hold of a call that was not charged."""
+    _close(reservation, cost=Decimal(0), status=Reservation.Status.RELEASED)
+
+
+def ledger_entry_create(
+    *,
+    feature: str,
+    intended_model: str,
+    actual_model: str,
+    usage: TokenUsage | None = None,
+    cost_usd: Decimal = Decimal(0),
+    session_id: int | None = None,
+    latency_ms: int = 0,
+    reason: str = "",
+    request_id: str = "",
+    outcome: str = LedgerEntry.Outcome.OK,
+    error: str = "",
+) -> LedgerEntry:
+    usage = usage or TokenUsage()
+    return LedgerEntry.objects.create(
+        feature=feature,
+        intended_model=intended_model,
+        actual_model=actual_model,
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens,
+        cache_write_tokens=usage.cache_write_tokens,
+        cache_read_tokens=usage.cache_read_tokens,
+        cost_usd=cost_usd,
+        session_id=session_id,
+        latency_ms=latency_ms,
+        reason=reason,
+        request_id=request_id[:100],
+        outcome=outcome,
+        error=error[:300],
+    )

@@ -1,0 +1,73 @@
+import itertools
+import json
+
+import pytest
+
+from tests.fakes.anthropic import FakeAnthropic
+from tests.fakes.telegram import FakeTelegram
+
+OWNER_ID = 1001
+OWNER_CHAT_ID = 1001
+STRANGER_ID = 4242
+_update_ids = itertools.count(100_000)
+
+
+@pytest.fixture(scope="session")
+def _claude_server():
+    server = FakeAnthropic().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def _telegram_server():
+    server = FakeTelegram().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake_claude(_claude_server, settings):
+    """The fake Messages API, reached by the real `anthropic` SDK over HTTP."""
+    _claude_server.reset()
+    settings.ANTHROPIC_BASE_URL = _claude_server.url
+    return _claude_server
+
+
+@pytest.fixture
+def fake_telegram(_telegram_server, settings):
+    """The fake Bot API, reached by python-telegram-bot over HTTP."""
+    _telegram_server.reset()
+    settings.TELEGRAM_API_BASE_URL = f"{_telegram_server.url}/bot"
+    return _telegram_server
+
+
+def text_update(text: str, *, user_id: int = OWNER_ID, update_id: int | None = None) -> dict:
+    """A Telegram update carrying a private text message."""
+    update_id = next(_update_ids) if update_id is None else update_id
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id % 100_000 + 1,
+            "date": 1_790_000_000,
+            "chat": {"id": user_id, "type": "private", "first_name": "Owner"},
+            "from": {"id": user_id, "is_bot": False, "first_name": "Owner"},
+            "text": text,
+        },
+    }
+
+
+@pytest.fixture
+def post_update(client, settings, django_capture_on_commit_callbacks):
+    """POST an update to the webhook as Telegram would, running the enqueued task."""
+
+    def post(body, *, secret: str | None = None, raw: bool = False):
+        header = settings.TELEGRAM_WEBHOOK_SECRET if secret is None else secret
+        headers = {"X-Telegram-Bot-Api-Secret-Token": header} if header else {}
+        data = body if raw else json.dumps(body)
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                "/telegram/webhook/", data=data, content_type="application/json", headers=headers
+            )
+
+    return post

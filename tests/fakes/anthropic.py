@@ -1,0 +1,55 @@
+"""A fake Anthropic Messages API: answers POST /v1/messages like the real one."""
+
+import itertools
+from collections import deque
+
+from tests.fakes.server import FakeServer, Recorded, Reply
+
+DEFAULT_USAGE = {
+    "input_tokens": 1200,
+    "output_tokens": 300,
+    "cache_creation_input_tokens": 0,
+    "cache_read_input_tokens": 0,
+}
+
+
+class FakeAnthropic(FakeServer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids = itertools.count(1)
+        self.reset()
+
+    def reset(self) -> None:
+        super().reset()
+        self.scripted: deque[Reply] = deque()
+        self.text = "Hello from **Claude**."
+        self.usage = dict(DEFAULT_USAGE)
+
+    def queue_error(self, status: int, times: int = 1) -> None:
+        """The next `times` calls fail with `status` (the SDK retries some of them)."""
+        body = {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
+        for _ in range(times):
+            self.scripted.append(Reply(status, body, {"retry-after-ms": "5"}))
+
+    @property
+    def calls(self) -> list[Recorded]:
+        return [r for r in self.requests if r.path.startswith("/v1/messages")]
+
+    def respond(self, recorded: Recorded) -> Reply:
+        if not recorded.path.startswith("/v1/messages"):
+            return Reply(404, {"type": "error", "error": {"type": "not_found_error"}})
+        with self.lock:
+            if self.scripted:
+                return self.scripted.popleft()
+            number = next(self.ids)
+        body = {
+            "id": f"msg_fake{number}",
+            "type": "message",
+            "role": "assistant",
+            "model": recorded.params["model"],
+            "content": [{"type": "text", "text": self.text}],
+            "stop_reason": "end_turn",
+            "stop_sequence": None,
+            "usage": self.usage,
+        }
+        return Reply(200, body, {"request-id": f"req_fake{number}"})

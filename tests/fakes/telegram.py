@@ -1,0 +1,64 @@
+"""A fake Telegram Bot API: /bot<token>/<method>, answering like the real one."""
+
+import itertools
+import time
+
+from tests.fakes.server import FakeServer, Recorded, Reply
+
+BOT_USER = {"id": 999, "is_bot": True, "first_name": "Blufio", "username": "BlufioBot"}
+
+
+class FakeTelegram(FakeServer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.message_ids = itertools.count(5000)
+        self.reset()
+
+    def reset(self) -> None:
+        super().reset()
+        self.reject_entities = False
+
+    def calls(self, method: str) -> list[dict]:
+        return [r.params for r in self.requests if r.path.rsplit("/", 1)[-1] == method]
+
+    def sent_texts(self, chat_id: int | None = None) -> list[str]:
+        return [
+            params["text"]
+            for params in self.calls("sendMessage")
+            if chat_id is None or int(params["chat_id"]) == chat_id
+        ]
+
+    def wait_for_message(self, timeout: float = 20.0) -> list[str]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.sent_texts():
+                return self.sent_texts()
+            time.sleep(0.05)
+        return []
+
+    def respond(self, recorded: Recorded) -> Reply:
+        method = recorded.path.rsplit("/", 1)[-1]
+        params = recorded.params
+        if method == "getMe":
+            return Reply(200, {"ok": True, "result": BOT_USER})
+        if method == "sendMessage":
+            if self.reject_entities and params.get("entities"):
+                return Reply(
+                    400,
+                    {
+                        "ok": False,
+                        "error_code": 400,
+                        "description": "Bad Request: can't parse entities: unsupported",
+                    },
+                )
+            message = {
+                "message_id": next(self.message_ids),
+                "date": int(time.time()),
+                "chat": {"id": int(params["chat_id"]), "type": "private"},
+                "from": BOT_USER,
+                "text": params["text"],
+            }
+            return Reply(200, {"ok": True, "result": message})
+        if method in ("sendChatAction", "setWebhook", "setMyCommands", "deleteWebhook"):
+            return Reply(200, {"ok": True, "result": True})
+        return Reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})

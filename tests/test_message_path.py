@@ -1,0 +1,174 @@
+"""From a webhook POST to the reply the owner sees, through the real SDKs and the fakes."""
+
+from decimal import Decimal
+
+import pytest
+
+from blufio.models import ChatMessage, InboundUpdate
+from costs.models import BudgetWindow, LedgerEntry
+from tests.conftest import OWNER_CHAT_ID, text_update
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_message_is_answered_by_claude_and_charged_exactly(post_update, fake_claude, fake_telegram):
+    fake_claude.usage = {
+        "input_tokens": 1200,
+        "output_tokens": 300,
+        "cache_creation_input_tokens": 0,
+        "cache_read_input_tokens": 0,
+    }
+    response = post_update(text_update("What should I cook tonight?"))
+
+    assert response.status_code == 200
+    [call] = fake_claude.calls
+    assert call.params["model"] == "claude-sonnet-5-5"
+    assert call.params["messages"][-1] == {"role": "user", "content": "What should I cook tonight?"}
+    assert call.headers["authorization"] == "Bearer sk-ant-test-key"
+    assert fake_telegram.calls("sendChatAction")[0]["action"] == "typing"
+    [sent] = fake_telegram.calls("sendMessage")
+    assert sent["text"] == "Hello from Claude."
+    assert sent["entities"] == [{"type": "bold", "offset": 11, "length": 6}]
+    assert int(sent["chat_id"]) == OWNER_CHAT_ID
+
+    entry = LedgerEntry.objects.get()
+    # 1,200 input tokens at $2/M plus 300 output tokens at $10/M.
+    assert entry.cost_usd == Decimal("0.0054")
+    assert entry.feature == "message"
+    assert entry.intended_model == entry.actual_model == "claude-sonnet-5-5"
+    assert (entry.input_tokens, entry.output_tokens) == (1200, 300)
+    assert entry.request_id == "req_fake1"
+    assert entry.outcome == "ok"
+    window = BudgetWindow.objects.get()
+    assert (window.spent_usd, window.reserved_usd) == (Decimal("0.0054"), Decimal(0))
+    assert list(ChatMessage.objects.values_list("role", "text")) == [
+        ("user", "What should I cook tonight?"),
+        ("assistant", "Hello from **Claude**."),
+    ]
+    assert InboundUpdate.objects.get().status == "done"
+
+
+def test_the_next_message_carries_the_earlier_turns(post_update, fake_claude, fake_telegram):
+    post_update(text_update("My name is Ada."))
+    post_update(text_update("What is my name?"))
+
+    assert fake_claude.calls[1].params["messages"] == [
+        {"role": "user", "content": "My name is Ada."},
+        {"role": "assistant", "content": "Hello from **Claude**."},
+        {"role": "user", "content": "What is my name?"},
+    ]
+
+
+def test_a_duplicate_delivery_is_answered_and_charged_once(post_update, fake_claude, fake_telegram):
+    update = text_update("Hello there")
+
+    first = post_update(update)
+    second = post_update(update)
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert len(fake_claude.calls) == 1
+    assert len(fake_telegram.sent_texts()) == 1
+    assert LedgerEntry.objects.count() == 1
+    assert InboundUpdate.objects.count() == 1
+
+
+def test_a_stranger_is_ignored_without_a_call_or_a_charge(post_update, fake_claude, fake_telegram, caplog):
+    response = post_update(text_update("Let me in", user_id=4242))
+
+    assert response.status_code == 200
+    assert fake_claude.calls == []
+    assert fake_telegram.requests == []
+    assert LedgerEntry.objects.count() == 0
+    inbound = InboundUpdate.objects.get()
+    assert (inbound.status, inbound.result) == ("ignored", "stranger")
+    assert "user 4242, who is not in TELEGRAM_ALLOWED_USER_IDS" in caplog.text
+    assert "Let me in" not in caplog.text
+
+
+def test_a_photo_gets_a_polite_answer_and_no_model_call(post_update, fake_claude, fake_telegram):
+    update = text_update("")
+    del update["message"]["text"]
+    update["message"]["photo"] = [{"file_id": "f1", "file_unique_id": "u1", "width": 90, "height": 90}]
+
+    post_update(update)
+
+    assert fake_claude.calls == []
+    assert fake_telegram.sent_texts() == ["I can only read text for now. Please type your message."]
+    assert InboundUpdate.objects.get().result == "non_text"
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["edited_message", "channel_post", "callback_query"],
+)
+def test_other_update_types_are_ignored(kind, post_update, fake_claude, fake_telegram):
+    message = text_update("changed")["message"]
+    body = {"update_id": 777, kind: message}
+    if kind == "callback_query":
+        body[kind] = {"id": "cb1", "from": message["from"], "chat_instance": "ci", "data": "x"}
+
+    response = post_update(body)
+
+    assert response.status_code == 200
+    assert fake_claude.calls == [] and fake_telegram.requests == []
+    assert InboundUpdate.objects.get().status == "ignored"
+
+
+def test_the_budget_command_answers_without_a_model_call(post_update, fake_claude, fake_telegram):
+    post_update(text_update("/budget"))
+
+    assert fake_claude.calls == []
+    [text] = fake_telegram.sent_texts()
+    assert text.startswith("Today: $0.00 of $5.00 (0%); resets at 00:00 UTC.")
+    assert LedgerEntry.objects.count() == 0
+
+
+def test_a_formatting_refusal_is_resent_as_plain_text(post_update, fake_claude, fake_telegram):
+    fake_telegram.reject_entities = True
+
+    post_update(text_update("hi"))
+
+    attempts = fake_telegram.calls("sendMessage")
+    assert len(attempts) == 2
+    assert attempts[0]["entities"]
+    assert "entities" not in attempts[1]
+    assert attempts[1]["text"] == "Hello from Claude."
+
+
+def test_a_long_reply_is_split_between_words(post_update, fake_claude, fake_telegram):
+    words = [f"word{i}" for i in range(1500)]
+    fake_claude.text = " ".join(words)
+
+    post_update(text_update("Tell me a long story"))
+
+    texts = fake_telegram.sent_texts()
+    assert len(texts) == 4  # 12,389 characters do not fit in three
+    assert all(len(text) <= 4096 for text in texts)
+    assert " ".join(" ".join(texts).split()) == fake_claude.text
+
+
+def test_claude_being_down_is_told_and_not_charged(post_update, fake_claude, fake_telegram):
+    fake_claude.queue_error(529, times=3)  # the first try and the SDK's two retries
+
+    post_update(text_update("Are you there?"))
+
+    assert len(fake_claude.calls) == 3
+    assert fake_telegram.sent_texts() == [
+        "Claude is unavailable right now, so I couldn't answer. Please try again soon."
+    ]
+    entry = LedgerEntry.objects.get()
+    assert (entry.outcome, entry.cost_usd) == ("error", Decimal(0))
+    window = BudgetWindow.objects.get()
+    assert (window.spent_usd, window.reserved_usd) == (Decimal(0), Decimal(0))
+
+
+def test_without_an_api_key_the_owner_is_told_what_is_missing(
+    post_update, fake_claude, fake_telegram, settings, caplog
+):
+    settings.ANTHROPIC_API_KEY = ""
+
+    post_update(text_update("hello"))
+
+    assert fake_claude.calls == []
+    assert "ANTHROPIC_API_KEY" in fake_telegram.sent_texts()[0]
+    assert "ANTHROPIC_API_KEY is not set" in caplog.text
