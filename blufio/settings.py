@@ -61,7 +61,9 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off")
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
 
-ALLOWED_HOSTS = [h.strip() for h in envstr("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")]
+ALLOWED_HOSTS = [
+    h.strip() for h in envstr("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
+]
 ALLOWED_HOSTS = [h for h in ALLOWED_HOSTS if h]
 
 INSTALLED_APPS = [

@@ -36,7 +36,7 @@ class TelegramNotConfigured(TelegramError):
         super().__init__("TELEGRAM_BOT_TOKEN is not set", permanent=True)
 
 
-def _run(call: Callable[[telegram.Bot], Awaitable[T]]) -> T:
+def _run[T](call: Callable[[telegram.Bot], Awaitable[T]]) -> T:
     if not settings.TELEGRAM_BOT_TOKEN:
         raise TelegramNotConfigured()
 

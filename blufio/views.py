@@ -71,4 +71,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "telegram": "configured" if settings.TELEGRAM_BOT_TOKEN else "TELEGRAM_BOT_TOKEN not set",
     }
     healthy = checks["database"] == "ok" and checks["broker"] == "ok"
-    return JsonResponse({"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503
+    )

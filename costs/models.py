@@ -31,7 +31,9 @@ class Price(models.Model):
         help_text="Prompt length in tokens (input + cache writes + cache reads) above which "
         "the long-prompt prices below apply to the whole request. Empty: no such tier.",
     )
-    long_input_per_mtok = models.DecimalField("long-prompt input", null=True, blank=True, **PER_MTOK)
+    long_input_per_mtok = models.DecimalField(
+        "long-prompt input", null=True, blank=True, **PER_MTOK
+    )
     long_output_per_mtok = models.DecimalField(
         "long-prompt output", null=True, blank=True, **PER_MTOK
     )
@@ -229,4 +231,6 @@ class LedgerEntry(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.feature} {self.actual_model} ${self.cost_usd}"
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.feature} {self.actual_model} ${self.cost_usd}"
+        )

@@ -98,9 +98,9 @@ class PriceRule:
     fast_multiplier: Decimal = Decimal(1)
 
     def rates_for(self, prompt_tokens: int) -> Rates:
-        if self.long_rates and self.long_prompt_threshold is not None:
-            if prompt_tokens > self.long_prompt_threshold:
-                return self.long_rates
+        threshold = self.long_prompt_threshold
+        if self.long_rates and threshold is not None and prompt_tokens > threshold:
+            return self.long_rates
         return self.rates
 
     def matches(self, model_id: str) -> bool:

@@ -20,7 +20,9 @@ def price_rule_for(*, model: str) -> PriceRule:
     rules = [price.to_rule() for price in Price.objects.all()]
     rule = find_rule(model, rules)
     if rule is None:
-        logger.warning("No price for model %r: charging it at the most expensive known prices", model)
+        logger.warning(
+            "No price for model %r: charging it at the most expensive known prices", model
+        )
         return ceiling_rule(rules)
     return rule
 

@@ -11,7 +11,9 @@ from tests.conftest import OWNER_CHAT_ID, text_update
 pytestmark = pytest.mark.django_db
 
 
-def test_a_message_is_answered_by_claude_and_charged_exactly(post_update, fake_claude, fake_telegram):
+def test_a_message_is_answered_by_claude_and_charged_exactly(
+    post_update, fake_claude, fake_telegram
+):
     fake_claude.usage = {
         "input_tokens": 1200,
         "output_tokens": 300,
@@ -72,7 +74,9 @@ def test_a_duplicate_delivery_is_answered_and_charged_once(post_update, fake_cla
     assert InboundUpdate.objects.count() == 1
 
 
-def test_a_stranger_is_ignored_without_a_call_or_a_charge(post_update, fake_claude, fake_telegram, caplog):
+def test_a_stranger_is_ignored_without_a_call_or_a_charge(
+    post_update, fake_claude, fake_telegram, caplog
+):
     response = post_update(text_update("Let me in", user_id=4242))
 
     assert response.status_code == 200
@@ -88,7 +92,9 @@ def test_a_stranger_is_ignored_without_a_call_or_a_charge(post_update, fake_clau
 def test_a_photo_gets_a_polite_answer_and_no_model_call(post_update, fake_claude, fake_telegram):
     update = text_update("")
     del update["message"]["text"]
-    update["message"]["photo"] = [{"file_id": "f1", "file_unique_id": "u1", "width": 90, "height": 90}]
+    update["message"]["photo"] = [
+        {"file_id": "f1", "file_unique_id": "u1", "width": 90, "height": 90}
+    ]
 
     post_update(update)
 

@@ -16,11 +16,11 @@ DEFAULT_USAGE = {
 class FakeAnthropic(FakeServer):
     def __init__(self) -> None:
         super().__init__()
-        self.ids = itertools.count(1)
         self.reset()
 
     def reset(self) -> None:
         super().reset()
+        self.ids = itertools.count(1)
         self.scripted: deque[Reply] = deque()
         self.text = "Hello from **Claude**."
         self.usage = dict(DEFAULT_USAGE)

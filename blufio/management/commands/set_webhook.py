@@ -15,9 +15,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, url: str | None = None, **options) -> None:
         if not settings.TELEGRAM_WEBHOOK_SECRET:
-            raise CommandError("Set TELEGRAM_WEBHOOK_SECRET first: the webhook refuses requests without it.")
+            raise CommandError(
+                "Set TELEGRAM_WEBHOOK_SECRET first: the webhook refuses requests without it."
+            )
         if not url:
-            host = next((h for h in settings.ALLOWED_HOSTS if h not in ("localhost", "127.0.0.1", "*")), None)
+            host = next(
+                (h for h in settings.ALLOWED_HOSTS if h not in ("localhost", "127.0.0.1", "*")),
+                None,
+            )
             if not host:
                 raise CommandError("Give --url https://your.host/telegram/webhook/")
             url = f"https://{host}/telegram/webhook/"
