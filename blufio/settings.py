@@ -155,6 +155,7 @@ if REDIS_URL:
         "visibility_timeout": 3600,
     }
 else:
+    (BROKER_DIR / "processed").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR),
