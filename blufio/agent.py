@@ -80,6 +80,12 @@ def update_process(*, update_id: int) -> None:
     inbound = InboundUpdate.objects.get(update_id=update_id)
     try:
         result = handle_message(telegram.Update.de_json(inbound.raw, None).message)
+    except telegram_client.TelegramNotConfigured as exc:
+        logger.error("Cannot answer update %s: %s", update_id, exc)
+        InboundUpdate.objects.filter(pk=inbound.pk).update(
+            status=InboundUpdate.Status.FAILED, last_error=str(exc)
+        )
+        return
     except Exception as exc:
         InboundUpdate.objects.filter(pk=inbound.pk).update(
             status=InboundUpdate.Status.FAILED, last_error=f"{type(exc).__name__}: {exc}"[:2000]

@@ -178,3 +178,16 @@ def test_without_an_api_key_the_owner_is_told_what_is_missing(
     assert fake_claude.calls == []
     assert "ANTHROPIC_API_KEY" in fake_telegram.sent_texts()[0]
     assert "ANTHROPIC_API_KEY is not set" in caplog.text
+
+
+def test_without_a_bot_token_the_update_fails_with_a_clear_reason(
+    post_update, fake_claude, fake_telegram, settings, caplog
+):
+    settings.TELEGRAM_BOT_TOKEN = ""
+
+    post_update(text_update("/help"))
+
+    inbound = InboundUpdate.objects.get()
+    assert (inbound.status, inbound.last_error) == ("failed", "TELEGRAM_BOT_TOKEN is not set")
+    assert "TELEGRAM_BOT_TOKEN is not set" in caplog.text
+    assert fake_telegram.requests == []
