@@ -1,7 +1,6 @@
 """The agent loop: one stored Telegram update in, at most one charged Claude call, a reply out."""
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 
 import telegram
@@ -16,16 +15,19 @@ from blufio.context import prompt_token_bound, recent_messages, system_prompt
 from blufio.models import ChatMessage, ChatSession, InboundUpdate
 from costs.models import LedgerEntry
 from costs.pricing import usage_cost, worst_case_cost
-from costs.selectors import BudgetStatus
+from costs.selectors import BudgetStatus, budget_status
 from costs.services import (
     BudgetExhausted,
+    budget_alert_claim,
     budget_release,
     budget_reserve,
     budget_settle,
     ledger_entry_create,
     price_rule_for,
 )
+from routing.core import TIER_NAMES, Decision
 from routing.models import RoutingSettings
+from routing.services import route_message
 
 logger = logging.getLogger(__name__)
 
@@ -36,33 +38,7 @@ NOT_CONFIGURED_REPLY = (
     "The owner needs to add it to the environment."
 )
 EMPTY_ANSWER_REPLY = "I have no answer to that."
-
-
-@dataclass(frozen=True)
-class Route:
-    tier: str
-    intended_tier: str
-    model: str
-    intended_model: str
-    max_tokens: int
-    reason: str = ""
-
-
-def choose_route(text: str, session: ChatSession) -> Route:
-    """The routing seam: which tier and model answer this message.
-
-    Until the router lands every message goes to the sonnet tier, so the intended
-    and actual model are the same.
-    """
-    routing = RoutingSettings.load()
-    model = routing.model_for("sonnet")
-    return Route(
-        tier="sonnet",
-        intended_tier="sonnet",
-        model=model,
-        intended_model=model,
-        max_tokens=routing.max_tokens_for("sonnet"),
-    )
+ROUTING_CONTEXT_TURNS = 3
 
 
 def update_process(*, update_id: int) -> None:
@@ -112,27 +88,60 @@ def handle_message(message: telegram.Message) -> str:
     return reply(session, message.text, telegram_message_id=message.message_id)
 
 
+def bare_prefix_text(tier: str) -> str:
+    return (
+        f"Add your message after /{tier}, for example: /{tier} compare these two offers. "
+        f"That sends it to {TIER_NAMES[tier]} whatever it is; without a prefix I pick "
+        "the cheapest model that can answer well."
+    )
+
+
+def routing_context(session: ChatSession) -> list[dict]:
+    """The last few turns, oldest first, as the router reads them."""
+    latest = ChatMessage.objects.filter(session=session).order_by("-created_at", "-id")
+    return [{"role": m.role, "content": m.text} for m in reversed(latest[:ROUTING_CONTEXT_TURNS])]
+
+
 def reply(session: ChatSession, text: str, *, telegram_message_id: int | None = None) -> str:
+    """Route the owner's message, pay for one Claude call within budget, and answer."""
+    status = budget_status()
+    decision = route_message(
+        message=text, context=routing_context(session), budget_used=status.used_fraction
+    )
+    if decision.override == "prefix" and not decision.text:
+        telegram_client.send_text(session.chat_id, bare_prefix_text(decision.tier))
+        return "bare_prefix"
     ChatMessage.objects.create(
         session=session,
         role=ChatMessage.Role.USER,
-        text=text,
+        text=decision.text,
         telegram_message_id=telegram_message_id,
     )
     ChatSession.objects.filter(pk=session.pk).update(last_message_at=timezone.now())
-    route = choose_route(text, session)
     if not settings.ANTHROPIC_API_KEY:
         logger.error("Cannot answer chat %s: ANTHROPIC_API_KEY is not set", session.chat_id)
         telegram_client.send_text(session.chat_id, NOT_CONFIGURED_REPLY)
         return "not_configured"
 
+    routing = RoutingSettings.load()
+    max_tokens = routing.max_tokens_for(decision.tier)
+    intended_model = routing.model_for(decision.intended_tier)
+    ledger = {
+        "feature": LedgerEntry.Feature.MESSAGE,
+        "intended_model": intended_model,
+        "session_id": session.pk,
+        "reason": decision.downgrade_reason or "",
+        "tier": decision.tier,
+        "intended_tier": decision.intended_tier,
+        "override": decision.override or "",
+        "score": decision.score,
+        "routing_reasons": decision.reasons,
+    }
     system = system_prompt(session)
     messages = recent_messages(session)
-    rule = price_rule_for(model=route.model)
+    rule = price_rule_for(model=decision.model)
     worst_case = worst_case_cost(
-        rule,
-        prompt_tokens=prompt_token_bound(system, messages),
-        max_output_tokens=route.max_tokens,
+        rule, prompt_tokens=prompt_token_bound(system, messages), max_output_tokens=max_tokens
     )
     try:
         reservation = budget_reserve(amount=worst_case)
@@ -144,41 +153,33 @@ def reply(session: ChatSession, text: str, *, telegram_message_id: int | None = 
     telegram_client.send_typing(session.chat_id)
     try:
         completion = anthropic_client.complete(
-            model=route.model, system=system, messages=messages, max_tokens=route.max_tokens
+            model=decision.model, system=system, messages=messages, max_tokens=max_tokens
         )
     except anthropic_client.ClaudeError as exc:
         budget_release(reservation=reservation)
         ledger_entry_create(
-            feature=LedgerEntry.Feature.MESSAGE,
-            intended_model=route.intended_model,
-            actual_model=route.model,
-            session_id=session.pk,
-            reason=route.reason,
-            outcome=LedgerEntry.Outcome.ERROR,
-            error=str(exc),
+            **ledger, actual_model=decision.model, outcome=LedgerEntry.Outcome.ERROR, error=str(exc)
         )
         logger.warning("Claude call failed for chat %s: %s", session.chat_id, exc)
         telegram_client.send_text(session.chat_id, UNAVAILABLE_REPLY)
         return "claude_error"
 
-    if completion.model != route.model:
+    if completion.model != decision.model:
         rule = price_rule_for(model=completion.model)
     cost = usage_cost(completion.usage, rule)
     with transaction.atomic():
         budget_settle(reservation=reservation, cost=cost)
         ledger_entry_create(
-            feature=LedgerEntry.Feature.MESSAGE,
-            intended_model=route.intended_model,
+            **ledger,
             actual_model=completion.model,
             usage=completion.usage,
             cost_usd=cost,
-            session_id=session.pk,
             latency_ms=completion.latency_ms,
-            reason=route.reason,
             request_id=completion.request_id,
         )
     answer = completion.text.strip() or EMPTY_ANSWER_REPLY
-    sent_ids = telegram_client.send_markdown(session.chat_id, answer)
+    shown = f"{decision.notice}\n\n{answer}" if decision.notice else answer
+    sent_ids = telegram_client.send_markdown(session.chat_id, shown)
     ChatMessage.objects.create(
         session=session,
         role=ChatMessage.Role.ASSISTANT,
@@ -188,7 +189,29 @@ def reply(session: ChatSession, text: str, *, telegram_message_id: int | None = 
         model=completion.model,
         telegram_message_id=sent_ids[0] if sent_ids else None,
     )
+    alert_if_threshold_crossed(session.chat_id, routing, decision)
     return "replied"
+
+
+def alert_if_threshold_crossed(chat_id: int, routing: RoutingSettings, decision: Decision) -> None:
+    """Tell the owner, once a day per threshold, that spend passed a downgrade threshold."""
+    status = budget_status()
+    used = status.used_fraction
+    crossed = [t for t in (routing.downgrade_at, routing.haiku_only_at) if used >= t]
+    if not crossed or not budget_alert_claim(share=crossed[-1]):
+        return
+    effect = (
+        "every reply now uses Haiku"
+        if crossed[-1] == routing.haiku_only_at
+        else "replies now use one tier cheaper"
+    )
+    telegram_client.send_text(
+        chat_id,
+        f"⚠️ Budget alert: today's spend passed {int(crossed[-1] * 100)}% "
+        f"({money(status.spent_usd)} of {money(status.cap_usd)}); {effect} "
+        f"until {status.resets_at:%H:%M} {status.resets_at.tzname()}. "
+        "A /opus or /sonnet prefix still works until the cap.",
+    )
 
 
 def budget_spent_text(status: BudgetStatus, now: datetime | None = None) -> str:

@@ -165,6 +165,9 @@ class BudgetWindow(models.Model):
     starts_on = models.DateField(help_text="First day of the period, in the budget's time zone.")
     spent_usd = models.DecimalField(default=Decimal(0), **USD)
     reserved_usd = models.DecimalField(default=Decimal(0), **USD)
+    alerted_share = models.FloatField(
+        default=0.0, help_text="Highest budget share the owner has been alerted about."
+    )
 
     class Meta:
         constraints = [
@@ -213,6 +216,11 @@ class LedgerEntry(models.Model):
     feature = models.CharField(max_length=20, choices=Feature.choices)
     intended_model = models.CharField(max_length=100)
     actual_model = models.CharField(max_length=100)
+    intended_tier = models.CharField(max_length=10, blank=True)
+    tier = models.CharField(max_length=10, blank=True, help_text="The tier actually used.")
+    override = models.CharField(max_length=10, blank=True, help_text="prefix, force or empty.")
+    score = models.FloatField(null=True, blank=True, help_text="Router complexity score.")
+    routing_reasons = models.JSONField(default=list, blank=True)
     input_tokens = models.PositiveIntegerField(default=0)
     output_tokens = models.PositiveIntegerField(default=0)
     cache_write_tokens = models.PositiveIntegerField(default=0)

@@ -104,6 +104,11 @@ def ledger_entry_create(
     session_id: int | None = None,
     latency_ms: int = 0,
     reason: str = "",
+    tier: str = "",
+    intended_tier: str = "",
+    override: str = "",
+    score: float | None = None,
+    routing_reasons: list[str] | None = None,
     request_id: str = "",
     outcome: str = LedgerEntry.Outcome.OK,
     error: str = "",
@@ -121,7 +126,27 @@ def ledger_entry_create(
         session_id=session_id,
         latency_ms=latency_ms,
         reason=reason,
+        tier=tier,
+        intended_tier=intended_tier,
+        override=override,
+        score=score,
+        routing_reasons=routing_reasons or [],
         request_id=request_id[:100],
         outcome=outcome,
         error=error[:300],
+    )
+
+
+def budget_alert_claim(*, share: float, now: datetime | None = None) -> bool:
+    """True once per day per threshold: whether to alert the owner that spend passed `share`.
+
+    The claim is a conditional UPDATE, so two workers settling at once send one alert.
+    """
+    settings = BudgetSettings.load()
+    today, _ = day_bounds(now or timezone.now(), settings.timezone)
+    return (
+        BudgetWindow.objects.filter(
+            pool=BudgetWindow.Pool.CONVERSATION, starts_on=today, alerted_share__lt=share
+        ).update(alerted_share=share)
+        == 1
     )

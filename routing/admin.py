@@ -5,6 +5,22 @@ from routing.models import RoutingSettings
 
 @admin.register(RoutingSettings)
 class RoutingSettingsAdmin(admin.ModelAdmin):
+    fieldsets = [
+        (
+            "Models per tier",
+            {
+                "fields": [
+                    ("haiku_model", "haiku_max_tokens"),
+                    ("sonnet_model", "sonnet_max_tokens"),
+                    ("opus_model", "opus_max_tokens"),
+                ]
+            },
+        ),
+        ("Score bands", {"fields": ["sonnet_from", "opus_from"]}),
+        ("Budget downgrades", {"fields": ["downgrade_at", "haiku_only_at"]}),
+        ("Override", {"fields": ["force_model"]}),
+    ]
+
     def has_add_permission(self, request) -> bool:
         return not RoutingSettings.objects.exists()
 

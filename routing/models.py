@@ -1,13 +1,21 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from routing.core import TIERS, RouterConfig
+
 MAX_TOKENS = {"validators": [MinValueValidator(1), MaxValueValidator(128_000)]}
+SHARE = {"validators": [MinValueValidator(0.0), MaxValueValidator(1.0)]}
 
 
 class RoutingSettings(models.Model):
-    """The single row of routing settings (pk 1): which model serves each tier."""
+    """The single row of routing settings (pk 1)."""
 
-    TIERS = ("haiku", "sonnet", "opus")
+    class ForceTier(models.TextChoices):
+        NONE = "", "no (classify every message)"
+        HAIKU = "haiku", "Haiku"
+        SONNET = "sonnet", "Sonnet"
+        OPUS = "opus", "Opus"
 
     haiku_model = models.CharField(
         max_length=100, default="claude-haiku-5-5", help_text="Model id for the cheapest tier."
@@ -27,6 +35,39 @@ class RoutingSettings(models.Model):
     opus_max_tokens = models.PositiveIntegerField(
         default=4096, help_text="Most output tokens an Opus reply may use.", **MAX_TOKENS
     )
+    sonnet_from = models.FloatField(
+        "Sonnet from score",
+        default=0.30,
+        help_text="Complexity scores (0–1) below this go to Haiku.",
+        **SHARE,
+    )
+    opus_from = models.FloatField(
+        "Opus from score",
+        default=0.70,
+        help_text="Complexity scores from this up go to Opus.",
+        **SHARE,
+    )
+    downgrade_at = models.FloatField(
+        "first downgrade at",
+        default=0.80,
+        help_text="Share of the daily budget spent (0.80 = 80%) from which Opus becomes "
+        "Sonnet and Sonnet becomes Haiku. The owner also gets one alert that day.",
+        **SHARE,
+    )
+    haiku_only_at = models.FloatField(
+        "Haiku only at",
+        default=0.95,
+        help_text="Share of the daily budget spent from which every routed message uses Haiku.",
+        **SHARE,
+    )
+    force_model = models.CharField(
+        max_length=10,
+        choices=ForceTier.choices,
+        blank=True,
+        default="",
+        help_text="Send every message to this tier instead of classifying it. Budget "
+        "downgrades still apply; a /haiku, /sonnet or /opus prefix still wins.",
+    )
 
     class Meta:
         verbose_name = "routing settings"
@@ -39,6 +80,20 @@ class RoutingSettings(models.Model):
         self.pk = 1
         super().save(*args, **kwargs)
 
+    def clean(self) -> None:
+        errors = {}
+        for tier in TIERS:
+            value = getattr(self, f"{tier}_model").strip()
+            setattr(self, f"{tier}_model", value)
+            if not value:
+                errors[f"{tier}_model"] = "A model id is needed."
+        if not 0 < self.sonnet_from < self.opus_from <= 1:
+            errors["opus_from"] = "Need 0 < Sonnet-from < Opus-from ≤ 1."
+        if not 0 < self.downgrade_at < self.haiku_only_at <= 1:
+            errors["haiku_only_at"] = "Need 0 < first downgrade < Haiku-only ≤ 1."
+        if errors:
+            raise ValidationError(errors)
+
     @classmethod
     def load(cls) -> "RoutingSettings":
         return cls.objects.get_or_create(pk=1)[0]
@@ -48,3 +103,15 @@ class RoutingSettings(models.Model):
 
     def max_tokens_for(self, tier: str) -> int:
         return getattr(self, f"{tier}_max_tokens")
+
+    def to_config(self) -> RouterConfig:
+        return RouterConfig(
+            haiku_model=self.haiku_model,
+            sonnet_model=self.sonnet_model,
+            opus_model=self.opus_model,
+            sonnet_from=self.sonnet_from,
+            opus_from=self.opus_from,
+            downgrade_at=self.downgrade_at,
+            haiku_only_at=self.haiku_only_at,
+            force_tier=self.force_model,
+        )

@@ -84,7 +84,9 @@ def test_a_worker_process_answers_an_update_from_redis(worker, client, fake_clau
     assert fake_telegram.wait_for_message() == ["Hello from Claude."]
     assert worker.poll() is None
     assert len(fake_claude.calls) == 1
-    assert LedgerEntry.objects.get().cost_usd == Decimal("0.0054")
+    entry = LedgerEntry.objects.get()
+    # A greeting goes to Haiku: 1,200 input tokens at $0.10/M + 300 output at $0.50/M.
+    assert (entry.actual_model, entry.cost_usd) == ("claude-haiku-5-5", Decimal("0.00027"))
     deadline = time.monotonic() + 10
     while InboundUpdate.objects.get().status != "done" and time.monotonic() < deadline:
         time.sleep(0.05)
