@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from blufio.models import ChatMessage, ChatSession, InboundUpdate
+from blufio.models import ApiToken, ChatMessage, ChatSession, InboundUpdate
+from blufio.tokens import api_token_create
 
 
 class ChatMessageInline(admin.TabularInline):
@@ -24,3 +25,23 @@ class InboundUpdateAdmin(admin.ModelAdmin):
     list_filter = ("status", "result")
     search_fields = ("update_id", "chat_id")
     readonly_fields = ("update_id", "raw", "chat_id", "received_at", "updated_at")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "prefix", "created_at", "last_used_at")
+    fields = ("name",)
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        token, key = api_token_create(name=obj.name)
+        obj.pk = token.pk
+        messages.warning(
+            request,
+            f"The new token is {key} — copy it now: it is stored hashed and not shown again.",
+        )
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None

@@ -63,3 +63,16 @@ class InboundUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"update {self.update_id} ({self.status})"
+
+
+class ApiToken(models.Model):
+    """A key for the JSON API. Only its SHA-256 is stored; the key is shown once."""
+
+    name = models.CharField(max_length=100, help_text="Who or what uses this token.")
+    prefix = models.CharField(max_length=12, editable=False, help_text="Start of the key.")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,28 @@
+from typing import Literal
+
+from ninja import Field, Schema
+
+
+class Turn(Schema):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=1_000_000)
+
+
+class RouteIn(Schema):
+    message: str = Field(max_length=1_000_000, description="The message as the owner typed it.")
+    context: list[Turn] = Field(default_factory=list, max_length=20)
+    budget_used: float = Field(0.0, ge=0, le=10, description="Share of today's budget spent.")
+
+
+class RouteOut(Schema):
+    text: str
+    tier: Literal["haiku", "sonnet", "opus"]
+    intended_tier: Literal["haiku", "sonnet", "opus"]
+    model: str
+    score: float
+    reasons: list[str]
+    override: Literal["prefix", "force"] | None
+    downgraded: bool
+    downgrade_reason: Literal["budget_80", "budget_95"] | None
+    notice: str | None
+    budget_used: float
