@@ -234,7 +234,13 @@ def classify_text(message: str) -> Classification:
             score += 0.04
             reasons.append("pasted code or text")
     if not reasons:
-        if len(ask) < 40:
+        short_question = len(ask) <= 80 and (
+            questions == 1 or (tokens[:1] and tokens[0] in lexicon.QUESTION_WORDS)
+        )
+        if short_question:
+            score -= 0.18
+            reasons.append("short plain question")
+        elif len(ask) < 40:
             score -= 0.10
             reasons.append("short, no strong signal")
         else:

@@ -1058,6 +1058,17 @@ MEDIUM_ANYWHERE = [
 ]
 
 
+# Words that open a plain question.
+QUESTION_WORDS = {
+    "what", "what's", "whats", "which", "who", "whom", "whose", "where", "when", "is", "are",
+    "does", "do", "did", "can", "was", "were", "qué", "que", "cuál", "cual", "quién", "dónde",
+    "cuándo", "wer", "wo", "wann", "welche", "welcher", "welches", "ist", "quel", "quelle",
+    "qui", "où", "quand", "est-ce", "qual", "quem", "onde", "quando", "cosa", "quale", "chi",
+    "dove", "что", "какой", "какая", "какое", "кто", "где", "когда", "מה", "מי",
+    "איפה", "מתי", "איזה", "האם", "ما", "من", "أين", "متى", "أي", "هل", "ne", "kim", "nerede",
+}
+
+
 class CueSet:
     """Finds cues in a text: space-separated words and phrases by token, others by substring.
 
