@@ -18,6 +18,7 @@ How a message is scored (0 = trivial, 1 = hardest):
    ("and the edge cases?"), while thanks or a standalone lookup does not.
 """
 
+import re
 from dataclasses import asdict, dataclass, field
 
 from routing import lexicon
@@ -27,6 +28,8 @@ TIER_NAMES = {"haiku": "Haiku", "sonnet": "Sonnet", "opus": "Opus"}
 BASE_SCORE = 0.45
 ASK_SCAN_LIMIT = 4000  # characters of the ask looked at for cues
 LONG_PASTE = 600  # a multi-line message longer than this may hold a paste
+EDGE_LINES = 40  # lines at each end of a long message examined for the ask
+SIGNAL_WINDOW = 1500  # characters of the ask scanned for numbers, terms and maths
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ def _is_paste_line(line: str) -> bool:
         return True
     if any(marker in head for marker in ("ERROR", "WARN", "INFO", "DEBUG", "FATAL", "Exception")):
         return True
-    if s[-1:] in ("{", "}", ";", ")", "(", ","):
+    if s[-1:] in ("{", "}", ";", "(", ","):
         return True
     if s[:4].isdigit() and s[4:5] in ("-", "/"):  # a date stamp: 2026-11-21 ...
         return True
@@ -119,51 +122,124 @@ def _is_paste_line(line: str) -> bool:
 class Parts:
     ask: str
     paste_chars: int
-    paste_lines: int
     has_trace: bool
 
 
+def _short_paragraph(paragraph: str) -> bool:
+    if not 0 < len(paragraph) <= 300:
+        return False
+    if "?" in paragraph or "？" in paragraph or "؟" in paragraph:
+        return True
+    return not any(_is_paste_line(line) for line in paragraph.split("\n") if line.strip())
+
+
+def _greeting(paragraph: str) -> bool:
+    """A paragraph that only greets ("Hi Carla, how are you?"): part of a pasted letter."""
+    lowered = paragraph.lower()
+    social = lexicon.SOCIAL_CUES.find(lowered)["social"]
+    return bool(social) and len(lexicon.TOKEN.findall(lowered)) <= 5
+
+
+def _is_question(paragraph: str) -> bool:
+    return any(mark in paragraph for mark in ("?", "？", "؟"))
+
+
 def split_ask(message: str) -> Parts:
-    """Separate the owner's own words from pasted material (fenced code, logs, long quotes)."""
+    """Separate the owner's own words from pasted material (fenced code, logs, long quotes).
+
+    In a long message, a short first or last paragraph is the ask and the rest is
+    the paste; failing that, lines that look like logs, code or headers are the
+    paste; failing that, it is all the owner's own words.
+    """
     pieces = message.split("```")
-    prose = "\n".join(pieces[0::2])
-    fenced = sum(len(p) for p in pieces[1::2])
-    lines = prose.split("\n") if len(prose) > LONG_PASTE else [prose]
-    if len(lines) == 1:
-        ask_lines, pasted = lines, []
-    else:
-        ask_lines = [line for line in lines if line.strip() and not _is_paste_line(line)]
-        pasted = [line for line in lines if _is_paste_line(line)]
-        if len(ask_lines) > 6 and sum(len(line) for line in ask_lines) > LONG_PASTE * 2:
-            # A long quoted text: the ask is its first and last lines.
-            pasted.extend(ask_lines[2:-2])
-            ask_lines = ask_lines[:2] + ask_lines[-2:]
-    ask = "\n".join(ask_lines)
-    pasted_chars = fenced + sum(len(line) for line in pasted)
+    prose = "\n".join(pieces[0::2]).strip()
+    pasted = sum(len(p) for p in pieces[1::2])
+    ask = prose
+    if len(prose) > LONG_PASTE and "\n" in prose:
+        paragraphs = [p for p in prose.split("\n\n") if p.strip()]
+        ends = [paragraphs[0], paragraphs[-1]] if len(paragraphs) > 1 else []
+        asks = list(dict.fromkeys(p for p in ends if _short_paragraph(p) and not _greeting(p)))
+        questions = [p for p in asks if _is_question(p)]
+        asks = questions or asks
+        if asks:
+            ask = "\n".join(asks)
+        else:
+            lines = [line for line in prose.split("\n") if line.strip()]
+            if len(lines) > 2 * EDGE_LINES:  # the ask sits at an end; the middle is pasted
+                lines = lines[:EDGE_LINES] + lines[-EDGE_LINES:]
+            own = [line for line in lines if not _is_paste_line(line)]
+            if len(own) < len(lines) / 2:
+                ask = "\n".join(own[:2] + own[-2:]) if len(own) > 4 else "\n".join(own)
+        pasted += len(prose) - len(ask)
     head = message[:20_000]
-    has_trace = (
-        "Traceback" in head
-        or "Exception" in head
-        or "\n\tat " in head
-        or "\n    at " in head
-        or "panic:" in head
-        or "goroutine " in head
-    )
-    return Parts(
-        ask=ask[:ASK_SCAN_LIMIT],
-        paste_chars=pasted_chars,
-        paste_lines=len(pasted),
-        has_trace=has_trace,
-    )
+    has_trace = any(marker in head for marker in TRACE_MARKERS)
+    return Parts(ask=ask[:ASK_SCAN_LIMIT], paste_chars=pasted, has_trace=has_trace)
+
+
+TRACE_MARKERS = (
+    "Traceback",
+    "Exception",
+    "\n\tat ",
+    "\n    at ",
+    "panic:",
+    "goroutine ",
+    "ThreadSanitizer",
+    "deadlock",
+    "Segmentation fault",
+    "FATAL",
+    "core dumped",
+)
+QUOTES = (("'", "'"), ('"', '"'), ("“", "”"), ("«", "»"), ("「", "」"), ("‘", "’"), ("„", "“"))
+
+
+def _without_quotes(text: str) -> str:
+    """The text with short quoted phrases taken out: they are objects, not the ask."""
+    for left, right in QUOTES:
+        start = text.find(left)
+        while start != -1:
+            end = text.find(right, start + 1)
+            if end == -1 or end - start > 300:
+                break
+            if left == "'" and (start and text[start - 1].isalnum() or text[end - 1 : end] == " "):
+                start = text.find(left, start + 1)  # an apostrophe (I'm), not a quote
+                continue
+            text = text[:start] + " " + text[end + 1 :]
+            start = text.find(left, start + 1)
+    return text
+
+
+WIDE_CHARS = re.compile("[\u3040-\u9fff]")
+NUMBER = re.compile(r"\d+")
+MATH = re.compile(r"[=^²³√π∑∫≤≥±×÷]|\d\s*[-+*/]\s*\d")
+# PostgreSQL, TTL, synchronous_commit, os.path, reset()
+TECH_TERM = re.compile(
+    r"(?<![\w.])(?:[A-Z][a-z]+[A-Z][A-Za-z]*|[A-Z]{2,}[a-z]?|[A-Za-z]+_[A-Za-z_]+"
+    r"|[a-z]+\.[a-z]\w*|\w+\(\))(?![\w])"
+)
+
+
+def _weighted_length(text: str) -> int:
+    """Length in Latin-letter terms: a Chinese or Japanese character says about three."""
+    if text.isascii():
+        return len(text)
+    return len(text) + 2 * len(WIDE_CHARS.findall(text))
+
+
+def _technical_terms(ask: str) -> int:
+    """Distinct tokens that look like names of technical things: SETNX, synchronous_commit."""
+    return len({term.lower() for term in TECH_TERM.findall(ask)})
+
+
+def _numbers(ask: str) -> int:
+    return len(NUMBER.findall(ask))
 
 
 def _list_items(ask: str) -> int:
     count = 0
     for line in ask.split("\n"):
         s = line.lstrip()
-        if s[:1] in ("-", "*", "•") or (
-            s[:1].isdigit() and s[1:3].lstrip("0123456789")[:1] in (".", ")")
-        ):
+        numbered = s[:1].isdigit() and s[1:3].lstrip("0123456789")[:1] in (".", ")")
+        if s[:1] in ("-", "*", "•") or numbered:
             count += 1
     return count
 
@@ -172,17 +248,28 @@ def classify_text(message: str) -> Classification:
     """Score one message on its own, with the reasons for the score."""
     parts = split_ask(message)
     ask = parts.ask
-    lowered = ask.lower()
-    tokens = lexicon.TOKEN.findall(lowered)
-    social = lexicon.SOCIAL_CUES.find(tokens, lowered)
-    lookup = lexicon.LOOKUP_CUES.find(tokens, lowered)
-    hard = lexicon.HARD_STRONG_CUES.find(tokens, lowered)
-    deep = lexicon.HARD_MEDIUM_CUES.find(tokens, lowered)
-    stakes = lexicon.STAKES_CUES.find(tokens, lowered)
-    task = lexicon.MEDIUM_CUES.find(tokens, lowered)
+    lowered = ask.lower().replace("’", "'")
+    everywhere = lexicon.CUES.find(lowered)
+    plain = _without_quotes(lowered)
+    cues = lexicon.CUES.find(plain) if plain != lowered else everywhere
+    social = lexicon.SOCIAL_CUES.find(lowered)["social"] if len(ask) <= 300 else []
+    lookup = everywhere["lookup"]
+    hard, deep, stakes, task = cues["hard"], cues["deep"], cues["stakes"], cues["task"]
+    simpler, debug = cues["simpler"], cues["debug"]
+    opening = lowered.lstrip()[:30]
+    if lookup and len(ask) <= 120 and any(cue in opening for cue in lookup):
+        hard = []  # "what year did Wiles prove ..." asks for a fact, not a proof
+    words_left = 0
+    if social:
+        words_left = len(lexicon.TOKEN.findall(lowered)) - sum(
+            len(lexicon.TOKEN.findall(cue)) for cue in social
+        )
 
-    words_left = len(tokens) - sum(len(cue.split()) for cue in social)
-    if social and not (hard or deep or task or lookup) and words_left <= 3 and len(ask) <= 60:
+    if (
+        social
+        and not (hard or deep or task or lookup or stakes or parts.paste_chars)
+        and words_left <= 4
+    ):
         return Classification(0.05, ["greeting or thanks"], social=True)
     if not ask.strip() and not parts.paste_chars:
         return Classification(0.05, ["empty message"], social=True)
@@ -195,19 +282,44 @@ def classify_text(message: str) -> Classification:
     if deep:
         score += 0.12 + 0.05 * min(len(deep) - 1, 2)
         reasons.append(f"depth asked: {', '.join(deep[:3])}")
+    length = _weighted_length(ask)
+    window = ask[:SIGNAL_WINDOW]
+    numbers, terms = _numbers(window), _technical_terms(window)
+    personal = len(lexicon.FIRST_PERSON_WORDS.findall(lowered[:SIGNAL_WINDOW]))
+    detailed = not parts.paste_chars and (
+        (length >= 120 and (numbers >= 3 or terms >= 2 or ask.count(",") >= 4 or personal >= 2))
+        or (stakes and length >= 80 and (personal or numbers))
+    )
     if stakes:
-        situation = len(ask) >= 200 or ask.count(".") + ask.count("?") >= 3
-        score += 0.22 if situation else 0.10
+        score += 0.28 if detailed else 0.10
         reasons.append(
-            f"stakes: {', '.join(stakes[:3])}" + (" (a real situation)" if situation else "")
+            f"stakes: {', '.join(stakes[:3])}" + (" (a real situation)" if detailed else "")
         )
+    elif detailed:
+        score += 0.10
+        reasons.append("detailed situation")
+    if terms >= 3:
+        score += 0.08
+        reasons.append(f"{terms} technical terms")
     if task:
         score += 0.06
         reasons.append(f"task: {', '.join(task[:3])}")
+    if simpler and (hard or deep):
+        score -= 0.25
+        reasons.append(f"asked to keep it simple: {simpler[0]}")
+    about_paste = parts.paste_chars >= 400 and len(ask) <= 150
+    about_paste = about_paste and not (hard or deep or stakes or task or debug or parts.has_trace)
+    if about_paste and not lookup:
+        lookup = ["a question about the pasted text"]
     if lookup and not hard:
-        score -= 0.25 if not (deep or stakes) else 0.10
+        light = len(ask) <= 200 and not deep
+        score -= 0.25 if light else 0.08
         reasons.append(f"simple lookup: {', '.join(lookup[:2])}")
 
+    maths = len(MATH.findall(window))
+    if maths >= 3:
+        score += 0.08
+        reasons.append("maths")
     items = _list_items(ask)
     if items >= 4:
         score += 0.12 if items < 7 else 0.22
@@ -216,33 +328,36 @@ def classify_text(message: str) -> Classification:
     if questions >= 3:
         score += 0.08
         reasons.append(f"{questions} questions")
-    if len(ask) >= 1500:
+    if length >= 1500:
         score += 0.15
         reasons.append("long message")
-    elif len(ask) >= 700:
+    elif length >= 700:
         score += 0.10
         reasons.append("long message")
-    elif len(ask) >= 300:
+    elif length >= 300:
         score += 0.05
+    if debug and not lookup:
+        pasted_code = parts.paste_chars >= 200
+        score += 0.20 if pasted_code else 0.08
+        reasons.append(f"bug to hunt: {debug[0]}" + (" in pasted code" if pasted_code else ""))
     if parts.paste_chars:
-        if parts.has_trace and (hard or deep or task) and not lookup:
-            score += 0.12
-            reasons.append("stack trace to debug")
+        if stakes and not lookup and parts.paste_chars >= 400:
+            score += 0.15
+            reasons.append("a document with stakes to weigh")
+        elif parts.has_trace and not (lookup and not hard):
+            score += 0.15
+            reasons.append("stack trace or race report to debug")
         elif lookup and not hard:
             reasons.append(f"{parts.paste_chars:,} pasted characters, simple ask")
         else:
             score += 0.04
             reasons.append("pasted code or text")
     if not reasons:
-        short_question = len(ask) <= 80 and (
-            questions == 1 or (tokens[:1] and tokens[0] in lexicon.QUESTION_WORDS)
-        )
-        if short_question:
+        tokens = lexicon.TOKEN.findall(lowered)
+        is_question = questions == 1 or (tokens[:1] and tokens[0] in lexicon.QUESTION_WORDS)
+        if length <= 40 or (is_question and length <= 80):
             score -= 0.18
-            reasons.append("short plain question")
-        elif len(ask) < 40:
-            score -= 0.10
-            reasons.append("short, no strong signal")
+            reasons.append("short plain question" if is_question else "short, no strong signal")
         else:
             reasons.append("no strong signal: default tier")
     return Classification(min(1.0, max(0.0, score)), reasons, lookup=bool(lookup) and not hard)
@@ -255,22 +370,18 @@ def classify(message: str, context: list[dict] | None = None) -> Classification:
         return own
     recent = context[-3:]
     thread = max(
-        (
-            classify_text(turn.get("content", "")).score
-            for turn in recent
-            if turn.get("role") == "user"
-        ),
+        (classify_text(t.get("content", "")).score for t in recent if t.get("role") == "user"),
         default=0.0,
     )
-    technical_answer = any(
-        turn.get("role") == "assistant"
-        and ("```" in turn.get("content", "") or len(turn.get("content", "")) > 1500)
-        for turn in recent
+    answer = max(
+        (len(t.get("content", "")) for t in recent if t.get("role") == "assistant"), default=0
     )
-    if technical_answer:
-        thread += 0.05
-    if len(message) <= 120 and thread - 0.03 > own.score:
-        score = min(1.0, thread - 0.03)
+    if answer > 1500:
+        thread += 0.08
+    elif answer > 600:
+        thread += 0.04
+    if len(message) <= 200 and thread + 0.05 > own.score:
+        score = min(1.0, thread + 0.05)
         return Classification(score, own.reasons + ["follow-up in a complex thread"])
     return own
 

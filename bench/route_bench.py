@@ -1,0 +1,60 @@
+"""Routing speed and accuracy. Not a test: prints numbers.
+
+    .venv/bin/python bench/route_bench.py
+
+Latency: p50/p99 of one `route()` call over the labelled cases, and over 4 KB,
+10 KB, 100 KB and 1 MB messages. Accuracy: exact-tier share on the tuning and
+held-out parts of the labelled set.
+"""
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from routing.core import route  # noqa: E402
+from tests.routing_cases import evaluate, load  # noqa: E402
+
+
+def timings(calls: list[tuple[str, list]], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        for message, context in calls:
+            start = time.perf_counter_ns()
+            route(message, context)
+            out.append((time.perf_counter_ns() - start) / 1000)
+    return out
+
+
+def show(label: str, micros: list[float]) -> None:
+    ordered = sorted(micros)
+    p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+    print(f"{label:<34} p50 {statistics.median(micros):>10.1f} µs   p99 {p99:>10.1f} µs")
+
+
+def main() -> None:
+    cases = load("tuning") + load("held-out")
+    calls = [(c["message"], c.get("context") or []) for c in cases]
+    timings(calls, 1)  # warm up
+    show(f"labelled set ({len(calls)} messages)", timings(calls, 20))
+    small = [(m, c) for m, c in calls if len(m.encode()) <= 4096]
+    show(f"labelled messages ≤ 4 KB ({len(small)})", timings(small, 20))
+    paragraph = (
+        "2026-11-21 10:00:01 INFO request served in 12 ms\n"
+        "We should think about the design of the cache and its trade-offs here.\n"
+    )
+    for size, repeat in ((4_096, 200), (10_240, 100), (102_400, 20), (1_048_576, 5)):
+        text = (paragraph * (size // len(paragraph) + 1))[:size] + "\nwhat's the date on line 3?"
+        show(f"{size // 1024} KB message", timings([(text, [])], repeat))
+    for part in ("tuning", "held-out"):
+        score = evaluate(load(part))
+        print(
+            f"accuracy {part:<9} {score.accuracy:6.1%} ({score.correct}/{score.total}), "
+            f"opus routed to haiku: {len(score.opus_to_haiku)}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""What routing saves: price a traffic file under routing and under one tier for everything."""
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import IO
+
+from costs.pricing import TokenUsage, usage_cost
+from costs.services import price_rule_for
+from routing.core import TIERS, route
+from routing.models import RoutingSettings
+
+# Assumed tokens per message by how hard the router judged it: (context + prompt, output).
+DEFAULT_TOKENS = {"haiku": (800, 150), "sonnet": (1500, 500), "opus": (3000, 1200)}
+
+
+@dataclass
+class Simulation:
+    messages: int = 0
+    mix: Counter = field(default_factory=Counter)
+    cost: dict[str, Decimal] = field(
+        default_factory=lambda: {name: Decimal(0) for name in ("routed", *TIERS)}
+    )
+
+
+def simulate(lines: IO[str], *, tokens: dict[str, tuple[int, int]] = DEFAULT_TOKENS) -> Simulation:
+    """Route every `{"message", "context"?}` line; cost each under routing and each tier.
+
+    A message's tokens depend on the task (the tier the router picks), not on the
+    model that answers it, so every scenario prices the same tokens.
+    """
+    settings = RoutingSettings.load()
+    config = settings.to_config()
+    rules = {tier: price_rule_for(model=settings.model_for(tier)) for tier in TIERS}
+    result = Simulation()
+    for line in lines:
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        decision = route(item["message"], item.get("context") or [], config=config)
+        prompt, output = tokens[decision.tier]
+        usage = TokenUsage(input_tokens=prompt + len(decision.text) // 4, output_tokens=output)
+        result.messages += 1
+        result.mix[decision.tier] += 1
+        result.cost["routed"] += usage_cost(usage, rules[decision.tier])
+        for tier in TIERS:
+            result.cost[tier] += usage_cost(usage, rules[tier])
+    return result
