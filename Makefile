@@ -31,6 +31,7 @@ test: lint
 	$(BIN)/pytest
 
 bench: $(BIN)/.installed
+	$(BIN)/python bench/route_bench.py
 	$(BIN)/python bench/webhook_reply.py
 
 clean:

@@ -26,6 +26,10 @@ from routing import lexicon
 TIERS = ("haiku", "sonnet", "opus")
 TIER_NAMES = {"haiku": "Haiku", "sonnet": "Sonnet", "opus": "Opus"}
 BASE_SCORE = 0.45
+PASTE_WINDOW = 1500  # characters of a message scanned for stakes and bug cues in its paste
+REQUEST_WORDS = ("now ", "can you", "could you", "please", "pls", "next")
+ARITHMETIC = re.compile(r"[\d\s.,()%=?]*\d\s*[-+*/x×÷^]\s*[\d\s.,()%=?+*/x×÷^-]*")
+SUBSTANCE_FLOOR = 0.35  # a message with a hard, deep, debugging or stakes cue scores at least this
 ASK_SCAN_LIMIT = 4000  # characters of the ask looked at for cues
 LONG_PASTE = 600  # a multi-line message longer than this may hold a paste
 EDGE_LINES = 40  # lines at each end of a long message examined for the ask
@@ -161,6 +165,9 @@ def split_ask(message: str) -> Parts:
         asks = list(dict.fromkeys(p for p in ends if _short_paragraph(p) and not _greeting(p)))
         questions = [p for p in asks if _is_question(p)]
         asks = questions or asks
+        if not asks:
+            lines = [line for line in prose.split("\n") if line.strip()]
+            asks = [ln for ln in (lines[0], lines[-1]) if len(ln) <= 150 and _is_question(ln)]
         if asks:
             ask = "\n".join(asks)
         else:
@@ -192,8 +199,9 @@ TRACE_MARKERS = (
 QUOTES = (("'", "'"), ('"', '"'), ("“", "”"), ("«", "»"), ("「", "」"), ("‘", "’"), ("„", "“"))
 
 
-def _without_quotes(text: str) -> str:
-    """The text with short quoted phrases taken out: they are objects, not the ask."""
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of short quoted phrases: they are objects of the ask, not the ask."""
+    spans = []
     for left, right in QUOTES:
         start = text.find(left)
         while start != -1:
@@ -203,9 +211,9 @@ def _without_quotes(text: str) -> str:
             if left == "'" and (start and text[start - 1].isalnum() or text[end - 1 : end] == " "):
                 start = text.find(left, start + 1)  # an apostrophe (I'm), not a quote
                 continue
-            text = text[:start] + " " + text[end + 1 :]
-            start = text.find(left, start + 1)
-    return text
+            spans.append((start, end + 1))
+            start = text.find(left, end + 1)
+    return spans
 
 
 WIDE_CHARS = re.compile("[\u3040-\u9fff]")
@@ -249,16 +257,27 @@ def classify_text(message: str) -> Classification:
     parts = split_ask(message)
     ask = parts.ask
     lowered = ask.lower().replace("’", "'")
-    everywhere = lexicon.CUES.find(lowered)
-    plain = _without_quotes(lowered)
-    cues = lexicon.CUES.find(plain) if plain != lowered else everywhere
+    cues = lexicon.CUES.find(lowered, skip=_quoted_spans(lowered))
     social = lexicon.SOCIAL_CUES.find(lowered)["social"] if len(ask) <= 300 else []
-    lookup = everywhere["lookup"]
+    lookup = cues["lookup"]
+    if ARITHMETIC.fullmatch(ask.strip()):
+        lookup = ["arithmetic"]
     hard, deep, stakes, task = cues["hard"], cues["deep"], cues["stakes"], cues["task"]
     simpler, debug = cues["simpler"], cues["debug"]
+    task = [cue for cue in task if not any(cue.strip() in greeting for greeting in social)]
     opening = lowered.lstrip()[:30]
+    opening_words = lexicon.TOKEN.findall(opening)[:3]
     if lookup and len(ask) <= 120 and any(cue in opening for cue in lookup):
-        hard = []  # "what year did Wiles prove ..." asks for a fact, not a proof
+        # "what year did Wiles prove ...", "remind me to prep the security audit":
+        # the opening asks for a fact or a reminder; the rest is its subject.
+        hard, deep, stakes, debug = [], [], [], []
+    if cues["creative"] and task and not opening.startswith(tuple(hard)):
+        hard, deep, stakes, debug = [], [], [], []  # a poem about proofs is a poem
+    pasted_stakes: list[str] = []
+    pasted_debug: list[str] = []
+    if parts.paste_chars >= 400:
+        pasted = lexicon.CUES.find(message[:PASTE_WINDOW].lower())
+        pasted_stakes, pasted_debug = pasted["stakes"], pasted["debug"]
     words_left = 0
     if social:
         words_left = len(lexicon.TOKEN.findall(lowered)) - sum(
@@ -271,6 +290,10 @@ def classify_text(message: str) -> Classification:
         and words_left <= 4
     ):
         return Classification(0.05, ["greeting or thanks"], social=True)
+    acknowledgement = social and opening.startswith(tuple(social)) and "?" not in ask
+    asks_more = any(word in lowered for word in REQUEST_WORDS)
+    if acknowledgement and len(ask) <= 120 and not (hard or deep or asks_more):
+        return Classification(0.08, ["thanks or acknowledgement"], social=True)
     if not ask.strip() and not parts.paste_chars:
         return Classification(0.05, ["empty message"], social=True)
 
@@ -290,7 +313,10 @@ def classify_text(message: str) -> Classification:
         (length >= 120 and (numbers >= 3 or terms >= 2 or ask.count(",") >= 4 or personal >= 2))
         or (stakes and length >= 80 and (personal or numbers))
     )
-    if stakes:
+    if stakes and cues["writing"]:
+        score += 0.05
+        reasons.append(f"stakes in ordinary writing: {stakes[0]}")
+    elif stakes:
         score += 0.28 if detailed else 0.10
         reasons.append(
             f"stakes: {', '.join(stakes[:3])}" + (" (a real situation)" if detailed else "")
@@ -307,7 +333,8 @@ def classify_text(message: str) -> Classification:
     if simpler and (hard or deep):
         score -= 0.25
         reasons.append(f"asked to keep it simple: {simpler[0]}")
-    about_paste = parts.paste_chars >= 400 and len(ask) <= 150
+    factual = bool(lookup) or any(word in lexicon.FACT_WORDS for word in opening_words)
+    about_paste = parts.paste_chars >= 400 and len(ask) <= 150 and factual
     about_paste = about_paste and not (hard or deep or stakes or task or debug or parts.has_trace)
     if about_paste and not lookup:
         lookup = ["a question about the pasted text"]
@@ -336,12 +363,14 @@ def classify_text(message: str) -> Classification:
         reasons.append("long message")
     elif length >= 300:
         score += 0.05
+    if not about_paste:
+        debug = debug or pasted_debug
     if debug and not lookup:
         pasted_code = parts.paste_chars >= 200
         score += 0.20 if pasted_code else 0.08
         reasons.append(f"bug to hunt: {debug[0]}" + (" in pasted code" if pasted_code else ""))
     if parts.paste_chars:
-        if stakes and not lookup and parts.paste_chars >= 400:
+        if (stakes or pasted_stakes) and not lookup and parts.paste_chars >= 400:
             score += 0.15
             reasons.append("a document with stakes to weigh")
         elif parts.has_trace and not (lookup and not hard):
@@ -355,11 +384,16 @@ def classify_text(message: str) -> Classification:
     if not reasons:
         tokens = lexicon.TOKEN.findall(lowered)
         is_question = questions == 1 or (tokens[:1] and tokens[0] in lexicon.QUESTION_WORDS)
-        if length <= 40 or (is_question and length <= 80):
+        technical = terms or maths or numbers >= 2
+        if not technical and (length <= 40 or (is_question and length <= 80)):
             score -= 0.18
             reasons.append("short plain question" if is_question else "short, no strong signal")
         else:
             reasons.append("no strong signal: default tier")
+    substance = (hard or deep or debug or stakes) and not lookup
+    if substance and not simpler and score < SUBSTANCE_FLOOR:
+        score = SUBSTANCE_FLOOR  # uncertain, but not trivial: never the cheapest tier
+        reasons.append("has substance: not below Sonnet")
     return Classification(min(1.0, max(0.0, score)), reasons, lookup=bool(lookup) and not hard)
 
 
@@ -380,10 +414,23 @@ def classify(message: str, context: list[dict] | None = None) -> Classification:
         thread += 0.08
     elif answer > 600:
         thread += 0.04
-    if len(message) <= 200 and thread + 0.05 > own.score:
+    follow_up = (
+        "?" in message
+        or "？" in message
+        or "؟" in message
+        or own.reasons[0]
+        not in (
+            "no strong signal: default tier",
+            "short, no strong signal",
+        )
+    )
+    if len(message) > 200 or thread <= own.score:
+        return own
+    if follow_up:
         score = min(1.0, thread + 0.05)
         return Classification(score, own.reasons + ["follow-up in a complex thread"])
-    return own
+    score = max(own.score, min(thread, 0.55))  # a short request ("more formal please")
+    return Classification(score, own.reasons + ["continues the thread"])
 
 
 def _percent(share: float) -> int:

@@ -8,7 +8,7 @@ cues are found in one Aho–Corasick pass: linear in the text, no backtracking.
 
 import re
 
-import ahocorasick
+import ahocorasick_rs
 
 # Cues that are stems or phrases in space-separated scripts (Latin, Cyrillic).
 # Cues in scripts without word boundaries that \b understands well (or where
@@ -16,6 +16,7 @@ import ahocorasick
 
 # fmt: off
 SOCIAL = [
+    "bedankt", "dank je", "dankjewel", "dzięki", "dziękuję", "дякую", "спасибі", "cảm ơn", "terima kasih", "makasih", "got it thanks", "thanks a lot", "appreciate it",
     "nasılsın", "как дела", "qué tal", "que tal", "wie geht", "ça va", "tudo bem", "come stai",
     "hi", "hello", "hey", "heya", "yo", "sup", "good morning", "good night", "good evening",
     "morning", "thanks", "thank you", "thank u", "thx", "ty", "tysm", "cheers", "ok", "okay",
@@ -31,6 +32,7 @@ SOCIAL = [
     "понял", "поняла", "пока", "отлично", "класс", "супер",
 ]
 SOCIAL_ANYWHERE = [
+    "감사", "고마워", "안녕", "धन्यवाद",
     "מה שלומך", "מה נשמע", "كيف حالك", "你好吗", "元気", "שלום", "תודה", "היי", "בוקר טוב",
     "לילה טוב", "סבבה", "אחלה", "מעולה", "مرحبا", "شكرا", "السلام عليكم", "صباح الخير",
     "تصبح على خير", "تمام", "أهلا", "اهلا", "你好", "谢谢", "早上好", "晚安", "好的", "再见", "多谢", "嗨",
@@ -40,6 +42,7 @@ SOCIAL_ANYWHERE = [
 
 # Simple asks: lookups, conversions, reminders, short translations.
 LOOKUP = [
+    "ile", "ile to", "hoeveel", "wat is", "скільки", "what is a", "whats a", "what's a", "what is an", "what's an", "fix the grammar", "grammar", "typo", "como se escreve", "como se escribe", "cómo se escribe", "quién", "quem", "what year", "en qué año", "in welchem jahr", "en quelle année", "em que ano", "в каком году", "hours behind", "hours ahead", "time difference", "nagadaj", "przypomnij", "herinner me", "нагадай",
     "wie hoch", "ab wann", "bis wann", "how high",
     "what time", "what's the time", "whats the time", "what date", "what day", "which date",
     "convert", "how many", "how much is", "how much does", "capital of", "define",
@@ -67,6 +70,7 @@ LOOKUP = [
     "how do u say", "how to say",
 ]
 LOOKUP_ANYWHERE = [
+    "몇", "얼마", "언제", "알려줘 시간", "몇 시",
     "מה השעה", "כמה ", "בירת", "מה זה אומר", "מה פירוש", "מה הפירוש", "תזכיר לי", "תזכורת",
     "תתרגם", "תרגם", "איך אומרים", "איזה תאריך", "באיזה תאריך", "מה התאריך", "كم الساعة", "كم ",
     "عاصمة", "ما معنى", "ذكرني", "ترجم", "حوّل", "كيف نقول", "ما التاريخ", "أي يوم", "几点", "多少",
@@ -77,6 +81,7 @@ LOOKUP_ANYWHERE = [
 
 # Asks that usually need the strongest model.
 HARD_STRONG = [
+    "udowodnij", "bewijs", "доведи", "stride",
     "show that", "zeig dass", "zeige dass", "montre que", "muestra que", "mostre que", "mostra che", "покажи что", "undecidable",
     "prove", "proof", "theorem", "lemma", "derive", "derivation", "rigorous", "system design",
     "design a system", "design an architecture", "architecture for", "race condition",
@@ -98,6 +103,7 @@ HARD_STRONG = [
     "démontr",
 ]
 HARD_STRONG_ANYWHERE = [
+    "증명", "위협 모델",
     "תוכיח", "להוכיח", "הוכיחו", "תראה ש", "证明一下", "أثبتي",
     "הוכח", "הוכיח", "הוכחה", "ארכיטקטורה", "תכנון מערכת", "מצב מרוץ", "דדלוק", "ביקורת אבטחה",
     "מודל איומים", "أثبت", "اثبت", "برهن", "برهان", "مبرهنة", "معمارية", "تصميم نظام",
@@ -108,6 +114,7 @@ HARD_STRONG_ANYWHERE = [
 
 # Asks for depth: analysis, optimisation, concurrency, maths.
 HARD_MEDIUM = [
+    "abelian", "group of order", "expected number", "generalize", "generalise", "monolith", "event sourcing", "sample size", "peeking", "peeked", "statistical power", "schema changes", "extract",
     "design a", "design an", "design the", "diseña", "diseñar", "conçois", "concevoir", "projete", "progetta", "tasarla", "спроектируй", "спроектировать",
     "significant", "significance", "confidence interval", "p-value", "statistical",
     "failure mode", "idempot", "dedup", "exactly once", "linearizab", "atomic",
@@ -133,6 +140,7 @@ HARD_MEDIUM = [
     "рефактор", "масштабир", "многопоточ", "конкурентн", "стратеги", "уязвим", "алгоритм",
 ]
 HARD_MEDIUM_ANYWHERE = [
+    "微服务", "单体", "拆分", "아키텍처", "동시성",
     "תכנן", "תתכנן", "صمم", "设计", "設計",
     "教えて", "作って", "おすすめ", "推荐", "帮我", "请给", "ساعدني", "תעזור", "תמליץ", "बताओ", "बताइए",
     "取舍", "厳密", "一致性", "分布式", "整合性", "分散", "π", "∑", "∫", "²", "फायदे और नुकसान", "長所と短所", "利弊",
@@ -144,6 +152,7 @@ HARD_MEDIUM_ANYWHERE = [
 
 # Legal, medical, financial and security stakes.
 STAKES = [
+    "podatek", "umowa", "belasting", "huurcontract", "податок", "договір", "оренд",
     "tributa", "mais-valia", "plusvalía", "plus-value", "indemniz", "baja médica", "despid", "severance",
     "prescribed", "mg", "inr", "kidney", "doctor", "vesting", "equity", "shares",
     "capital gain", "dilution", "valuation", "employer", "fired", "terminate", "harass",
@@ -165,6 +174,7 @@ STAKES = [
     "симптом", "лекарств", "диагноз",
 ]
 STAKES_ANYWHERE = [
+    "세금", "계약", "집주인", "변호사",
     "ضرائب", "ממוס", "מיסוי", "税金", "纳税", "个税",
     "药", "医生", "血压", "糖尿病", "剂量", "قانوني", "قرض", "راتب", "طبيب", "डॉक्टर", "दवाएं", "רופא",
     "משכורת", "פיטור", "ירושה", "医者", "解雇", "相続", "遗产", "辞退", "עורך דין", "תביעה", "חוזה",
@@ -176,6 +186,7 @@ STAKES_ANYWHERE = [
 
 # Ordinary substantive work: writing, explaining, small code, plans, comparisons.
 MEDIUM = [
+    "napisz", "wyjaśnij", "schrijf", "leg uit", "напиши", "поясни", "consigli", "consejos", "conseils", "dicas", "tipps", "советы", "порадь",
     "explain", "why", "how does", "how do i", "how can i", "how to", "how should", "write",
     "draft", "rewrite", "reword", "rephrase", "summarize", "summarise", "summary", "fix",
     "debug", "function", "script", "code", "regex", "sql", "query", "plan", "itinerary",
@@ -199,6 +210,7 @@ MEDIUM = [
     "unterschied", "differenza", "разница", "отличие", "fark", "expliquer", "explicar",
 ]
 MEDIUM_ANYWHERE = [
+    "써줘", "설명", "추천", "알려줘",
     "תסביר", "הסבר", "כתוב", "תכתוב", "תנסח", "נסח", "סכם", "תסכם", "תקן", "פונקציה", "סקריפט",
     "תוכנית", "מתכון", "השווה", "תשווה", "רעיונות", "עצה", "למה", "איך ", "اشرح", "اكتب", "لخص",
     "صحح", "دالة", "خطة", "وصفة", "قارن", "أفكار", "نصيحة", "لماذا", "كيف ", "解释", "写", "总结",
@@ -210,7 +222,7 @@ MEDIUM_ANYWHERE = [
 
 # Words that make a hard-sounding ask a light one ("no math pls", "just the basics").
 SIMPLER = [
-    "no math", "eli5", "like i'm five", "like im five", "simple terms", "basic", "basics",
+    "no math", "eli5", "like i'm", "like im", "for kids", "to a kid", "simple terms", "basic", "basics",
     "beginner", "for a kid", "year old", "for a blog", "hobby", "in short", "briefly",
     "in a word", "one sentence", "en resumen", "kurz", "en bref", "resumidamente", "in breve",
     "вкратце", "кратко", "простыми словами",
@@ -228,6 +240,22 @@ DEBUG = [
 ]
 DEBUG_ANYWHERE = ["נתקע", "קורס", "يتجمد", "يتعطل", "卡住", "挂起", "卡死", "崩溃", "固ま", "止ま", "落ちる", "たまに"]
 
+# Creative writing: its topic words ("prove", "contract") are content, not the task.
+CREATIVE = [
+    "poem", "story", "joke", "toast", "song", "limerick", "lyrics", "speech", "caption",
+    "birthday", "poema", "cuento", "canción", "gedicht", "geschichte", "poème", "histoire",
+    "poesia", "storia", "стих", "поэм", "рассказ", "шутк", "wiersz",
+]
+CREATIVE_ANYWHERE = ["שיר", "בדיחה", "قصيدة", "نكتة", "诗", "笑话", "詩", "ジョーク", "시를"]
+
+# Writing or explaining: with stakes, these are ordinary work ("email my landlord").
+WRITING = [
+    "write", "draft", "email", "letter", "mail", "reply", "message", "scrivi", "escribe",
+    "escreva", "escreve", "schreib", "écris", "rédige", "напиши", "napisz", "schrijf",
+    "explain", "explica", "explique", "erklär", "spiega", "объясни", "how does", "how do",
+]
+WRITING_ANYWHERE = ["תכתוב", "כתוב", "תסביר", "اكتب", "اشرح", "写", "邮件", "解释", "書いて", "メール", "説明", "써줘", "설명"]
+
 # The owner speaking of their own situation.
 FIRST_PERSON = [
     "i", "i'm", "im", "my", "me", "we", "our", "je", "j", "mon", "ma", "mes", "nous", "yo",
@@ -235,6 +263,15 @@ FIRST_PERSON = [
     "io", "mio", "mia", "ho", "я", "мой", "моя", "мне", "меня", "мы", "ben", "benim",
 ]
 FIRST_PERSON_ANYWHERE = ["אני", "שלי", "לי ", "أنا", "لدي", "عندي", "我", "私", "मेरे", "मैं"]
+
+# Words that open a question of fact ("when is the vote?"), not of judgement.
+FACT_WORDS = {
+    "what", "whats", "when", "who", "where", "which", "how", "wann", "wer", "wo", "welche",
+    "welcher", "wie", "quand", "qui", "où", "quel", "quelle", "cuándo", "cuando", "quién",
+    "dónde", "cuál", "qual", "quando", "quem", "onde", "quale", "chi", "dove", "когда", "кто",
+    "где", "какой", "какая", "сколько", "מתי", "מי", "איפה", "איזה", "כמה", "متى", "من", "أين",
+    "كم", "ile", "kiedy", "wanneer", "hoeveel", "welke",
+}
 
 # Words that open a plain question.
 QUESTION_WORDS = {
@@ -324,7 +361,6 @@ class CueIndex:
 
     def __init__(self, families: dict[str, tuple[list[str], list[str]]]) -> None:
         self.names = list(families)
-        self.automaton = ahocorasick.Automaton()
         entries: dict[str, list[tuple[str, str]]] = {}
         for name, (spaced, anywhere) in families.items():
             for cue in spaced:
@@ -332,9 +368,9 @@ class CueIndex:
                 entries.setdefault(cue.lower(), []).append((name, kind))
             for cue in anywhere:
                 entries.setdefault(cue.lower(), []).append((name, "anywhere"))
-        for cue, where in entries.items():
-            self.automaton.add_word(cue, (cue, tuple(where)))
-        self.automaton.make_automaton()
+        self.cues = list(entries)
+        self.where = [tuple(entries[cue]) for cue in self.cues]
+        self.automaton = ahocorasick_rs.AhoCorasick(self.cues)
 
     def _ends_word(self, text: str, after: int) -> bool:
         if after >= len(text) or not _word_char(text[after]):
@@ -345,17 +381,35 @@ class CueIndex:
                 return True
         return False
 
-    def find(self, text: str) -> dict[str, list[str]]:
-        """Distinct cues per family in `text` (already lowercased), in order of appearance."""
+    def find(self, text: str, skip: list[tuple[int, int]] = ()) -> dict[str, list[str]]:
+        """Distinct cues per family in `text` (already lowercased), in order of appearance.
+
+        Matches that start inside a `skip` span (quoted text) are left out.
+        """
         found: dict[str, dict[str, None]] = {name: {} for name in self.names}
-        for end, (cue, where) in self.automaton.iter(text):
-            start = end - len(cue) + 1
+        done: set[str] = set()
+        try:
+            matches = self.automaton.find_matches_as_indexes(text, overlapping=True)
+        except UnicodeEncodeError:  # lone surrogates: one "?" each keeps the offsets
+            text = text.encode("utf-8", "replace").decode("utf-8")
+            matches = self.automaton.find_matches_as_indexes(text, overlapping=True)
+        for index, start, stop in matches:
+            cue, where = self.cues[index], self.where[index]
+            if cue in done:
+                continue
+            end = stop - 1
+            if skip and any(low <= start < high for low, high in skip):
+                continue
             starts_word = start == 0 or not _word_char(text[start - 1])
+            matched = 0
             for name, kind in where:
                 if kind == "anywhere" or (
                     starts_word and (kind == "stem" or self._ends_word(text, end + 1))
                 ):
                     found[name][cue] = None
+                    matched += 1
+            if matched == len(where):
+                done.add(cue)
         return {name: list(cues) for name, cues in found.items()}
 
 
@@ -373,6 +427,8 @@ CUES = CueIndex(
         "task": (MEDIUM, MEDIUM_ANYWHERE),
         "simpler": (SIMPLER, SIMPLER_ANYWHERE),
         "debug": (DEBUG, DEBUG_ANYWHERE),
+        "creative": (CREATIVE, CREATIVE_ANYWHERE),
+        "writing": (WRITING, WRITING_ANYWHERE),
     }
 )
 # Run only on short texts: its many one- and two-letter words would slow a long scan.

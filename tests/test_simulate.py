@@ -1,0 +1,44 @@
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def simulate(tmp_path, messages, *args):
+    path = tmp_path / "traffic.jsonl"
+    path.write_text("\n".join(json.dumps({"message": m}) for m in messages))
+    out = io.StringIO()
+    call_command("simulate", str(path), *args, stdout=out)
+    return out.getvalue().splitlines()
+
+
+def test_it_compares_routing_with_one_tier_for_everything(tmp_path):
+    lines = simulate(
+        tmp_path,
+        ["hi", "write a cover letter for a barista job", "prove that sqrt(2) is irrational"],
+        "--haiku-tokens",
+        "1000:100",
+        "--sonnet-tokens",
+        "1000:100",
+        "--opus-tokens",
+        "1000:100",
+    )
+
+    assert lines[0] == "3 messages routed: haiku 1, sonnet 1, opus 1"
+    # Each message: ~1,000 input and 100 output tokens (plus its text / 4).
+    assert lines[1].startswith("with routing  $    0.0092")
+    assert lines[2].startswith("all Haiku     $    0.0005")
+    assert lines[3].startswith("all Sonnet    $    0.0090")
+    assert lines[4].startswith("all Opus      $    0.0181")
+    assert lines[4].endswith("routing saves 49%")
+
+
+def test_an_unreadable_line_is_a_clear_error(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text("not json\n")
+
+    with pytest.raises(CommandError, match="Every line must be"):
+        call_command("simulate", str(path))
