@@ -42,7 +42,7 @@ class RouterConfig:
     sonnet_model: str = "claude-sonnet-5-5"
     opus_model: str = "claude-opus-5-5"
     sonnet_from: float = 0.30  # scores below this go to Haiku
-    opus_from: float = 0.70  # scores from this up go to Opus
+    opus_from: float = 0.65  # scores from this up go to Opus
     downgrade_at: float = 0.80  # budget share: Opus→Sonnet, Sonnet→Haiku
     haiku_only_at: float = 0.95  # budget share: everything to Haiku
     force_tier: str = ""  # a tier that replaces classification, or ""
@@ -427,7 +427,8 @@ def classify(message: str, context: list[dict] | None = None) -> Classification:
     if len(message) > 200 or thread <= own.score:
         return own
     if follow_up:
-        score = min(1.0, thread + 0.05)
+        new_condition = lexicon.CUES.find(message[:200].lower())["what_if"]
+        score = min(1.0, thread + (0.12 if new_condition else 0.05))
         return Classification(score, own.reasons + ["follow-up in a complex thread"])
     score = max(own.score, min(thread, 0.55))  # a short request ("more formal please")
     return Classification(score, own.reasons + ["continues the thread"])

@@ -81,6 +81,7 @@ LOOKUP_ANYWHERE = [
 
 # Asks that usually need the strongest model.
 HARD_STRONG = [
+    "show every", "show the work", "show your work", "independent of zfc",
     "udowodnij", "bewijs", "доведи", "stride",
     "show that", "zeig dass", "zeige dass", "montre que", "muestra que", "mostre que", "mostra che", "покажи что", "undecidable",
     "prove", "proof", "theorem", "lemma", "derive", "derivation", "rigorous", "system design",
@@ -114,6 +115,7 @@ HARD_STRONG_ANYWHERE = [
 
 # Asks for depth: analysis, optimisation, concurrency, maths.
 HARD_MEDIUM = [
+    "open problem", "state of the art", "actually known", "what's known", "independent of",
     "abelian", "group of order", "expected number", "generalize", "generalise", "monolith", "event sourcing", "sample size", "peeking", "peeked", "statistical power", "schema changes", "extract",
     "design a", "design an", "design the", "diseña", "diseñar", "conçois", "concevoir", "projete", "progetta", "tasarla", "спроектируй", "спроектировать",
     "significant", "significance", "confidence interval", "p-value", "statistical",
@@ -255,6 +257,13 @@ WRITING = [
     "explain", "explica", "explique", "erklär", "spiega", "объясни", "how does", "how do",
 ]
 WRITING_ANYWHERE = ["תכתוב", "כתוב", "תסביר", "اكتب", "اشرح", "写", "邮件", "解释", "書いて", "メール", "説明", "써줘", "설명"]
+
+# A follow-up that adds a new condition to the thread ("and what if he ...").
+WHAT_IF = [
+    "what if", "and if", "what happens if", "y si", "und wenn", "was ist wenn", "et si",
+    "e se", "а если", "а что если", "i co jeśli", "en als",
+]
+WHAT_IF_ANYWHERE = ["ומה אם", "ומה קורה אם", "מה אם", "وماذا لو", "ماذا لو", "如果", "要是", "もし", "만약"]
 
 # The owner speaking of their own situation.
 FIRST_PERSON = [
@@ -429,6 +438,7 @@ CUES = CueIndex(
         "debug": (DEBUG, DEBUG_ANYWHERE),
         "creative": (CREATIVE, CREATIVE_ANYWHERE),
         "writing": (WRITING, WRITING_ANYWHERE),
+        "what_if": (WHAT_IF, WHAT_IF_ANYWHERE),
     }
 )
 # Run only on short texts: its many one- and two-letter words would slow a long scan.

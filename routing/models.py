@@ -43,7 +43,7 @@ class RoutingSettings(models.Model):
     )
     opus_from = models.FloatField(
         "Opus from score",
-        default=0.70,
+        default=0.65,
         help_text="Complexity scores from this up go to Opus.",
         **SHARE,
     )
