@@ -33,7 +33,7 @@ SUBSTANCE_FLOOR = 0.35  # a message with a hard, deep, debugging or stakes cue s
 ASK_SCAN_LIMIT = 4000  # characters of the ask looked at for cues
 LONG_PASTE = 600  # a multi-line message longer than this may hold a paste
 EDGE_LINES = 40  # lines at each end of a long message examined for the ask
-SIGNAL_WINDOW = 1500  # characters of the ask scanned for numbers, terms and maths
+SIGNAL_WINDOW = 600  # characters of the ask scanned for numbers, terms and maths
 
 
 @dataclass(frozen=True)
@@ -230,7 +230,9 @@ def _weighted_length(text: str) -> int:
     """Length in Latin-letter terms: a Chinese or Japanese character says about three."""
     if text.isascii():
         return len(text)
-    return len(text) + 2 * len(WIDE_CHARS.findall(text))
+    sample = text[:SIGNAL_WINDOW]
+    wide_share = len(WIDE_CHARS.findall(sample)) / len(sample)
+    return int(len(text) * (1 + 2 * wide_share))
 
 
 def _technical_terms(ask: str) -> int:
@@ -308,10 +310,13 @@ def classify_text(message: str) -> Classification:
     length = _weighted_length(ask)
     window = ask[:SIGNAL_WINDOW]
     numbers, terms = _numbers(window), _technical_terms(window)
-    personal = len(lexicon.FIRST_PERSON_WORDS.findall(lowered[:SIGNAL_WINDOW]))
+
+    def personal() -> int:
+        return len(lexicon.FIRST_PERSON_WORDS.findall(lowered[:SIGNAL_WINDOW]))
+
     detailed = not parts.paste_chars and (
-        (length >= 120 and (numbers >= 3 or terms >= 2 or ask.count(",") >= 4 or personal >= 2))
-        or (stakes and length >= 80 and (personal or numbers))
+        (length >= 120 and (numbers >= 3 or terms >= 2 or ask.count(",") >= 4 or personal() >= 2))
+        or (stakes and length >= 80 and (numbers or personal()))
     )
     if stakes and cues["writing"]:
         score += 0.05
