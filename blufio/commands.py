@@ -2,12 +2,13 @@
 
 from decimal import Decimal
 
-from costs.selectors import budget_status, month_spend
+from costs.selectors import budget_status, month_spend, period_bounds, routing_stats, spend_by
 
 COMMANDS = [
     ("start", "Say hello and see what I can do"),
     ("help", "How to talk to me"),
     ("budget", "Today's and this month's spend against the caps"),
+    ("stats", "How the last 7 days' messages were routed"),
 ]
 
 HELP_TEXT = (
@@ -15,6 +16,8 @@ HELP_TEXT = (
     "picking the cheapest model that can do the job.\n\n"
     "Commands:\n"
     "/budget - today's and this month's spend\n"
+    "/stats - how the last 7 days' messages were routed\n"
+    "/opus, /sonnet or /haiku before a message - use that model for it\n"
     "/help - this message"
 )
 START_TEXT = "Hi! " + HELP_TEXT
@@ -42,6 +45,25 @@ def budget_text() -> str:
     )
 
 
+def stats_text() -> str:
+    start, end = period_bounds("7d")
+    stats = routing_stats(start=start, end=end)
+    if not stats.messages:
+        return "No messages in the last 7 days."
+    mix = ", ".join(f"{tier.title()} {n}" for tier, n in stats.tier_mix.items())
+    downgrades = sum(stats.downgrades.values())
+    spend = sum(
+        (row["cost_usd"] for row in spend_by(group_by="feature", start=start, end=end)), Decimal(0)
+    )
+    lines = [
+        f"Last 7 days: {stats.messages} messages ({mix}).",
+        f"Downgraded for budget: {downgrades} ({stats.rate(downgrades):.0%}); "
+        f"fallbacks: {stats.fallbacks}.",
+        f"Spend: {money(spend)}.",
+    ]
+    return "\n".join(lines)
+
+
 def command_reply(text: str) -> str | None:
     """The answer to a bot command, or None when the text is not one of ours."""
     name = command_name(text)
@@ -51,4 +73,6 @@ def command_reply(text: str) -> str | None:
         return HELP_TEXT
     if name == "budget":
         return budget_text()
+    if name == "stats":
+        return stats_text()
     return None

@@ -5,10 +5,11 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from costs.models import BudgetSettings, BudgetWindow
+from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
 
 
 @dataclass(frozen=True)
@@ -56,3 +57,83 @@ def month_spend(*, now: datetime | None = None) -> Decimal:
         pool=BudgetWindow.Pool.CONVERSATION, starts_on__gte=today.replace(day=1)
     ).aggregate(total=Sum("spent_usd"))["total"]
     return total or Decimal(0)
+
+
+PERIODS = ("today", "7d", "30d", "month")
+
+
+def period_bounds(period: str, *, now: datetime | None = None) -> tuple[datetime, datetime]:
+    """Start and end of a reporting period, in the budget's time zone."""
+    settings = BudgetSettings.load()
+    zone = ZoneInfo(settings.timezone)
+    now = (now or timezone.now()).astimezone(zone)
+    midnight = datetime.combine(now.date(), time.min, tzinfo=zone)
+    starts = {
+        "today": midnight,
+        "7d": midnight - timedelta(days=6),
+        "30d": midnight - timedelta(days=29),
+        "month": midnight.replace(day=1),
+    }
+    return starts[period], now
+
+
+def spend_by(*, group_by: str, start: datetime, end: datetime) -> list[dict]:
+    """Cost and call counts per model, feature or day; aggregated in the database."""
+    field = {"model": "actual_model", "feature": "feature", "day": "day"}[group_by]
+    rows = LedgerEntry.objects.filter(created_at__gte=start, created_at__lt=end)
+    if group_by == "day":
+        zone = ZoneInfo(BudgetSettings.load().timezone)
+        rows = rows.annotate(day=TruncDate("created_at", tzinfo=zone))
+    grouped = rows.values(field).annotate(cost_usd=Sum("cost_usd"), calls=Count("id"))
+    return [
+        {"key": str(row[field]), "cost_usd": row["cost_usd"] or Decimal(0), "calls": row["calls"]}
+        for row in grouped.order_by(field)
+    ]
+
+
+@dataclass(frozen=True)
+class RoutingStats:
+    messages: int
+    tier_mix: dict[str, int]
+    downgrades: dict[str, int]
+    fallbacks: int
+
+    def rate(self, count: int) -> float:
+        return round(count / self.messages, 4) if self.messages else 0.0
+
+
+def routing_stats(*, start: datetime, end: datetime) -> RoutingStats:
+    """How routed messages were served: tier mix, downgrades by reason, fallbacks."""
+    rows = LedgerEntry.objects.filter(
+        feature=LedgerEntry.Feature.MESSAGE, created_at__gte=start, created_at__lt=end
+    )
+    tiers = dict(rows.values_list("tier").annotate(n=Count("id")).order_by())
+    reasons = dict(rows.exclude(reason="").values_list("reason").annotate(n=Count("id")).order_by())
+    return RoutingStats(
+        messages=sum(tiers.values()),
+        tier_mix={tier: tiers.get(tier, 0) for tier in ("haiku", "sonnet", "opus")},
+        downgrades={r: n for r, n in reasons.items() if r.startswith("budget")},
+        fallbacks=reasons.get("fallback", 0),
+    )
+
+
+def ledger_rows(
+    *,
+    start: datetime,
+    end: datetime,
+    feature: str | None = None,
+    model: str | None = None,
+    reason: str | None = None,
+    tier: str | None = None,
+):
+    """Ledger entries in a period, newest first, optionally narrowed."""
+    rows = LedgerEntry.objects.filter(created_at__gte=start, created_at__lt=end)
+    for field, value in (
+        ("feature", feature),
+        ("actual_model", model),
+        ("reason", reason),
+        ("tier", tier),
+    ):
+        if value:
+            rows = rows.filter(**{field: value})
+    return rows.order_by("-created_at", "-id")

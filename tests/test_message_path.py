@@ -191,3 +191,22 @@ def test_without_a_bot_token_the_update_fails_with_a_clear_reason(
     assert (inbound.status, inbound.last_error) == ("failed", "TELEGRAM_BOT_TOKEN is not set")
     assert "TELEGRAM_BOT_TOKEN is not set" in caplog.text
     assert fake_telegram.requests == []
+
+
+def test_the_stats_command_reports_the_week_without_a_model_call(
+    post_update, fake_claude, fake_telegram
+):
+    post_update(text_update("hi"))  # Haiku
+    post_update(text_update("prove that there are infinitely many primes"))  # Opus
+    fake_claude.reset()
+    fake_telegram.reset()
+
+    post_update(text_update("/stats"))
+
+    assert fake_claude.calls == []
+    [text] = fake_telegram.sent_texts()
+    assert text.splitlines() == [
+        "Last 7 days: 2 messages (Haiku 1, Sonnet 0, Opus 1).",
+        "Downgraded for budget: 0 (0%); fallbacks: 0.",
+        "Spend: $0.01.",
+    ]

@@ -61,6 +61,7 @@ def test_anonymous_and_wrong_tokens_are_refused(client, headers):
     response = client.post("/api/route", BODY, content_type="application/json", headers=headers)
 
     assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unauthorized"
 
 
 def test_a_non_staff_session_is_refused(client):
@@ -82,7 +83,9 @@ def test_bad_input_gets_a_clear_422(staff_client, body):
     response = staff_client.post("/api/route", body, content_type="application/json")
 
     assert response.status_code == 422
-    assert "detail" in response.json()
+    error = response.json()["error"]
+    assert error["code"] == "invalid_input"
+    assert error["details"]
 
 
 def test_the_openapi_schema_is_published(client):

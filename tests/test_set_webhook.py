@@ -10,7 +10,7 @@ def test_it_registers_the_webhook_with_the_secret_and_the_commands(fake_telegram
     assert webhook["secret_token"] == "test-webhook-secret"
     assert webhook["allowed_updates"] == ["message", "callback_query"]
     [commands] = fake_telegram.calls("setMyCommands")
-    assert [c["command"] for c in commands["commands"]] == ["start", "help", "budget"]
+    assert [c["command"] for c in commands["commands"]] == ["start", "help", "budget", "stats"]
     assert "Webhook set to https://bot.example.com/telegram/webhook/" in capsys.readouterr().out
 
 

@@ -1,0 +1,102 @@
+import csv
+from decimal import Decimal
+
+from django.http import StreamingHttpResponse
+from ninja import Query, Router
+from ninja.pagination import PageNumberPagination, paginate
+
+from costs.schemas import BudgetOut, CostsOut, LedgerFilters, LedgerRow, Period, StatsOut
+from costs.selectors import (
+    budget_status,
+    ledger_rows,
+    month_spend,
+    period_bounds,
+    routing_stats,
+    spend_by,
+)
+
+router = Router(tags=["costs"])
+CSV_FIELDS = list(LedgerRow.model_fields)
+
+
+@router.get("/budget", response=BudgetOut, summary="Today's spend against the daily cap")
+def budget(request):
+    status = budget_status()
+    return {
+        "cap_usd": status.cap_usd,
+        "spent_usd": status.spent_usd,
+        "reserved_usd": status.reserved_usd,
+        "used": round(status.used_fraction, 4),
+        "resets_at": status.resets_at,
+        "month_spent_usd": month_spend(),
+    }
+
+
+@router.get("/costs", response=CostsOut, summary="Spend grouped by model, feature or day")
+def costs(
+    request, period: Period = "30d", group_by: str = Query("model", pattern="^(model|feature|day)$")
+):
+    start, end = period_bounds(period)
+    rows = spend_by(group_by=group_by, start=start, end=end)
+    return {
+        "period": period,
+        "group_by": group_by,
+        "start": start,
+        "end": end,
+        "total_usd": sum((row["cost_usd"] for row in rows), Decimal(0)),
+        "rows": rows,
+    }
+
+
+@router.get("/stats", response=StatsOut, summary="Tier mix, downgrade and fallback rates")
+def stats(request, period: Period = "30d"):
+    start, end = period_bounds(period)
+    result = routing_stats(start=start, end=end)
+    return {
+        "period": period,
+        "messages": result.messages,
+        "tier_mix": result.tier_mix,
+        "downgrades": result.downgrades,
+        "downgrade_rate": result.rate(sum(result.downgrades.values())),
+        "fallbacks": result.fallbacks,
+        "fallback_rate": result.rate(result.fallbacks),
+    }
+
+
+def _filtered(filters: LedgerFilters):
+    start, end = period_bounds(filters.period)
+    return ledger_rows(
+        start=start,
+        end=end,
+        feature=filters.feature,
+        model=filters.model,
+        reason=filters.reason,
+        tier=filters.tier,
+    )
+
+
+@router.get("/ledger", response=list[LedgerRow], summary="Ledger entries, newest first")
+@paginate(PageNumberPagination, page_size=50)
+def ledger(request, filters: Query[LedgerFilters]):
+    return _filtered(filters)
+
+
+@router.get("/ledger.csv", summary="The same ledger entries as CSV")
+def ledger_csv(request, filters: Query[LedgerFilters]):
+    def lines():
+        buffer = _Echo()
+        writer = csv.writer(buffer)
+        yield writer.writerow(CSV_FIELDS)
+        for row in _filtered(filters).values_list(*CSV_FIELDS).iterator(chunk_size=2000):
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="blufio-ledger.csv"'
+    return response
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
