@@ -33,6 +33,7 @@ test: lint
 bench: $(BIN)/.installed
 	$(BIN)/python bench/route_bench.py
 	$(BIN)/python bench/webhook_reply.py
+	$(BIN)/python bench/dashboard_bench.py
 
 clean:
 	rm -rf $(VENV) var

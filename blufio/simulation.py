@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO
 
-from costs.pricing import TokenUsage, usage_cost
+from blufio.context import SYSTEM_PROMPT, estimated_tokens, prompt_token_bound
+from costs.pricing import TokenUsage, usage_cost, worst_case_cost
 from costs.services import price_rule_for
 from routing.core import TIERS, route
 from routing.models import RoutingSettings
@@ -47,3 +48,32 @@ def simulate(lines: IO[str], *, tokens: dict[str, tuple[int, int]] = DEFAULT_TOK
         for tier in TIERS:
             result.cost[tier] += usage_cost(usage, rules[tier])
     return result
+
+
+TYPICAL_OUTPUT_TOKENS = 400
+
+
+def tier_estimates(text: str) -> list[dict]:
+    """What one message would cost at each tier: typically, and at most (as reserved)."""
+    settings = RoutingSettings.load()
+    system = SYSTEM_PROMPT
+    messages = [{"role": "user", "content": text}]
+    typical_prompt = estimated_tokens(system) + estimated_tokens(text)
+    rows = []
+    for tier in TIERS:
+        model = settings.model_for(tier)
+        rule = price_rule_for(model=model)
+        usage = TokenUsage(input_tokens=typical_prompt, output_tokens=TYPICAL_OUTPUT_TOKENS)
+        rows.append(
+            {
+                "tier": tier,
+                "model": model,
+                "typical": usage_cost(usage, rule),
+                "most": worst_case_cost(
+                    rule,
+                    prompt_tokens=prompt_token_bound(system, messages),
+                    max_output_tokens=settings.max_tokens_for(tier),
+                ),
+            }
+        )
+    return rows

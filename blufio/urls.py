@@ -3,10 +3,14 @@ from django.urls import path
 
 from blufio import views
 from blufio.api import api
+from costs import views as cost_views
 
 urlpatterns = [
     path("telegram/webhook/", views.telegram_webhook, name="telegram-webhook"),
     path("healthz", views.healthz, name="healthz"),
+    path("dashboard/", cost_views.dashboard, name="dashboard"),
+    path("dashboard/decisions/", cost_views.decisions, name="dashboard-decisions"),
+    path("dashboard/playground/", views.playground, name="playground"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

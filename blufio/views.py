@@ -3,13 +3,17 @@ import logging
 import secrets
 
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blufio.celery import app as celery_app
+from blufio.simulation import tier_estimates
 from blufio.updates import UnreadableUpdate, update_receive
+from routing.services import route_message
 
 logger = logging.getLogger(__name__)
 
@@ -74,3 +78,25 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503
     )
+
+
+BUDGET_LEVELS = [("0", "0%"), ("0.5", "50%"), ("0.85", "85%"), ("0.96", "96%"), ("1", "100%")]
+PLAYGROUND = "dashboard/playground.html"
+
+
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def playground(request: HttpRequest) -> HttpResponse:
+    """What tier a typed message would get, and why; no model is called."""
+    message = request.POST.get("message", "")[:100_000]
+    budget_used = request.POST.get("budget_used", "0")
+    if budget_used not in dict(BUDGET_LEVELS):
+        budget_used = "0"
+    context = {"message": message, "budget_used": budget_used, "budget_levels": BUDGET_LEVELS}
+    if message.strip():
+        decision = route_message(message=message, budget_used=float(budget_used))
+        context["decision"] = decision
+        context["estimates"] = tier_estimates(decision.text or message)
+    if request.htmx:
+        return render(request, PLAYGROUND + "#result", context)
+    return render(request, PLAYGROUND, context)

@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from costs.pricing import PriceRule, Rates
 
@@ -210,7 +211,7 @@ class LedgerEntry(models.Model):
         OK = "ok"
         ERROR = "error"
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     # A plain id (blufio.ChatSession), so costs does not depend on the agent app.
     session_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     feature = models.CharField(max_length=20, choices=Feature.choices)
@@ -242,3 +243,38 @@ class LedgerEntry(models.Model):
         return (
             f"{self.created_at:%Y-%m-%d %H:%M} {self.feature} {self.actual_model} ${self.cost_usd}"
         )
+
+
+LEDGER_DAY_KEY = ("day", "actual_model", "feature", "tier", "reason", "override")
+
+
+class LedgerDay(models.Model):
+    """Running totals of the ledger per day (budget time zone) and kind of call.
+
+    Kept up to date as each entry is written, so the dashboard reads a few hundred
+    rows instead of scanning every call.
+    """
+
+    day = models.DateField(db_index=True)
+    actual_model = models.CharField(max_length=100)
+    feature = models.CharField(max_length=20)
+    tier = models.CharField(max_length=10, blank=True)
+    reason = models.CharField(max_length=30, blank=True)
+    override = models.CharField(max_length=10, blank=True)
+    calls = models.PositiveIntegerField(default=0)
+    cost_usd = models.DecimalField(default=Decimal(0), **USD)
+    input_tokens = models.BigIntegerField(default=0)
+    output_tokens = models.BigIntegerField(default=0)
+    cache_write_tokens = models.BigIntegerField(default=0)
+    cache_read_tokens = models.BigIntegerField(default=0)
+
+    KEY = LEDGER_DAY_KEY
+    SUMS = ("cost_usd", "input_tokens", "output_tokens", "cache_write_tokens", "cache_read_tokens")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=LEDGER_DAY_KEY, name="one_ledger_day_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.actual_model} {self.feature}: {self.calls} calls"

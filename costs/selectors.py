@@ -9,7 +9,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
+from costs.models import BudgetSettings, BudgetWindow, LedgerDay, LedgerEntry
 
 
 @dataclass(frozen=True)
@@ -137,3 +137,27 @@ def ledger_rows(
         if value:
             rows = rows.filter(**{field: value})
     return rows.order_by("-created_at", "-id")
+
+
+def recent_decisions(*, tier: str = "", reason: str = "", limit: int = 20):
+    rows = LedgerEntry.objects.filter(feature=LedgerEntry.Feature.MESSAGE)
+    if tier:
+        rows = rows.filter(tier=tier)
+    if reason:
+        rows = rows.filter(reason=reason)
+    return rows.order_by("-created_at", "-id")[:limit]
+
+
+def ledger_rollup(*, start: datetime, end: datetime) -> list[dict]:
+    """The period's running totals per day, model, feature, tier and reason.
+
+    Read from `LedgerDay`, kept as entries are written: a few hundred rows however
+    many calls there were. Periods start at a local midnight, so whole days match.
+    """
+    zone = ZoneInfo(BudgetSettings.load().timezone)
+    first, last = start.astimezone(zone).date(), end.astimezone(zone).date()
+    return list(
+        LedgerDay.objects.filter(day__gte=first, day__lte=last).values(
+            *LedgerDay.KEY, "calls", *LedgerDay.SUMS
+        )
+    )

@@ -3,12 +3,21 @@
 import logging
 from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from django.db import transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from costs.models import BudgetSettings, BudgetWindow, LedgerEntry, Price, Reservation
+from costs.models import (
+    BudgetSettings,
+    BudgetWindow,
+    LedgerDay,
+    LedgerEntry,
+    Price,
+    Reservation,
+)
 from costs.pricing import PriceRule, TokenUsage, ceiling_rule, find_rule, usage_cost
 from costs.selectors import BudgetStatus, day_bounds
 
@@ -112,29 +121,71 @@ def ledger_entry_create(
     request_id: str = "",
     outcome: str = LedgerEntry.Outcome.OK,
     error: str = "",
+    created_at: datetime | None = None,
 ) -> LedgerEntry:
+    """Record one model call, and add it to its day's running totals."""
     usage = usage or TokenUsage()
-    return LedgerEntry.objects.create(
-        feature=feature,
-        intended_model=intended_model,
-        actual_model=actual_model,
-        input_tokens=usage.input_tokens,
-        output_tokens=usage.output_tokens,
-        cache_write_tokens=usage.cache_write_tokens,
-        cache_read_tokens=usage.cache_read_tokens,
-        cost_usd=cost_usd,
-        session_id=session_id,
-        latency_ms=latency_ms,
-        reason=reason,
-        tier=tier,
-        intended_tier=intended_tier,
-        override=override,
-        score=score,
-        routing_reasons=routing_reasons or [],
-        request_id=request_id[:100],
-        outcome=outcome,
-        error=error[:300],
+    with transaction.atomic():
+        entry = LedgerEntry.objects.create(
+            created_at=created_at or timezone.now(),
+            feature=feature,
+            intended_model=intended_model,
+            actual_model=actual_model,
+            input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens,
+            cache_write_tokens=usage.cache_write_tokens,
+            cache_read_tokens=usage.cache_read_tokens,
+            cost_usd=cost_usd,
+            session_id=session_id,
+            latency_ms=latency_ms,
+            reason=reason,
+            tier=tier,
+            intended_tier=intended_tier,
+            override=override,
+            score=score,
+            routing_reasons=routing_reasons or [],
+            request_id=request_id[:100],
+            outcome=outcome,
+            error=error[:300],
+        )
+        _ledger_day_add(entry)
+    return entry
+
+
+def _ledger_day_add(entry: LedgerEntry) -> None:
+    day, _ = day_bounds(entry.created_at, BudgetSettings.load().timezone)
+    key = {name: getattr(entry, name) for name in LedgerDay.KEY if name != "day"}
+    key["day"] = day
+    sums = {
+        "cost_usd": entry.cost_usd,
+        "input_tokens": entry.input_tokens,
+        "output_tokens": entry.output_tokens,
+        "cache_write_tokens": entry.cache_write_tokens,
+        "cache_read_tokens": entry.cache_read_tokens,
+    }
+    increments = {name: F(name) + value for name, value in sums.items()}
+    if LedgerDay.objects.filter(**key).update(calls=F("calls") + 1, **increments):
+        return
+    try:
+        with transaction.atomic():
+            LedgerDay.objects.create(**key, calls=1, **sums)
+    except IntegrityError:  # another worker created the row first
+        LedgerDay.objects.filter(**key).update(calls=F("calls") + 1, **increments)
+
+
+def ledger_days_rebuild() -> int:
+    """Recompute every day's totals from the ledger (after a time zone change, or bulk loads)."""
+    zone = ZoneInfo(BudgetSettings.load().timezone)
+    rows = (
+        LedgerEntry.objects.annotate(day=TruncDate("created_at", tzinfo=zone))
+        .values(*LedgerDay.KEY)
+        .annotate(calls=Count("id"), **{name: Sum(name) for name in LedgerDay.SUMS})
+        .order_by()
     )
+    with transaction.atomic():
+        LedgerDay.objects.all().delete()
+        LedgerDay.objects.bulk_create(LedgerDay(**row) for row in rows)
+    return LedgerDay.objects.count()
 
 
 def budget_alert_claim(*, share: float, now: datetime | None = None) -> bool:

@@ -1,3 +1,4 @@
+import importlib
 import itertools
 import json
 
@@ -71,3 +72,12 @@ def post_update(client, settings, django_capture_on_commit_callbacks):
             )
 
     return post
+
+
+@pytest.fixture
+def prices(transactional_db):
+    """The seeded price table again: transactional tests start from an emptied database."""
+    from django.apps import apps
+
+    seed = importlib.import_module("costs.migrations.0002_seed_prices").seed
+    seed(apps, None)

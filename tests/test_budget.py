@@ -89,7 +89,7 @@ def test_settling_and_releasing_move_the_hold_into_spend():
     assert (window.spent_usd, window.reserved_usd) == (Decimal("0.5"), Decimal(0))
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_reservations_never_pass_the_cap():
     """Forty threads, each with its own PostgreSQL connection, race for $5 in $0.30 holds."""
     BudgetSettings.load()

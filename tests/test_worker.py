@@ -18,7 +18,7 @@ from tests.conftest import text_update
 
 
 @pytest.fixture
-def worker(fake_claude, fake_telegram, tmp_path):
+def worker(prices, fake_claude, fake_telegram, tmp_path):
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
     db = connection.settings_dict
     env = {
@@ -65,7 +65,7 @@ def worker(fake_claude, fake_telegram, tmp_path):
 
 
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_worker_process_answers_an_update_from_redis(worker, client, fake_claude, fake_telegram):
     update = text_update("Hello, worker")
     client.get("/healthz")  # the first request imports the URLconf; time a warm one

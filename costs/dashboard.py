@@ -1,0 +1,128 @@
+"""What the dashboard shows: every panel built from one aggregate scan of the ledger."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from costs.models import LedgerEntry
+from costs.selectors import PERIODS, budget_status, ledger_rollup, month_spend, period_bounds
+from costs.services import price_rule_for
+
+PERIOD_LABELS = {"today": "Today", "7d": "7 days", "30d": "30 days", "month": "This month"}
+OPUS_MODEL = "claude-opus-5-5"
+TIERS = ("haiku", "sonnet", "opus")
+MILLION = Decimal(1_000_000)
+
+
+def _totals(rows: list[dict], key: str) -> list[dict]:
+    """Cost and calls per `key`, each with its `share` (0–100) of the largest, for bars."""
+    cost: dict = defaultdict(Decimal)
+    calls: dict = defaultdict(int)
+    for row in rows:
+        cost[row[key]] += row["cost_usd"] or Decimal(0)
+        calls[row[key]] += row["calls"]
+    top = max(cost.values(), default=Decimal(0))
+    return [
+        {
+            "key": name,
+            "cost_usd": cost[name],
+            "calls": calls[name],
+            "share": float(cost[name] / top * 100) if top else 0.0,
+        }
+        for name in sorted(cost)
+    ]
+
+
+def _daily_stacks(rows: list[dict]) -> tuple[list[dict], list[str]]:
+    by_day: dict = defaultdict(lambda: defaultdict(Decimal))
+    for row in rows:
+        by_day[row["day"]][row["actual_model"]] += row["cost_usd"] or Decimal(0)
+    models = sorted({row["actual_model"] for row in rows})
+    top = max((sum(costs.values()) for costs in by_day.values()), default=Decimal(0))
+    days = [
+        {
+            "day": day,
+            "total": sum(costs.values(), Decimal(0)),
+            "parts": [
+                {
+                    "model": model,
+                    "cost": costs[model],
+                    "share": float(costs[model] / top * 100) if top else 0.0,
+                    "colour": models.index(model) % 6,
+                }
+                for model in models
+                if costs.get(model)
+            ],
+        }
+        for day, costs in sorted(by_day.items())
+    ]
+    return days, models
+
+
+def _at_prices(rows: list[dict], model: str) -> Decimal:
+    """What the period's tokens would have cost at `model`'s prices."""
+    rates = price_rule_for(model=model).rates
+    return (
+        sum(
+            (
+                (row["input_tokens"] or 0) * rates.input
+                + (row["output_tokens"] or 0) * rates.output
+                + (row["cache_write_tokens"] or 0) * rates.cache_write_5m
+                + (row["cache_read_tokens"] or 0) * rates.cache_read
+                for row in rows
+            ),
+            Decimal(0),
+        )
+        / MILLION
+    )
+
+
+def dashboard_summary(*, period: str) -> dict:
+    """Everything that changes with the period switch."""
+    if period not in PERIODS:
+        period = "30d"
+    start, end = period_bounds(period)
+    rows = ledger_rollup(start=start, end=end)
+    messages = [row for row in rows if row["feature"] == LedgerEntry.Feature.MESSAGE]
+    tier_mix = {tier: 0 for tier in TIERS}
+    downgrades: dict = defaultdict(lambda: defaultdict(int))
+    fallbacks = 0
+    for row in messages:
+        if row["tier"] in tier_mix:
+            tier_mix[row["tier"]] += row["calls"]
+        reason = row["reason"] or ("forced" if row["override"] == "force" else "")
+        if reason:
+            downgrades[row["day"]][reason] += row["calls"]
+        fallbacks += row["calls"] if row["reason"] == "fallback" else 0
+    message_count = sum(row["calls"] for row in messages)
+    budget_downgrades = sum(row["calls"] for row in messages if row["reason"].startswith("budget"))
+    actual = sum((row["cost_usd"] or Decimal(0) for row in rows), Decimal(0))
+    at_opus = _at_prices(rows, OPUS_MODEL)
+    days, models = _daily_stacks(rows)
+    return {
+        "period": period,
+        "period_label": PERIOD_LABELS[period],
+        "periods": PERIOD_LABELS,
+        "by_model": _totals(rows, "actual_model"),
+        "by_feature": _totals(rows, "feature"),
+        "days": days,
+        "models": models,
+        "messages": message_count,
+        "tier_mix": tier_mix,
+        "fallbacks": fallbacks,
+        "downgrade_count": budget_downgrades,
+        "downgrade_percent": budget_downgrades / message_count * 100 if message_count else 0,
+        "downgrades_by_day": sorted((day, dict(r)) for day, r in downgrades.items()),
+        "actual": actual,
+        "at_opus": at_opus,
+        "saved": at_opus - actual,
+        "saved_percent": float((at_opus - actual) / at_opus * 100) if at_opus else 0.0,
+    }
+
+
+def dashboard_budget() -> dict:
+    status = budget_status()
+    return {
+        "budget": status,
+        "used_percent": min(100.0, status.used_fraction * 100),
+        "month_spent": month_spend(),
+    }

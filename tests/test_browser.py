@@ -1,0 +1,120 @@
+"""The owner's pages in headless Chromium (Debian's build) through Playwright."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+from playwright.sync_api import expect, sync_playwright
+
+from costs.pricing import TokenUsage
+from costs.services import call_cost, ledger_entry_create
+
+# Playwright's sync API runs an event loop; the ORM calls in this test are synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.browser,
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, prices):
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    yield context.new_page()
+    context.close()
+
+
+def seed_ledger() -> None:
+    """Twelve days of routed messages, priced from their tokens like real calls."""
+    now = timezone.now()
+    plan = [
+        ("claude-haiku-5-5", "haiku", ""),
+        ("claude-sonnet-5-5", "sonnet", ""),
+        ("claude-opus-5-5", "opus", ""),
+        ("claude-haiku-5-5", "haiku", "budget_95"),
+    ]
+    usage = TokenUsage(input_tokens=1500, output_tokens=400)
+    for day in range(12):
+        for model, tier, reason in plan[: 2 + day % 3]:
+            ledger_entry_create(
+                feature="message",
+                intended_model=model,
+                actual_model=model,
+                tier=tier,
+                intended_tier="opus" if reason else tier,
+                reason=reason,
+                cost_usd=call_cost(model=model, usage=usage),
+                usage=usage,
+                routing_reasons=[f"seeded {tier}"],
+                created_at=now - timedelta(days=day),
+            )
+
+
+def log_in(page, live_server) -> None:
+    User.objects.create_user("owner", password="a-long-test-password", is_staff=True)
+    page.goto(f"{live_server.url}/dashboard/")
+    page.fill("#id_username", "owner")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(page, live_server):
+    page.goto(f"{live_server.url}/dashboard/")
+
+    expect(page).to_have_url(f"{live_server.url}/admin/login/?next=/dashboard/")
+
+
+def test_the_owner_reads_the_dashboard_and_switches_the_period(page, live_server):
+    seed_ledger()
+    log_in(page, live_server)
+
+    expect(page.locator("h2", has_text="Today's conversation budget")).to_be_visible()
+    expect(page.locator("#summary")).to_have_attribute("data-period", "30d")
+    expect(page.locator("#by-model")).to_contain_text("claude-opus-5-5")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+
+    page.click("nav.periods a[data-period='today']")
+
+    expect(page.locator("#summary")).to_have_attribute("data-period", "today")
+    expect(page.locator("#summary")).to_contain_text("Spend, today")
+    expect(page).to_have_url(f"{live_server.url}/dashboard/?period=today")
+    assert page.evaluate("performance.getEntriesByType('navigation').length") == 1  # no reload
+
+
+def test_the_playground_shows_the_decision_live(page, live_server):
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/dashboard/playground/")
+
+    page.fill(
+        "textarea[name=message]",
+        "just quickly prove there are infinitely many primes of the form 4k+3",
+    )
+    expect(page.locator("#decision")).to_contain_text("claude-opus-5-5", timeout=5000)
+
+    page.select_option("select[name=budget_used]", "0.85")
+    expect(page.locator("#decision")).to_contain_text("(Using Sonnet — budget at 85%)")
+    expect(page.locator("#decision table")).to_contain_text("claude-haiku-5-5")
