@@ -38,6 +38,7 @@ def main() -> None:
     from django.utils import timezone
 
     from costs.models import LedgerEntry
+    from costs.services import ledger_days_rebuild
 
     call_command("migrate", verbosity=0)
     if LedgerEntry.objects.count() != args.rows:
@@ -70,7 +71,7 @@ def main() -> None:
                 LedgerEntry.objects.bulk_create(batch)
                 batch.clear()
         LedgerEntry.objects.bulk_create(batch)
-        # auto_now_add ignores the value given: spread the rows over the 60 days.
+        # Spread the rows evenly over the 60 days.
         from django.db import connection
 
         with connection.cursor() as cursor:
@@ -78,6 +79,7 @@ def main() -> None:
                 "UPDATE costs_ledgerentry "
                 "SET created_at = now() - (id % 86400) * interval '1 minute'"
             )
+        ledger_days_rebuild()  # bulk_create bypassed the running totals
     user, _ = User.objects.get_or_create(username="bench", defaults={"is_staff": True})
     client = Client(SERVER_NAME="localhost")
     client.force_login(user)
