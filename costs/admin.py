@@ -1,6 +1,39 @@
+import csv
+
 from django.contrib import admin
+from django.http import HttpResponse
 
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry, Price
+
+CSV_FIELDS = [
+    "created_at",
+    "feature",
+    "intended_model",
+    "actual_model",
+    "tier",
+    "intended_tier",
+    "reason",
+    "override",
+    "input_tokens",
+    "output_tokens",
+    "cache_write_tokens",
+    "cache_read_tokens",
+    "cost_usd",
+    "latency_ms",
+    "outcome",
+    "request_id",
+]
+
+
+@admin.action(description="Export selected entries as CSV")
+def export_csv(modeladmin, request, queryset):
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="blufio-ledger.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_FIELDS)
+    for row in queryset.order_by("-created_at").values_list(*CSV_FIELDS).iterator():
+        writer.writerow(row)
+    return response
 
 
 @admin.register(Price)
@@ -53,8 +86,9 @@ class LedgerEntryAdmin(admin.ModelAdmin):
         "reason",
         "outcome",
     )
-    list_filter = ("feature", "actual_model", "reason", "outcome", "created_at")
+    list_filter = ("created_at", "feature", "actual_model", "tier", "reason", "outcome")
     date_hierarchy = "created_at"
+    actions = [export_csv]
 
     def has_add_permission(self, request) -> bool:
         return False

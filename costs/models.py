@@ -21,11 +21,25 @@ class Price(models.Model):
         help_text="A model id such as claude-haiku-4-5; dated ids (claude-haiku-4-5-20251001) "
         "find it too. * and ? are wildcards. The most specific matching pattern wins.",
     )
-    input_per_mtok = models.DecimalField("input", **PER_MTOK)
-    output_per_mtok = models.DecimalField("output", **PER_MTOK)
-    cache_write_5m_per_mtok = models.DecimalField("5-minute cache write", **PER_MTOK)
-    cache_write_1h_per_mtok = models.DecimalField("1-hour cache write", **PER_MTOK)
-    cache_read_per_mtok = models.DecimalField("cache read", **PER_MTOK)
+    input_per_mtok = models.DecimalField(
+        "input", help_text="USD per million uncached input tokens.", **PER_MTOK
+    )
+    output_per_mtok = models.DecimalField(
+        "output", help_text="USD per million output tokens (thinking included).", **PER_MTOK
+    )
+    cache_write_5m_per_mtok = models.DecimalField(
+        "5-minute cache write",
+        help_text="USD per million tokens written to a 5-minute cache.",
+        **PER_MTOK,
+    )
+    cache_write_1h_per_mtok = models.DecimalField(
+        "1-hour cache write",
+        help_text="USD per million tokens written to a 1-hour cache.",
+        **PER_MTOK,
+    )
+    cache_read_per_mtok = models.DecimalField(
+        "cache read", help_text="USD per million tokens read from the cache.", **PER_MTOK
+    )
     long_prompt_threshold = models.PositiveIntegerField(
         null=True,
         blank=True,
