@@ -1,7 +1,7 @@
 """The agent loop: one stored Telegram update in, at most one charged Claude call, a reply out."""
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import telegram
 from django.conf import settings
@@ -32,7 +32,15 @@ from routing.services import route_message
 logger = logging.getLogger(__name__)
 
 NON_TEXT_REPLY = "I can only read text for now. Please type your message."
-UNAVAILABLE_REPLY = "Claude is unavailable right now, so I couldn't answer. Please try again soon."
+UNAVAILABLE_REPLY = "Claude is unavailable right now. I will retry your message in a minute."
+GAVE_UP_REPLY = "I still couldn't reach Claude, so I gave up on that message. Please send it again."
+RETRY_DELAYS = (60, 300)  # seconds before the second and third attempts
+
+
+class ClaudeUnavailable(Exception):
+    """Every model in the fallback chain failed."""
+
+
 NOT_CONFIGURED_REPLY = (
     "I can't reach Claude: this server has no ANTHROPIC_API_KEY set. "
     "The owner needs to add it to the environment."
@@ -56,6 +64,9 @@ def update_process(*, update_id: int) -> None:
     inbound = InboundUpdate.objects.get(update_id=update_id)
     try:
         result = handle_message(telegram.Update.de_json(inbound.raw, None).message)
+    except ClaudeUnavailable:
+        retry_later(inbound)
+        return
     except telegram_client.TelegramNotConfigured as exc:
         logger.error("Cannot answer update %s: %s", update_id, exc)
         InboundUpdate.objects.filter(pk=inbound.pk).update(
@@ -70,6 +81,28 @@ def update_process(*, update_id: int) -> None:
     InboundUpdate.objects.filter(pk=inbound.pk).update(
         status=InboundUpdate.Status.DONE, result=result
     )
+
+
+def retry_later(inbound: InboundUpdate) -> None:
+    """Claude is down: tell the owner once, and try again later a bounded number of times."""
+    chat_id = inbound.chat_id
+    if inbound.attempts > len(RETRY_DELAYS):
+        InboundUpdate.objects.filter(pk=inbound.pk).update(
+            status=InboundUpdate.Status.FAILED, result="claude_unavailable"
+        )
+        telegram_client.send_text(chat_id, GAVE_UP_REPLY)
+        return
+    delay = RETRY_DELAYS[inbound.attempts - 1]
+    InboundUpdate.objects.filter(pk=inbound.pk).update(
+        status=InboundUpdate.Status.RECEIVED,
+        result="retrying",
+        next_attempt_at=timezone.now() + timedelta(seconds=delay),
+    )
+    if inbound.attempts == 1:
+        telegram_client.send_text(chat_id, UNAVAILABLE_REPLY)
+    from blufio.tasks import process_update  # here: tasks imports this module
+
+    process_update.apply_async((inbound.update_id,), countdown=delay)
 
 
 def handle_message(message: telegram.Message) -> str:
@@ -111,11 +144,12 @@ def reply(session: ChatSession, text: str, *, telegram_message_id: int | None = 
     if decision.override == "prefix" and not decision.text:
         telegram_client.send_text(session.chat_id, bare_prefix_text(decision.tier))
         return "bare_prefix"
-    ChatMessage.objects.create(
+    # get_or_create: a retried update must not store the owner's message twice.
+    ChatMessage.objects.get_or_create(
         session=session,
         role=ChatMessage.Role.USER,
-        text=decision.text,
         telegram_message_id=telegram_message_id,
+        defaults={"text": decision.text},
     )
     ChatSession.objects.filter(pk=session.pk).update(last_message_at=timezone.now())
     if not settings.ANTHROPIC_API_KEY:
@@ -124,14 +158,10 @@ def reply(session: ChatSession, text: str, *, telegram_message_id: int | None = 
         return "not_configured"
 
     routing = RoutingSettings.load()
-    max_tokens = routing.max_tokens_for(decision.tier)
-    intended_model = routing.model_for(decision.intended_tier)
     ledger = {
         "feature": LedgerEntry.Feature.MESSAGE,
-        "intended_model": intended_model,
+        "intended_model": routing.model_for(decision.intended_tier),
         "session_id": session.pk,
-        "reason": decision.downgrade_reason or "",
-        "tier": decision.tier,
         "intended_tier": decision.intended_tier,
         "override": decision.override or "",
         "score": decision.score,
@@ -139,38 +169,53 @@ def reply(session: ChatSession, text: str, *, telegram_message_id: int | None = 
     }
     system = system_prompt(session)
     messages = recent_messages(session)
-    rule = price_rule_for(model=decision.model)
-    worst_case = worst_case_cost(
-        rule, prompt_tokens=prompt_token_bound(system, messages), max_output_tokens=max_tokens
-    )
-    try:
-        reservation = budget_reserve(amount=worst_case)
-    except BudgetExhausted as exc:
-        logger.info("Budget reached; not calling Claude for chat %s", session.chat_id)
-        telegram_client.send_text(session.chat_id, budget_spent_text(exc.status))
-        return "budget"
-
-    telegram_client.send_typing(session.chat_id)
-    try:
-        completion = anthropic_client.complete(
-            model=decision.model, system=system, messages=messages, max_tokens=max_tokens
+    notice = decision.notice
+    completion = None
+    for tier in [decision.tier, *routing.fallbacks_for(decision.tier)]:
+        fallback = tier != decision.tier
+        model, max_tokens = routing.model_for(tier), routing.max_tokens_for(tier)
+        rule = price_rule_for(model=model)
+        worst_case = worst_case_cost(
+            rule, prompt_tokens=prompt_token_bound(system, messages), max_output_tokens=max_tokens
         )
-    except anthropic_client.ClaudeError as exc:
-        budget_release(reservation=reservation)
-        ledger_entry_create(
-            **ledger, actual_model=decision.model, outcome=LedgerEntry.Outcome.ERROR, error=str(exc)
-        )
-        logger.warning("Claude call failed for chat %s: %s", session.chat_id, exc)
-        telegram_client.send_text(session.chat_id, UNAVAILABLE_REPLY)
-        return "claude_error"
+        try:
+            reservation = budget_reserve(amount=worst_case)
+        except BudgetExhausted as exc:
+            logger.info("Budget reached; not calling Claude for chat %s", session.chat_id)
+            telegram_client.send_text(session.chat_id, budget_spent_text(exc.status))
+            return "budget"
+        attempt = {
+            **ledger,
+            "tier": tier,
+            "reason": "fallback" if fallback else decision.downgrade_reason or "",
+        }
+        telegram_client.send_typing(session.chat_id)
+        try:
+            completion = anthropic_client.complete(
+                model=model, system=system, messages=messages, max_tokens=max_tokens
+            )
+        except anthropic_client.ClaudeError as exc:
+            budget_release(reservation=reservation)
+            ledger_entry_create(
+                **attempt, actual_model=model, outcome=LedgerEntry.Outcome.ERROR, error=str(exc)
+            )
+            logger.warning("Claude %s failed for chat %s: %s", model, session.chat_id, exc)
+            if exc.permanent:
+                break
+            continue
+        if fallback:
+            notice = f"({TIER_NAMES[tier]} answered — {TIER_NAMES[decision.tier]} is unavailable)"
+        break
+    if completion is None:
+        raise ClaudeUnavailable()
 
-    if completion.model != decision.model:
+    if completion.model != model:
         rule = price_rule_for(model=completion.model)
     cost = usage_cost(completion.usage, rule)
     with transaction.atomic():
         budget_settle(reservation=reservation, cost=cost)
         ledger_entry_create(
-            **ledger,
+            **attempt,
             actual_model=completion.model,
             usage=completion.usage,
             cost_usd=cost,
@@ -178,7 +223,7 @@ def reply(session: ChatSession, text: str, *, telegram_message_id: int | None = 
             request_id=completion.request_id,
         )
     answer = completion.text.strip() or EMPTY_ANSWER_REPLY
-    shown = f"{decision.notice}\n\n{answer}" if decision.notice else answer
+    shown = f"{notice}\n\n{answer}" if notice else answer
     sent_ids = telegram_client.send_markdown(session.chat_id, shown)
     ChatMessage.objects.create(
         session=session,

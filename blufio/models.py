@@ -57,6 +57,9 @@ class InboundUpdate(models.Model):
         max_length=40, blank=True, help_text="What became of it: replied, stranger, budget, …"
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="A retry is planned for then; the sweeper waits until."
+    )
     last_error = models.TextField(blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

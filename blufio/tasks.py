@@ -7,3 +7,11 @@ from blufio import agent
 def process_update(update_id: int) -> None:
     """Answer one stored Telegram update."""
     agent.update_process(update_id=update_id)
+
+
+@shared_task(name="blufio.sweep_updates")
+def sweep_updates() -> int:
+    """Enqueue updates that never reached a worker or whose worker died."""
+    from blufio.updates import updates_sweep  # here: updates enqueues this module's tasks
+
+    return updates_sweep()

@@ -1,10 +1,13 @@
 """Receiving Telegram updates: read, classify and store them before anything else."""
 
 import logging
+from datetime import datetime, timedelta
 
 import telegram
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from blufio.models import InboundUpdate
 from blufio.tasks import process_update
@@ -82,3 +85,36 @@ def update_receive(*, raw: dict) -> tuple[InboundUpdate, bool]:
     if needs_answer:
         transaction.on_commit(lambda: process_update.delay(update.update_id), robust=True)
     return inbound, needs_answer
+
+
+# An update still `received` this long after it arrived (or after its planned
+# retry) was never handed to a worker: the broker was down, or the task was lost.
+STALE_AFTER = timedelta(minutes=1)
+# Longer than the task's hard time limit: a worker that held it this long is gone.
+STUCK_AFTER = timedelta(minutes=5)
+SWEEP_BATCH = 500
+
+
+def updates_sweep(*, now: datetime | None = None) -> int:
+    """Hand waiting updates to the workers again; returns how many were enqueued.
+
+    Updates whose worker died mid-task go back to `received` first. Enqueuing one
+    twice is harmless: the worker's claim lets only one of them through.
+    """
+    now = now or timezone.now()
+    revived = InboundUpdate.objects.filter(
+        status=InboundUpdate.Status.PROCESSING, updated_at__lt=now - STUCK_AFTER
+    ).update(status=InboundUpdate.Status.RECEIVED, last_error="worker stopped mid-task")
+    if revived:
+        logger.warning("%s updates were stuck in processing; retrying them", revived)
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    waiting = list(
+        InboundUpdate.objects.filter(
+            due, status=InboundUpdate.Status.RECEIVED, updated_at__lt=now - STALE_AFTER
+        )
+        .order_by("update_id")
+        .values_list("update_id", flat=True)[:SWEEP_BATCH]
+    )
+    for update_id in waiting:
+        process_update.delay(update_id)
+    return len(waiting)

@@ -18,6 +18,7 @@ class RoutingSettingsAdmin(admin.ModelAdmin):
         ),
         ("Score bands", {"fields": ["sonnet_from", "opus_from"]}),
         ("Budget downgrades", {"fields": ["downgrade_at", "haiku_only_at"]}),
+        ("Fallbacks", {"fields": ["opus_fallbacks", "sonnet_fallbacks", "haiku_fallbacks"]}),
         ("Override", {"fields": ["force_model"]}),
     ]
 

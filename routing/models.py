@@ -60,6 +60,18 @@ class RoutingSettings(models.Model):
         help_text="Share of the daily budget spent from which every routed message uses Haiku.",
         **SHARE,
     )
+    opus_fallbacks = models.CharField(
+        max_length=40,
+        default="sonnet,haiku",
+        blank=True,
+        help_text="Tiers to try, in order, when Opus is overloaded or down (comma-separated).",
+    )
+    sonnet_fallbacks = models.CharField(
+        max_length=40, default="haiku", blank=True, help_text="Tiers to try when Sonnet fails."
+    )
+    haiku_fallbacks = models.CharField(
+        max_length=40, default="sonnet", blank=True, help_text="Tiers to try when Haiku fails."
+    )
     force_model = models.CharField(
         max_length=10,
         choices=ForceTier.choices,
@@ -91,6 +103,10 @@ class RoutingSettings(models.Model):
             errors["opus_from"] = "Need 0 < Sonnet-from < Opus-from ≤ 1."
         if not 0 < self.downgrade_at < self.haiku_only_at <= 1:
             errors["haiku_only_at"] = "Need 0 < first downgrade < Haiku-only ≤ 1."
+        for tier in TIERS:
+            chain = self.fallbacks_for(tier)
+            if any(t not in TIERS or t == tier for t in chain) or len(set(chain)) != len(chain):
+                errors[f"{tier}_fallbacks"] = "List other tiers (haiku, sonnet, opus) once each."
         if errors:
             raise ValidationError(errors)
 
@@ -103,6 +119,10 @@ class RoutingSettings(models.Model):
 
     def max_tokens_for(self, tier: str) -> int:
         return getattr(self, f"{tier}_max_tokens")
+
+    def fallbacks_for(self, tier: str) -> list[str]:
+        raw = getattr(self, f"{tier}_fallbacks")
+        return [part.strip().lower() for part in raw.split(",") if part.strip()]
 
     def to_config(self) -> RouterConfig:
         return RouterConfig(

@@ -153,19 +153,63 @@ def test_a_long_reply_is_split_between_words(post_update, fake_claude, fake_tele
     assert " ".join(" ".join(texts).split()) == fake_claude.text
 
 
-def test_claude_being_down_is_told_and_not_charged(post_update, fake_claude, fake_telegram):
+def test_when_sonnet_is_down_haiku_answers_and_says_so(post_update, fake_claude, fake_telegram):
     fake_claude.queue_error(529, times=3)  # the first try and the SDK's two retries
+
+    post_update(text_update("What should I cook tonight?"))
+
+    assert [c.params["model"] for c in fake_claude.calls] == ["claude-sonnet-5-5"] * 3 + [
+        "claude-haiku-5-5"
+    ]
+    assert fake_telegram.sent_texts() == [
+        "(Haiku answered — Sonnet is unavailable)\n\nHello from Claude."
+    ]
+    failed, answered = LedgerEntry.objects.order_by("id")
+    assert (failed.actual_model, failed.outcome, failed.cost_usd) == (
+        "claude-sonnet-5-5",
+        "error",
+        Decimal(0),
+    )
+    assert (answered.actual_model, answered.reason, answered.tier) == (
+        "claude-haiku-5-5",
+        "fallback",
+        "haiku",
+    )
+    # 1,200 input and 300 output tokens at Haiku prices; the failed call costs nothing.
+    assert BudgetWindow.objects.get().spent_usd == Decimal("0.00027")
+
+
+def test_when_claude_is_down_the_owner_is_told_once_and_it_retries_then_gives_up(
+    post_update, fake_claude, fake_telegram
+):
+    fake_claude.queue_error(529, times=100)
 
     post_update(text_update("Are you there?"))
 
-    assert len(fake_claude.calls) == 3
     assert fake_telegram.sent_texts() == [
-        "Claude is unavailable right now, so I couldn't answer. Please try again soon."
+        "Claude is unavailable right now. I will retry your message in a minute.",
+        "I still couldn't reach Claude, so I gave up on that message. Please send it again.",
     ]
-    entry = LedgerEntry.objects.get()
-    assert (entry.outcome, entry.cost_usd) == ("error", Decimal(0))
+    assert len(fake_claude.calls) == 3 * 6  # three attempts, each Sonnet then Haiku, 3 tries each
+    inbound = InboundUpdate.objects.get()
+    assert (inbound.status, inbound.attempts, inbound.result) == ("failed", 3, "claude_unavailable")
     window = BudgetWindow.objects.get()
     assert (window.spent_usd, window.reserved_usd) == (Decimal(0), Decimal(0))
+    assert ChatMessage.objects.filter(role="user").count() == 1
+
+
+def test_a_retry_after_an_outage_answers_once(post_update, fake_claude, fake_telegram):
+    fake_claude.queue_error(529, times=6)  # one whole attempt fails
+
+    post_update(text_update("Are you there?"))
+
+    assert fake_telegram.sent_texts() == [
+        "Claude is unavailable right now. I will retry your message in a minute.",
+        "Hello from Claude.",
+    ]
+    assert InboundUpdate.objects.get().status == "done"
+    assert ChatMessage.objects.filter(role="user").count() == 1
+    assert LedgerEntry.objects.filter(outcome="ok").count() == 1
 
 
 def test_without_an_api_key_the_owner_is_told_what_is_missing(
