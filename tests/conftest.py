@@ -1,8 +1,15 @@
 import importlib
 import itertools
 import json
+import os
+import subprocess
+import sys
+import time
 
 import pytest
+import redis
+from django.conf import settings as django_settings
+from django.db import connection
 
 from tests.fakes.anthropic import FakeAnthropic
 from tests.fakes.telegram import FakeTelegram
@@ -81,3 +88,63 @@ def prices(transactional_db):
 
     seed = importlib.import_module("costs.migrations.0002_seed_prices").seed
     seed(apps, None)
+
+
+@pytest.fixture
+def start_worker(prices, fake_claude, fake_telegram, tmp_path):
+    """Start real Celery worker processes consuming from Redis, against the test database."""
+    from blufio.celery import app as celery_app
+
+    redis.Redis.from_url(django_settings.REDIS_URL).flushdb()
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "blufio.settings",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": django_settings.REDIS_URL,
+        "DJANGO_SECRET_KEY": "worker-test-secret",
+        "ANTHROPIC_API_KEY": django_settings.ANTHROPIC_API_KEY,
+        "ANTHROPIC_BASE_URL": fake_claude.url,
+        "TELEGRAM_BOT_TOKEN": django_settings.TELEGRAM_BOT_TOKEN,
+        "TELEGRAM_API_BASE_URL": f"{fake_telegram.url}/bot",
+        "TELEGRAM_ALLOWED_USER_IDS": "1001",
+    }
+    processes = []
+    was_eager = celery_app.conf.task_always_eager
+
+    def start(pool: str = "solo", concurrency: int = 1):
+        log = tmp_path / f"worker{len(processes)}.log"
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "blufio",
+                "worker",
+                f"--pool={pool}",
+                f"--concurrency={concurrency}",
+                f"--hostname=w{len(processes)}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "info",
+            ],
+            env=env,
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        processes.append(process)
+        deadline = time.monotonic() + 30
+        while "ready." not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        celery_app.conf.task_always_eager = False
+        return process
+
+    yield start
+    celery_app.conf.task_always_eager = was_eager
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.wait(timeout=20)

@@ -1,67 +1,19 @@
 """A real Celery worker process takes the update from Redis and answers it."""
 
-import os
-import subprocess
-import sys
 import time
 from decimal import Decimal
 
 import pytest
-import redis
 from django.conf import settings
-from django.db import connection
 
-from blufio.celery import app as celery_app
 from blufio.models import InboundUpdate
 from costs.models import LedgerEntry
 from tests.conftest import text_update
 
 
 @pytest.fixture
-def worker(prices, fake_claude, fake_telegram, tmp_path):
-    redis.Redis.from_url(settings.REDIS_URL).flushdb()
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "blufio.settings",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-        "DJANGO_SECRET_KEY": "worker-test-secret",
-        "ANTHROPIC_API_KEY": settings.ANTHROPIC_API_KEY,
-        "ANTHROPIC_BASE_URL": fake_claude.url,
-        "TELEGRAM_BOT_TOKEN": settings.TELEGRAM_BOT_TOKEN,
-        "TELEGRAM_API_BASE_URL": f"{fake_telegram.url}/bot",
-        "TELEGRAM_ALLOWED_USER_IDS": "1001",
-    }
-    log = tmp_path / "worker.log"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "blufio",
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-l",
-            "info",
-        ],
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 30
-    while "ready." not in log.read_text() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    was_eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    yield process
-    celery_app.conf.task_always_eager = was_eager
-    process.terminate()
-    process.wait(timeout=10)
+def worker(start_worker):
+    return start_worker()
 
 
 @pytest.mark.worker

@@ -1,0 +1,86 @@
+"""Many messages at once, real worker processes: the cap holds, duplicates are answered once."""
+
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+
+import pytest
+from django.db import close_old_connections
+from django.test import Client
+
+from blufio.models import InboundUpdate
+from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
+from costs.selectors import budget_status
+from tests.conftest import text_update
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+HEADERS = {"X-Telegram-Bot-Api-Secret-Token": "test-webhook-secret"}
+
+
+def post(body: dict) -> int:
+    try:
+        response = Client().post(
+            "/telegram/webhook/",
+            data=json.dumps(body),
+            content_type="application/json",
+            headers=HEADERS,
+        )
+        return response.status_code
+    finally:
+        close_old_connections()
+
+
+def wait_until_settled(expected: int, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if InboundUpdate.objects.filter(status__in=["done", "failed"]).count() >= expected:
+            return
+        time.sleep(0.2)
+    raise AssertionError("the workers did not finish in time")
+
+
+def test_fifty_messages_at_99_percent_never_pass_the_cap(start_worker, fake_claude, fake_telegram):
+    BudgetSettings.objects.update_or_create(pk=1, defaults={"daily_budget_usd": Decimal("1.00")})
+    cap = Decimal("1.00")  # 1% left is one cent: about a dozen of these Haiku replies
+    day = budget_status().resets_at.date().fromordinal(budget_status().resets_at.toordinal() - 1)
+    BudgetWindow.objects.create(pool="conversation", starts_on=day, spent_usd=cap * Decimal("0.99"))
+    fake_claude.usage = {"input_tokens": 3000, "output_tokens": 1000}  # 0.08 cents at Haiku
+    start_worker(pool="prefork", concurrency=4)
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = list(pool.map(post, [text_update(f"question {n}") for n in range(50)]))
+    wait_until_settled(50)
+
+    assert statuses == [200] * 50
+    window = BudgetWindow.objects.get()
+    assert window.spent_usd <= cap
+    assert window.reserved_usd == 0
+    results = list(InboundUpdate.objects.values_list("result", flat=True))
+    answered, refused = results.count("replied"), results.count("budget")
+    assert answered + refused == 50
+    assert refused > 0 and answered > 0
+    assert LedgerEntry.objects.filter(outcome="ok").count() == answered == len(fake_claude.calls)
+    assert window.spent_usd == sum(e.cost_usd for e in LedgerEntry.objects.all()) + cap * Decimal(
+        "0.99"
+    )
+    spent_notices = [t for t in fake_telegram.sent_texts() if t.startswith("Today's budget")]
+    assert len(spent_notices) == refused
+
+
+def test_one_update_delivered_100_times_at_once_is_answered_and_charged_once(
+    start_worker, fake_claude, fake_telegram
+):
+    start_worker(pool="prefork", concurrency=4)
+    update = text_update("only once, please")
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = list(pool.map(post, [update] * 100))
+    wait_until_settled(1)
+    time.sleep(1)  # give any duplicate a chance to show itself
+
+    assert statuses == [200] * 100
+    assert InboundUpdate.objects.count() == 1
+    assert len(fake_claude.calls) == 1
+    assert len(fake_telegram.sent_texts()) == 1
+    assert LedgerEntry.objects.count() == 1
