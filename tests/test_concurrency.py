@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
-from django.db import close_old_connections
+from django.db import connection
 from django.test import Client
 
 from blufio.models import InboundUpdate
@@ -28,7 +28,7 @@ def post(body: dict) -> int:
         )
         return response.status_code
     finally:
-        close_old_connections()
+        connection.close()  # each thread has its own connection
 
 
 def wait_until_settled(expected: int, timeout: float = 90) -> None:
