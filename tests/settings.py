@@ -14,3 +14,8 @@ TELEGRAM_BOT_TOKEN = "123456:TEST-TOKEN"
 TELEGRAM_WEBHOOK_SECRET = "test-webhook-secret"
 TELEGRAM_ALLOWED_USER_IDS = frozenset({1001})
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tests talk plain HTTP to the test client and live server.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
