@@ -1,5 +1,6 @@
 """Receiving Telegram updates: read, classify and store them before anything else."""
 
+import json
 import logging
 from datetime import datetime, timedelta
 
@@ -34,6 +35,19 @@ def update_parse(raw: object) -> telegram.Update:
         raise UnreadableUpdate(f"not a Telegram update ({type(exc).__name__})") from exc
 
 
+def without_lone_surrogates(raw: dict) -> dict:
+    """The update with any lone UTF-16 surrogate replaced by U+FFFD.
+
+    JSON allows "\\ud800" on its own; PostgreSQL's jsonb (and UTF-8) do not.
+    """
+    text = json.dumps(raw, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+        return raw
+    except UnicodeEncodeError:
+        return json.loads(text.encode("utf-8", "surrogatepass").decode("utf-8", "replace"))
+
+
 def update_kind(update: telegram.Update) -> str:
     """What the update asks of us.
 
@@ -56,6 +70,7 @@ def update_receive(*, raw: dict) -> tuple[InboundUpdate, bool]:
     handed to the worker after the transaction commits; if the broker is down the
     update stays `received` in the database.
     """
+    raw = without_lone_surrogates(raw) if isinstance(raw, dict) else raw
     update = update_parse(raw)
     kind = update_kind(update)
     needs_answer = kind in ("text", "non_text")

@@ -18,6 +18,8 @@ from routing.services import route_message
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# Telegram's updates are a few kilobytes (a message is at most 4,096 characters).
+MAX_UPDATE_BYTES = 256 * 1024
 
 
 def _secret_ok(request: HttpRequest) -> bool:
@@ -37,6 +39,13 @@ def telegram_webhook(request: HttpRequest) -> HttpResponse:
     """Store the update and answer at once; a worker replies to it."""
     if not _secret_ok(request):
         return JsonResponse({"ok": False, "error": "forbidden"}, status=403)
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = MAX_UPDATE_BYTES + 1
+    if declared > MAX_UPDATE_BYTES:  # refused before the body is read
+        logger.warning("Refusing a %s-byte webhook body", declared)
+        return JsonResponse({"ok": False, "error": "body too large"}, status=413)
     try:
         raw = json.loads(request.body)
         update_receive(raw=raw)
