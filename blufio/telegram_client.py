@@ -21,6 +21,8 @@ from telegram.request import HTTPXRequest
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_LENGTH = 4096  # UTF-16 code units, as Telegram counts them
+FLOOD_RETRIES = 3
+MAX_FLOOD_WAIT = 60  # seconds; a longer wait fails the send (the update can be retried)
 
 
 class TelegramError(Exception):
@@ -140,21 +142,40 @@ def render_markdown(markdown: str) -> list[tuple[str, list[telegramify_markdown.
 async def _send_chunk(
     bot: telegram.Bot, chat_id: int, text: str, entities: list[telegramify_markdown.MessageEntity]
 ) -> int:
+    """Send one message; if Telegram refuses its formatting, send the same text plain."""
     if entities:
+        try:
+            return await _send(
+                bot,
+                chat_id,
+                text,
+                entities=[telegram.MessageEntity.de_json(e.to_dict(), bot) for e in entities],
+            )
+        except telegram.error.BadRequest as exc:
+            logger.warning("Telegram refused the formatting (%s); sending plain text", exc.message)
+    return await _send(bot, chat_id, text)
+
+
+async def _send(bot: telegram.Bot, chat_id: int, text: str, **options) -> int:
+    """sendMessage, waiting out Telegram's flood control (429 retry_after) a few times."""
+    attempt = 0
+    while True:
         try:
             message = await bot.send_message(
                 chat_id,
                 text,
-                entities=[telegram.MessageEntity.de_json(e.to_dict(), bot) for e in entities],
                 link_preview_options=telegram.LinkPreviewOptions(is_disabled=True),
+                **options,
             )
             return message.message_id
-        except telegram.error.BadRequest as exc:
-            logger.warning("Telegram refused the formatting (%s); sending plain text", exc.message)
-    message = await bot.send_message(
-        chat_id, text, link_preview_options=telegram.LinkPreviewOptions(is_disabled=True)
-    )
-    return message.message_id
+        except telegram.error.RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
+            if attempt == FLOOD_RETRIES or seconds > MAX_FLOOD_WAIT:
+                raise
+            logger.info("Telegram asked us to wait %.0f s before sending", seconds)
+            await asyncio.sleep(seconds)
+            attempt += 1
 
 
 def send_markdown(chat_id: int, markdown: str) -> list[int]:

@@ -1,5 +1,6 @@
 """From a webhook POST to the reply the owner sees, through the real SDKs and the fakes."""
 
+import time
 from decimal import Decimal
 
 import pytest
@@ -254,3 +255,15 @@ def test_the_stats_command_reports_the_week_without_a_model_call(
         "Downgraded for budget: 0 (0%); fallbacks: 0.",
         "Spend: $0.01.",
     ]
+
+
+def test_telegram_flood_control_is_waited_out(post_update, fake_claude, fake_telegram):
+    fake_telegram.flood_waits = [1]
+
+    started = time.monotonic()
+    post_update(text_update("hi there"))
+
+    assert time.monotonic() - started >= 1
+    assert len(fake_telegram.calls("sendMessage")) == 2
+    assert fake_telegram.sent_texts()[-1] == "Hello from Claude."
+    assert InboundUpdate.objects.get().status == "done"

@@ -17,6 +17,7 @@ class FakeTelegram(FakeServer):
     def reset(self) -> None:
         super().reset()
         self.reject_entities = False
+        self.flood_waits: list[int] = []  # answer the next sendMessage calls with 429
 
     def calls(self, method: str) -> list[dict]:
         return [r.params for r in self.requests if r.path.rsplit("/", 1)[-1] == method]
@@ -42,6 +43,17 @@ class FakeTelegram(FakeServer):
         if method == "getMe":
             return Reply(200, {"ok": True, "result": BOT_USER})
         if method == "sendMessage":
+            if self.flood_waits:
+                wait = self.flood_waits.pop(0)
+                return Reply(
+                    429,
+                    {
+                        "ok": False,
+                        "error_code": 429,
+                        "description": f"Too Many Requests: retry after {wait}",
+                        "parameters": {"retry_after": wait},
+                    },
+                )
             if self.reject_entities and params.get("entities"):
                 return Reply(
                     400,
