@@ -1,11 +1,12 @@
 """The agent loop: one stored Telegram update in, at most one charged Claude call, a reply out."""
 
 import logging
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import telegram
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -35,6 +36,7 @@ NON_TEXT_REPLY = "I can only read text for now. Please type your message."
 UNAVAILABLE_REPLY = "Claude is unavailable right now. I will retry your message in a minute."
 GAVE_UP_REPLY = "I still couldn't reach Claude, so I gave up on that message. Please send it again."
 RETRY_DELAYS = (60, 300)  # seconds before the second and third attempts
+CHAT_BUSY_RETRY_SECONDS = 2
 
 
 class ClaudeUnavailable(Exception):
@@ -50,16 +52,67 @@ ROUTING_CONTEXT_TURNS = 3
 
 
 def update_process(*, update_id: int) -> None:
-    """Claim a received update, answer it, and record how that went.
+    """Answer a received update, in order with the other updates of its chat.
 
-    The claim is a conditional UPDATE, so a second worker (or a second delivery of
-    the task) finds nothing to do and the owner is answered and charged once.
+    One worker at a time answers a chat (a PostgreSQL advisory lock per chat), taking
+    its waiting updates in `update_id` order; different chats run in parallel. A
+    worker that finds the chat busy re-queues the update for a moment later. A burst
+    of messages is answered one by one, each with its own reply.
     """
+    inbound = InboundUpdate.objects.filter(update_id=update_id).first()
+    if inbound is None or inbound.status != InboundUpdate.Status.RECEIVED:
+        logger.info("Update %s is not waiting to be processed; skipping", update_id)
+        return
+    with chat_lock(inbound.chat_id) as held:
+        if not held:
+            from blufio.tasks import process_update  # here: tasks imports this module
+
+            process_update.apply_async((update_id,), countdown=CHAT_BUSY_RETRY_SECONDS)
+            return
+        ready = update_id  # this task's own update is due even if a retry was planned
+        while (next_id := _next_in_chat(inbound.chat_id, ready=ready)) is not None:
+            _process_one(next_id)
+            ready = None
+
+
+def _next_in_chat(chat_id: int, *, ready: int | None) -> int | None:
+    """The oldest waiting update of the chat, if it is due (a planned retry holds the line)."""
+    first = (
+        InboundUpdate.objects.filter(chat_id=chat_id, status=InboundUpdate.Status.RECEIVED)
+        .order_by("update_id")
+        .first()
+    )
+    if first is None:
+        return None
+    planned = first.next_attempt_at and first.next_attempt_at > timezone.now()
+    if planned and first.update_id != ready:
+        return None
+    return first.update_id
+
+
+@contextmanager
+def chat_lock(chat_id: int):
+    """Whether this worker may answer the chat now (always, on SQLite: one dev worker)."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [chat_id])
+        held = cursor.fetchone()[0]
+    try:
+        yield held
+    finally:
+        if held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [chat_id])
+
+
+def _process_one(update_id: int) -> None:
+    """Claim one update and answer it; the claim is a conditional UPDATE, so it runs once."""
     claimed = InboundUpdate.objects.filter(
         update_id=update_id, status=InboundUpdate.Status.RECEIVED
     ).update(status=InboundUpdate.Status.PROCESSING, attempts=F("attempts") + 1)
     if claimed != 1:
-        logger.info("Update %s is not waiting to be processed; skipping", update_id)
         return
     inbound = InboundUpdate.objects.get(update_id=update_id)
     try:

@@ -84,3 +84,31 @@ def test_one_update_delivered_100_times_at_once_is_answered_and_charged_once(
     assert len(fake_claude.calls) == 1
     assert len(fake_telegram.sent_texts()) == 1
     assert LedgerEntry.objects.count() == 1
+
+
+def test_each_chat_is_answered_in_order_one_message_at_a_time_while_chats_run_in_parallel(
+    start_worker, fake_claude, fake_telegram
+):
+    fake_claude.delay = 0.2
+    start_worker(pool="prefork", concurrency=4)
+    updates = []
+    for n in range(6):
+        for chat in ("alpha", "beta"):
+            update = text_update(f"{chat} message {n}")
+            if chat == "beta":  # a group chat with the owner in it
+                update["message"]["chat"] = {"id": -2002, "type": "group", "title": "Family"}
+            updates.append(update)
+
+    for update in updates:  # delivered in order, as Telegram does, but faster than answered
+        assert post(update) == 200
+    wait_until_settled(12)
+
+    assert fake_claude.most_in_flight == {"alpha": 1, "beta": 1}
+    assert fake_claude.most_in_flight_overall == 2
+    for chat in ("alpha", "beta"):
+        asked = [
+            call.params["messages"][-1]["content"]
+            for call in fake_claude.calls
+            if call.params["messages"][-1]["content"].startswith(chat)
+        ]
+        assert asked == [f"{chat} message {n}" for n in range(6)]

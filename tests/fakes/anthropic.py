@@ -1,7 +1,8 @@
 """A fake Anthropic Messages API: answers POST /v1/messages like the real one."""
 
 import itertools
-from collections import deque
+import time
+from collections import Counter, deque
 
 from tests.fakes.server import FakeServer, Recorded, Reply
 
@@ -24,6 +25,10 @@ class FakeAnthropic(FakeServer):
         self.scripted: deque[Reply] = deque()
         self.text = "Hello from **Claude**."
         self.usage = dict(DEFAULT_USAGE)
+        self.delay = 0.0  # seconds each answer takes
+        self.in_flight: Counter = Counter()  # by the first word of the last message
+        self.most_in_flight: Counter = Counter()
+        self.most_in_flight_overall = 0
 
     def queue_error(self, status: int, times: int = 1) -> None:
         """The next `times` calls fail with `status` (the SDK retries some of them)."""
@@ -42,6 +47,8 @@ class FakeAnthropic(FakeServer):
             if self.scripted:
                 return self.scripted.popleft()
             number = next(self.ids)
+        if self.delay:
+            self._wait(recorded)
         body = {
             "id": f"msg_fake{number}",
             "type": "message",
@@ -53,3 +60,15 @@ class FakeAnthropic(FakeServer):
             "usage": self.usage,
         }
         return Reply(200, body, {"request-id": f"req_fake{number}"})
+
+    def _wait(self, recorded: Recorded) -> None:
+        """Take `delay` seconds, keeping count of overlapping requests per conversation."""
+        key = recorded.params["messages"][-1]["content"].split()[0]
+        with self.lock:
+            self.in_flight[key] += 1
+            self.most_in_flight[key] = max(self.most_in_flight[key], self.in_flight[key])
+            total = sum(self.in_flight.values())
+            self.most_in_flight_overall = max(self.most_in_flight_overall, total)
+        time.sleep(self.delay)
+        with self.lock:
+            self.in_flight[key] -= 1
