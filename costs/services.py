@@ -1,7 +1,7 @@
 """Writes: pricing calls, holding and settling budget, recording ledger rows."""
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -201,3 +201,20 @@ def budget_alert_claim(*, share: float, now: datetime | None = None) -> bool:
         ).update(alerted_share=share)
         == 1
     )
+
+
+def reservations_release_stale(*, older_than: timedelta, now: datetime | None = None) -> int:
+    """Release holds whose call never settled (its worker died); returns how many.
+
+    A call, with the SDK's retries, ends well within `older_than`, so a hold that
+    old has nothing left to pay for.
+    """
+    cutoff = (now or timezone.now()) - older_than
+    stale = Reservation.objects.filter(status=Reservation.Status.HELD, created_at__lt=cutoff)
+    released = 0
+    for reservation in stale:
+        budget_release(reservation=reservation)
+        released += 1
+    if released:
+        logger.warning("Released %s budget holds left by stopped workers", released)
+    return released

@@ -87,3 +87,20 @@ def test_the_sweeper_runs_every_minute_from_beat():
 
     task = PeriodicTask.objects.get(task="blufio.sweep_updates")
     assert (task.interval.every, task.interval.period, task.enabled) == (1, "minutes", True)
+
+
+def test_budget_held_by_a_dead_worker_is_released():
+    from decimal import Decimal
+
+    from costs.models import BudgetWindow, Reservation
+    from costs.services import budget_reserve
+
+    reservation = budget_reserve(amount=Decimal("0.50"))
+    Reservation.objects.filter(pk=reservation.pk).update(
+        created_at=timezone.now() - timedelta(minutes=10)
+    )
+
+    updates_sweep()
+
+    assert Reservation.objects.get().status == "released"
+    assert BudgetWindow.objects.get().reserved_usd == 0
