@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from costs.models import LedgerEntry
-from costs.services import budget_reserve, budget_settle
+from costs.pricing import TokenUsage
+from costs.services import budget_reserve, budget_settle, ledger_entry_create
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def api(client):
 
 
 def entry(model, cost, *, tier, feature="message", reason="", days_ago=0):
-    row = LedgerEntry.objects.create(
+    ledger_entry_create(
         feature=feature,
         intended_model=model,
         actual_model=model,
@@ -30,11 +30,8 @@ def entry(model, cost, *, tier, feature="message", reason="", days_ago=0):
         intended_tier=tier,
         reason=reason,
         cost_usd=Decimal(cost),
-        input_tokens=100,
-        output_tokens=10,
-    )
-    LedgerEntry.objects.filter(pk=row.pk).update(
-        created_at=timezone.now() - timedelta(days=days_ago)
+        usage=TokenUsage(input_tokens=100, output_tokens=10),
+        created_at=timezone.now() - timedelta(days=days_ago),
     )
 
 
