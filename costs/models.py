@@ -50,35 +50,35 @@ class Price(models.Model):
         "long-prompt input",
         null=True,
         blank=True,
-        help_text="USD per million input tokens when the prompt passes the threshold.",
+        help_text="USD per million input tokens above the threshold.",
         **PER_MTOK,
     )
     long_output_per_mtok = models.DecimalField(
         "long-prompt output",
         null=True,
         blank=True,
-        help_text="USD per million output tokens when the prompt passes the threshold.",
+        help_text="USD per million output tokens above the threshold.",
         **PER_MTOK,
     )
     long_cache_write_5m_per_mtok = models.DecimalField(
         "long-prompt 5-minute cache write",
         null=True,
         blank=True,
-        help_text="USD per million 5-minute cache write tokens when the prompt passes the threshold.",
+        help_text="USD per million 5-minute cache write tokens above the threshold.",
         **PER_MTOK,
     )
     long_cache_write_1h_per_mtok = models.DecimalField(
         "long-prompt 1-hour cache write",
         null=True,
         blank=True,
-        help_text="USD per million 1-hour cache write tokens when the prompt passes the threshold.",
+        help_text="USD per million 1-hour cache write tokens above the threshold.",
         **PER_MTOK,
     )
     long_cache_read_per_mtok = models.DecimalField(
         "long-prompt cache read",
         null=True,
         blank=True,
-        help_text="USD per million cache read tokens when the prompt passes the threshold.",
+        help_text="USD per million cache read tokens above the threshold.",
         **PER_MTOK,
     )
     us_geo_multiplier = models.DecimalField(
