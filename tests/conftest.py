@@ -112,8 +112,10 @@ def start_worker(prices, fake_claude, fake_telegram, tmp_path):
     processes = []
     was_eager = celery_app.conf.task_always_eager
 
-    def start(pool: str = "solo", concurrency: int = 1):
+    def start(pool: str = "solo", concurrency: int = 1, broker_url: str | None = None):
         log = tmp_path / f"worker{len(processes)}.log"
+        if broker_url:
+            env["REDIS_URL"] = broker_url
         process = subprocess.Popen(
             [
                 sys.executable,

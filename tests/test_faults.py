@@ -54,3 +54,78 @@ def test_a_worker_killed_during_the_claude_call_leaves_the_update_to_be_answered
     window = BudgetWindow.objects.get()
     assert window.reserved_usd == 0
     assert window.spent_usd == Decimal("0.00027")  # one Haiku reply; the dead hold is gone
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """A Redis server of this test's own, on a free port, that the test may stop."""
+    import socket
+    import subprocess
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [
+        "redis-server",
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(tmp_path),
+    ]
+
+    def start():
+        server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        wait_for(
+            lambda: (
+                subprocess.run(
+                    ["redis-cli", "-p", str(port), "ping"], capture_output=True
+                ).returncode
+                == 0
+            )
+        )
+        return server
+
+    servers = [start()]
+
+    def stop():
+        servers[-1].terminate()
+        servers[-1].wait(timeout=10)
+
+    yield {
+        "url": f"redis://127.0.0.1:{port}/0",
+        "start": lambda: servers.append(start()),
+        "stop": stop,
+    }
+    for server in servers:
+        server.terminate()
+
+
+def test_an_update_that_arrives_while_redis_is_stopped_is_answered_after_it_returns(
+    private_redis, start_worker, fake_claude, fake_telegram
+):
+    original = celery_app.conf.broker_url
+    celery_app.conf.broker_url = private_redis["url"]
+    try:
+        start_worker(broker_url=private_redis["url"])
+        private_redis["stop"]()
+
+        started = time.monotonic()
+        assert post(text_update("are you there?")) == 200
+        assert time.monotonic() - started < 5
+        assert InboundUpdate.objects.get().status == "received"
+
+        private_redis["start"]()
+        InboundUpdate.objects.update(updated_at=timezone.now() - timedelta(minutes=2))
+        assert updates_sweep() == 1
+        wait_for(lambda: InboundUpdate.objects.get().status == "done", timeout=60)
+    finally:
+        celery_app.conf.broker_url = original
+
+    assert fake_telegram.sent_texts() == ["Hello from Claude."]
+    assert LedgerEntry.objects.filter(outcome="ok").count() == 1
