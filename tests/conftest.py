@@ -150,3 +150,19 @@ def start_worker(prices, fake_claude, fake_telegram, tmp_path):
         process.terminate()
     for process in processes:
         process.wait(timeout=20)
+
+
+@pytest.fixture
+def switch_broker():
+    """Point this process's Celery app at another broker (its cached pools are dropped)."""
+    from blufio.celery import app as celery_app
+
+    original = celery_app.conf.broker_url
+
+    def switch(url: str) -> None:
+        celery_app.conf.broker_url = url
+        celery_app._pool = None  # kombu's shared pools still hold the old connections
+        celery_app.amqp._producer_pool = None
+
+    yield switch
+    switch(original)

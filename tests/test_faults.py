@@ -107,25 +107,21 @@ def private_redis(tmp_path):
 
 
 def test_an_update_that_arrives_while_redis_is_stopped_is_answered_after_it_returns(
-    private_redis, start_worker, fake_claude, fake_telegram
+    private_redis, switch_broker, start_worker, fake_claude, fake_telegram
 ):
-    original = celery_app.conf.broker_url
-    celery_app.conf.broker_url = private_redis["url"]
-    try:
-        start_worker(broker_url=private_redis["url"])
-        private_redis["stop"]()
+    switch_broker(private_redis["url"])
+    start_worker(broker_url=private_redis["url"])
+    private_redis["stop"]()
 
-        started = time.monotonic()
-        assert post(text_update("are you there?")) == 200
-        assert time.monotonic() - started < 5
-        assert InboundUpdate.objects.get().status == "received"
+    started = time.monotonic()
+    assert post(text_update("are you there?")) == 200
+    assert time.monotonic() - started < 5
+    assert InboundUpdate.objects.get().status == "received"
 
-        private_redis["start"]()
-        InboundUpdate.objects.update(updated_at=timezone.now() - timedelta(minutes=2))
-        assert updates_sweep() == 1
-        wait_for(lambda: InboundUpdate.objects.get().status == "done", timeout=60)
-    finally:
-        celery_app.conf.broker_url = original
+    private_redis["start"]()
+    InboundUpdate.objects.update(updated_at=timezone.now() - timedelta(minutes=2))
+    assert updates_sweep() == 1
+    wait_for(lambda: InboundUpdate.objects.get().status == "done", timeout=60)
 
     assert fake_telegram.sent_texts() == ["Hello from Claude."]
     assert LedgerEntry.objects.filter(outcome="ok").count() == 1

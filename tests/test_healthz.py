@@ -1,14 +1,9 @@
 import pytest
 
-from blufio.celery import app as celery_app
-
 
 @pytest.fixture
-def broker_down():
-    original = celery_app.conf.broker_url
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    yield
-    celery_app.conf.broker_url = original
+def broker_down(switch_broker):
+    switch_broker("redis://127.0.0.1:1/0")  # nothing listens on port 1
 
 
 @pytest.mark.django_db

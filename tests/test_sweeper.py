@@ -21,12 +21,12 @@ def age(update_id: int, minutes: int) -> None:
 
 
 @pytest.fixture
-def broker_down():
-    original, eager = celery_app.conf.broker_url, celery_app.conf.task_always_eager
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+def broker_down(switch_broker):
+    eager = celery_app.conf.task_always_eager
+    switch_broker("redis://127.0.0.1:1/0")  # nothing listens on port 1
     celery_app.conf.task_always_eager = False
-    yield
-    celery_app.conf.broker_url, celery_app.conf.task_always_eager = original, eager
+    yield switch_broker
+    celery_app.conf.task_always_eager = eager
 
 
 def test_with_the_broker_down_the_update_is_kept_and_answered_later(
@@ -42,7 +42,7 @@ def test_with_the_broker_down_the_update_is_kept_and_answered_later(
     assert InboundUpdate.objects.get().status == "received"
     assert fake_telegram.sent_texts() == []
 
-    celery_app.conf.broker_url = "redis://127.0.0.1:6379/15"
+    broker_down("redis://127.0.0.1:6379/15")
     celery_app.conf.task_always_eager = True
     age(update["update_id"], minutes=2)
     assert updates_sweep() == 1
