@@ -191,8 +191,12 @@ def routing_context(session: ChatSession) -> list[dict]:
 def reply(session: ChatSession, text: str, *, telegram_message_id: int | None = None) -> str:
     """Route the owner's message, pay for one Claude call within budget, and answer."""
     status = budget_status()
+    routing = RoutingSettings.load()
     decision = route_message(
-        message=text, context=routing_context(session), budget_used=status.used_fraction
+        message=text,
+        context=routing_context(session),
+        budget_used=status.used_fraction,
+        settings=routing,
     )
     if decision.override == "prefix" and not decision.text:
         telegram_client.send_text(session.chat_id, bare_prefix_text(decision.tier))
@@ -210,7 +214,6 @@ def reply(session: ChatSession, text: str, *, telegram_message_id: int | None = 
         telegram_client.send_text(session.chat_id, NOT_CONFIGURED_REPLY)
         return "not_configured"
 
-    routing = RoutingSettings.load()
     ledger = {
         "feature": LedgerEntry.Feature.MESSAGE,
         "intended_model": routing.model_for(decision.intended_tier),

@@ -5,8 +5,12 @@ from routing.models import RoutingSettings
 
 
 def route_message(
-    *, message: str, context: list[dict] | None = None, budget_used: float = 0.0
+    *,
+    message: str,
+    context: list[dict] | None = None,
+    budget_used: float = 0.0,
+    settings: RoutingSettings | None = None,
 ) -> Decision:
-    return route(
-        message, context, budget_used=budget_used, config=RoutingSettings.load().to_config()
-    )
+    """Route with the admin's settings (pass them in when the caller has loaded them)."""
+    config = (settings or RoutingSettings.load()).to_config()
+    return route(message, context, budget_used=budget_used, config=config)
