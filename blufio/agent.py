@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from blufio import anthropic_client, telegram_client
 from blufio.commands import command_reply, money
-from blufio.context import prompt_token_bound, recent_messages, system_prompt
+from blufio.context import ContextNote, prompt_token_bound, recent_messages, system_prompt
 from blufio.models import ChatMessage, ChatSession, InboundUpdate
+from blufio.signals import button_pressed, context_notes_requested, reply_sent
 from costs.models import LedgerEntry
 from costs.pricing import usage_cost, worst_case_cost
 from costs.selectors import BudgetStatus, budget_status
@@ -116,7 +117,7 @@ def _process_one(update_id: int) -> None:
         return
     inbound = InboundUpdate.objects.get(update_id=update_id)
     try:
-        result = handle_message(telegram.Update.de_json(inbound.raw, None).message)
+        result = handle_update(telegram.Update.de_json(inbound.raw, None))
     except ClaudeUnavailable:
         retry_later(inbound)
         return
@@ -156,6 +157,42 @@ def retry_later(inbound: InboundUpdate) -> None:
     from blufio.tasks import process_update  # here: tasks imports this module
 
     process_update.apply_async((inbound.update_id,), countdown=delay)
+
+
+def handle_update(update: telegram.Update) -> str:
+    if update.callback_query is not None:
+        return handle_button(update.callback_query)
+    return handle_message(update.message)
+
+
+EXPIRED_BUTTON_TEXT = "That button no longer does anything."
+
+
+def handle_button(query: telegram.CallbackQuery) -> str:
+    """The owner pressed a button under one of our messages: the app that owns it acts."""
+    responses = button_pressed.send_robust(
+        sender=ChatSession,
+        chat_id=query.message.chat.id,
+        message_id=query.message.message_id,
+        data=query.data or "",
+    )
+    answers = [r for _, r in responses if isinstance(r, str)]
+    for _, error in responses:
+        if isinstance(error, Exception):
+            logger.error("A button handler failed: %r", error)
+    telegram_client.answer_button(query.id, answers[0] if answers else EXPIRED_BUTTON_TEXT)
+    return "button" if answers else "button_unknown"
+
+
+def context_notes(session: ChatSession) -> list[ContextNote]:
+    """Notes other apps want in this reply; a failing app costs its notes, not the reply."""
+    notes = []
+    for _, found in context_notes_requested.send_robust(sender=ChatSession, session=session):
+        if isinstance(found, Exception):
+            logger.error("Could not collect context notes: %r", found)
+        else:
+            notes.extend(found or [])
+    return notes
 
 
 def handle_message(message: telegram.Message) -> str:
@@ -202,7 +239,7 @@ def reply(session: ChatSession, text: str, *, telegram_message_id: int | None = 
         telegram_client.send_text(session.chat_id, bare_prefix_text(decision.tier))
         return "bare_prefix"
     # get_or_create: a retried update must not store the owner's message twice.
-    ChatMessage.objects.get_or_create(
+    user_message, _ = ChatMessage.objects.get_or_create(
         session=session,
         role=ChatMessage.Role.USER,
         telegram_message_id=telegram_message_id,
@@ -223,7 +260,8 @@ def reply(session: ChatSession, text: str, *, telegram_message_id: int | None = 
         "score": decision.score,
         "routing_reasons": decision.reasons,
     }
-    system = system_prompt(session)
+    notes = context_notes(session)
+    system = system_prompt(session, notes)
     messages = recent_messages(session)
     notice = decision.notice
     completion = None
@@ -281,7 +319,7 @@ def reply(session: ChatSession, text: str, *, telegram_message_id: int | None = 
     answer = completion.text.strip() or EMPTY_ANSWER_REPLY
     shown = f"{notice}\n\n{answer}" if notice else answer
     sent_ids = telegram_client.send_markdown(session.chat_id, shown)
-    ChatMessage.objects.create(
+    assistant_message = ChatMessage.objects.create(
         session=session,
         role=ChatMessage.Role.ASSISTANT,
         text=answer,
@@ -290,6 +328,15 @@ def reply(session: ChatSession, text: str, *, telegram_message_id: int | None = 
         model=completion.model,
         telegram_message_id=sent_ids[0] if sent_ids else None,
     )
+    for _, error in reply_sent.send_robust(
+        sender=ChatSession,
+        session=session,
+        user_message=user_message,
+        assistant_message=assistant_message,
+        notes=notes,
+    ):
+        if isinstance(error, Exception):
+            logger.error("A reply_sent receiver failed: %r", error)
     alert_if_threshold_crossed(session.chat_id, routing, decision)
     return "replied"
 

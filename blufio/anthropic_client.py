@@ -36,6 +36,7 @@ class Completion:
     request_id: str
     latency_ms: int
     stop_reason: str | None
+    tool_inputs: tuple[tuple[str, object], ...] = ()  # (tool name, its input) per tool_use block
 
 
 @lru_cache(maxsize=4)
@@ -45,8 +46,16 @@ def _client(api_key: str, base_url: str, max_retries: int, timeout: float) -> an
     )
 
 
-def complete(*, model: str, system: str, messages: list[dict], max_tokens: int) -> Completion:
-    """One Messages API call; the reply's text blocks joined."""
+def complete(
+    *,
+    model: str,
+    system: str,
+    messages: list[dict],
+    max_tokens: int,
+    tools: list[dict] | None = None,
+    tool_choice: dict | None = None,
+) -> Completion:
+    """One Messages API call; the reply's text blocks joined, and any tool inputs."""
     if not settings.ANTHROPIC_API_KEY:
         raise ClaudeNotConfigured()
     client = _client(
@@ -57,8 +66,9 @@ def complete(*, model: str, system: str, messages: list[dict], max_tokens: int) 
     )
     started = time.monotonic()
     try:
+        options = {"tools": tools, "tool_choice": tool_choice} if tools else {}
         response = client.messages.create(
-            model=model, system=system, messages=messages, max_tokens=max_tokens
+            model=model, system=system, messages=messages, max_tokens=max_tokens, **options
         )
     except anthropic.APIStatusError as exc:
         transient = exc.status_code in (408, 409, 429) or exc.status_code >= 500
@@ -74,4 +84,7 @@ def complete(*, model: str, system: str, messages: list[dict], max_tokens: int) 
         request_id=response._request_id or response.id,
         latency_ms=int((time.monotonic() - started) * 1000),
         stop_reason=response.stop_reason,
+        tool_inputs=tuple(
+            (block.name, block.input) for block in response.content if block.type == "tool_use"
+        ),
     )

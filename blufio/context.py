@@ -1,4 +1,6 @@
-"""What Claude sees: the system prompt, the session summary and the recent turns."""
+"""What Claude sees: the system prompt, the session summary, notes and the recent turns."""
+
+from dataclasses import dataclass
 
 from blufio.models import ChatMessage, ChatSession
 
@@ -28,19 +30,38 @@ def prompt_token_bound(system: str, messages: list[dict]) -> int:
     return text_bytes + MESSAGE_OVERHEAD_TOKENS * len(messages) + REQUEST_OVERHEAD_TOKENS
 
 
-def system_prompt(session: ChatSession) -> str:
-    if not session.summary:
-        return SYSTEM_PROMPT
-    return f"{SYSTEM_PROMPT}\n\nSummary of the earlier conversation:\n{session.summary}"
+@dataclass(frozen=True)
+class ContextNote:
+    """Something another app wants in the next reply (a kept check-in); `key` names it."""
+
+    source: str
+    key: int
+    text: str
+
+
+def system_prompt(session: ChatSession, notes: list[ContextNote] = ()) -> str:
+    parts = [SYSTEM_PROMPT]
+    if session.summary:
+        parts.append(f"Summary of the earlier conversation:\n{session.summary}")
+    if notes:
+        parts.append(
+            "Check-in notes the owner has not seen yet. Mention them briefly at the end "
+            "of your reply, after answering the message:\n"
+            + "\n".join(f"- {note.text}" for note in notes)
+        )
+    return "\n\n".join(parts)
 
 
 def recent_messages(session: ChatSession) -> list[dict]:
-    """The latest turns (ending with the owner's newest message) that fit the allowance.
+    """The latest turns not yet summarised (ending with the owner's newest message) that
+    fit the allowance.
 
     Consecutive turns of one role are merged and the list starts with the owner,
     as the Messages API expects.
     """
-    newest_first = ChatMessage.objects.filter(session=session).order_by("-created_at", "-id")
+    newest_first = ChatMessage.objects.filter(
+        session=session, id__gt=session.compacted_through_id
+    ).order_by("-created_at", "-id")
     kept: list[ChatMessage] = []
     used = 0
     for message in newest_first[:RECENT_TURNS_LIMIT]:

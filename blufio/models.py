@@ -9,6 +9,9 @@ class ChatSession(models.Model):
     summary = models.TextField(
         blank=True, help_text="Summary of older turns that no longer fit the context."
     )
+    compacted_through_id = models.PositiveBigIntegerField(
+        default=0, help_text="Messages up to this id are in the summary and leave the context."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_message_at = models.DateTimeField(null=True, blank=True)
 

@@ -139,8 +139,27 @@ def render_markdown(markdown: str) -> list[tuple[str, list[telegramify_markdown.
     return split_message(text, entities)
 
 
+# Inline keyboard rows of (label, callback data) buttons.
+Buttons = list[list[tuple[str, str]]]
+
+
+def _keyboard(buttons: Buttons | None) -> telegram.InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return telegram.InlineKeyboardMarkup(
+        [
+            [telegram.InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in buttons
+        ]
+    )
+
+
 async def _send_chunk(
-    bot: telegram.Bot, chat_id: int, text: str, entities: list[telegramify_markdown.MessageEntity]
+    bot: telegram.Bot,
+    chat_id: int,
+    text: str,
+    entities: list[telegramify_markdown.MessageEntity],
+    **options,
 ) -> int:
     """Send one message; if Telegram refuses its formatting, send the same text plain."""
     if entities:
@@ -150,10 +169,11 @@ async def _send_chunk(
                 chat_id,
                 text,
                 entities=[telegram.MessageEntity.de_json(e.to_dict(), bot) for e in entities],
+                **options,
             )
         except telegram.error.BadRequest as exc:
             logger.warning("Telegram refused the formatting (%s); sending plain text", exc.message)
-    return await _send(bot, chat_id, text)
+    return await _send(bot, chat_id, text, **options)
 
 
 async def _send(bot: telegram.Bot, chat_id: int, text: str, **options) -> int:
@@ -178,12 +198,19 @@ async def _send(bot: telegram.Bot, chat_id: int, text: str, **options) -> int:
             attempt += 1
 
 
-def send_markdown(chat_id: int, markdown: str) -> list[int]:
-    """Send a reply written in Markdown, split as needed; returns the message ids."""
+def send_markdown(chat_id: int, markdown: str, *, buttons: Buttons | None = None) -> list[int]:
+    """Send a reply written in Markdown, split as needed; returns the message ids.
+
+    `buttons` go under the last message.
+    """
     chunks = render_markdown(markdown)
 
     async def send(bot: telegram.Bot) -> list[int]:
-        return [await _send_chunk(bot, chat_id, text, entities) for text, entities in chunks]
+        ids = []
+        for number, (text, entities) in enumerate(chunks, start=1):
+            options = {"reply_markup": _keyboard(buttons)} if number == len(chunks) else {}
+            ids.append(await _send_chunk(bot, chat_id, text, entities, **options))
+        return ids
 
     return _run(send)
 
@@ -204,6 +231,23 @@ def send_typing(chat_id: int) -> None:
         _run(lambda bot: bot.send_chat_action(chat_id, telegram.constants.ChatAction.TYPING))
     except TelegramError as exc:
         logger.info("Could not show typing: %s", exc)
+
+
+def answer_button(query_id: str, text: str) -> None:
+    """Acknowledge a button press with a short notice; a stale query is not worth an error."""
+    try:
+        _run(lambda bot: bot.answer_callback_query(query_id, text=text[:200]))
+    except TelegramError as exc:
+        logger.info("Could not answer a button press: %s", exc)
+
+
+def set_buttons(chat_id: int, message_id: int, buttons: Buttons | None) -> None:
+    """Replace the buttons under a message (None removes them)."""
+    _run(
+        lambda bot: bot.edit_message_reply_markup(
+            chat_id=chat_id, message_id=message_id, reply_markup=_keyboard(buttons)
+        )
+    )
 
 
 def set_webhook(*, url: str, secret: str, allowed_updates: list[str]) -> None:

@@ -53,9 +53,15 @@ def update_kind(update: telegram.Update) -> str:
     """What the update asks of us.
 
     `text` and `non_text` (a photo, a sticker, …) are messages from an allowed
-    user and get an answer; `stranger` is a message from anyone else; `unsupported`
-    is every other update type (edits, channel posts, callback queries, …).
+    user and get an answer; `button` is the owner pressing a button under one of our
+    messages; `stranger` is either from anyone else; `unsupported` is every other
+    update type (edits, channel posts, inline queries, …).
     """
+    query = update.callback_query
+    if query is not None:
+        if query.from_user.id not in settings.TELEGRAM_ALLOWED_USER_IDS:
+            return "stranger"
+        return "button" if query.message is not None else "unsupported"
     message = update.message
     if message is None or message.from_user is None:
         return "unsupported"
@@ -74,15 +80,15 @@ def update_receive(*, raw: dict) -> tuple[InboundUpdate, bool]:
     raw = without_lone_surrogates(raw) if isinstance(raw, dict) else raw
     update = update_parse(raw)
     kind = update_kind(update)
-    needs_answer = kind in ("text", "non_text")
+    needs_answer = kind in ("text", "non_text", "button")
     if kind == "stranger":
         logger.warning(
             "Ignoring update %s from user %s, who is not in TELEGRAM_ALLOWED_USER_IDS",
             update.update_id,
-            update.message.from_user.id,
+            update.effective_user.id,
         )
     elif kind == "unsupported":
-        logger.info("Ignoring update %s: not a message", update.update_id)
+        logger.info("Ignoring update %s: not a message or button press", update.update_id)
     chat = update.effective_chat
     try:
         with transaction.atomic():

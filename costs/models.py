@@ -163,6 +163,15 @@ class BudgetSettings(models.Model):
         validators=[MinValueValidator(0)],
         help_text="Hard cap on what replies to the owner may cost per day. Never crossed.",
     )
+    heartbeat_monthly_budget_usd = models.DecimalField(
+        "monthly heartbeat budget (USD)",
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("10.00"),
+        validators=[MinValueValidator(0)],
+        help_text="Hard cap on what proactive check-ins may cost per calendar month. "
+        "Separate from the daily budget: neither ever spends the other.",
+    )
     timezone = models.CharField(
         max_length=64,
         default="UTC",
@@ -187,7 +196,8 @@ class BudgetSettings(models.Model):
 
 
 class BudgetWindow(models.Model):
-    """Money spent and held in one budget period (a day of the conversation budget).
+    """Money spent and held in one budget period: a day of the conversation budget,
+    or a month of the heartbeat budget.
 
     Reservations and settlements change `reserved_usd` and `spent_usd` under a row
     lock, so concurrent calls can never together pass the cap.
@@ -195,6 +205,7 @@ class BudgetWindow(models.Model):
 
     class Pool(models.TextChoices):
         CONVERSATION = "conversation"
+        HEARTBEAT = "heartbeat"
 
     pool = models.CharField(max_length=20, choices=Pool.choices)
     starts_on = models.DateField(help_text="First day of the period, in the budget's time zone.")

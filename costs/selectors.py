@@ -34,15 +34,38 @@ def day_bounds(now: datetime, tz_name: str) -> tuple[date, datetime]:
     return local.date(), datetime.combine(tomorrow, time.min, tzinfo=ZoneInfo(tz_name))
 
 
-def budget_status(*, now: datetime | None = None) -> BudgetStatus:
-    """Today's conversation budget: cap, spent, held, and when it resets."""
+def month_bounds(now: datetime, tz_name: str) -> tuple[date, datetime]:
+    """The first local date of `now`'s month and the local midnight the next month starts."""
+    first = now.astimezone(ZoneInfo(tz_name)).date().replace(day=1)
+    following = (first + timedelta(days=31)).replace(day=1)
+    return first, datetime.combine(following, time.min, tzinfo=ZoneInfo(tz_name))
+
+
+def budget_window(
+    pool: str, settings: BudgetSettings, now: datetime
+) -> tuple[date, datetime, Decimal]:
+    """The current period of a budget pool: its first day, when it resets, and its cap.
+
+    The conversation budget is daily, the heartbeat budget monthly; both follow the
+    owner's time zone.
+    """
+    if pool == BudgetWindow.Pool.HEARTBEAT:
+        starts_on, resets_at = month_bounds(now, settings.timezone)
+        return starts_on, resets_at, settings.heartbeat_monthly_budget_usd
+    starts_on, resets_at = day_bounds(now, settings.timezone)
+    return starts_on, resets_at, settings.daily_budget_usd
+
+
+def budget_status(
+    *, pool: str = BudgetWindow.Pool.CONVERSATION, now: datetime | None = None
+) -> BudgetStatus:
+    """A budget's current period (today's conversation budget by default): cap, spent, held,
+    and when it resets."""
     settings = BudgetSettings.load()
-    today, resets_at = day_bounds(now or timezone.now(), settings.timezone)
-    window = BudgetWindow.objects.filter(
-        pool=BudgetWindow.Pool.CONVERSATION, starts_on=today
-    ).first()
+    starts_on, resets_at, cap = budget_window(pool, settings, now or timezone.now())
+    window = BudgetWindow.objects.filter(pool=pool, starts_on=starts_on).first()
     return BudgetStatus(
-        cap_usd=settings.daily_budget_usd,
+        cap_usd=cap,
         spent_usd=window.spent_usd if window else Decimal(0),
         reserved_usd=window.reserved_usd if window else Decimal(0),
         resets_at=resets_at,

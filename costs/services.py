@@ -19,7 +19,7 @@ from costs.models import (
     Reservation,
 )
 from costs.pricing import PriceRule, TokenUsage, ceiling_rule, find_rule, usage_cost
-from costs.selectors import BudgetStatus, day_bounds
+from costs.selectors import BudgetStatus, budget_window, day_bounds
 
 logger = logging.getLogger(__name__)
 
@@ -48,24 +48,27 @@ class BudgetExhausted(Exception):
         self.status = status
 
 
-def budget_reserve(*, amount: Decimal, now: datetime | None = None) -> Reservation:
-    """Hold `amount` against today's conversation budget, or raise BudgetExhausted.
+def budget_reserve(
+    *,
+    amount: Decimal,
+    pool: str = BudgetWindow.Pool.CONVERSATION,
+    now: datetime | None = None,
+) -> Reservation:
+    """Hold `amount` against the pool's current budget period, or raise BudgetExhausted.
 
     The window row is locked (SELECT ... FOR UPDATE on PostgreSQL; SQLite takes the
     database write lock at the start of the transaction), so the check and the hold
     are one step even with many workers.
     """
     settings = BudgetSettings.load()
-    today, resets_at = day_bounds(now or timezone.now(), settings.timezone)
+    starts_on, resets_at, cap = budget_window(pool, settings, now or timezone.now())
     with transaction.atomic():
-        BudgetWindow.objects.get_or_create(pool=BudgetWindow.Pool.CONVERSATION, starts_on=today)
-        window = BudgetWindow.objects.select_for_update().get(
-            pool=BudgetWindow.Pool.CONVERSATION, starts_on=today
-        )
-        if window.spent_usd + window.reserved_usd + amount > settings.daily_budget_usd:
+        BudgetWindow.objects.get_or_create(pool=pool, starts_on=starts_on)
+        window = BudgetWindow.objects.select_for_update().get(pool=pool, starts_on=starts_on)
+        if window.spent_usd + window.reserved_usd + amount > cap:
             raise BudgetExhausted(
                 BudgetStatus(
-                    cap_usd=settings.daily_budget_usd,
+                    cap_usd=cap,
                     spent_usd=window.spent_usd,
                     reserved_usd=window.reserved_usd,
                     resets_at=resets_at,

@@ -1,6 +1,7 @@
 """A fake Anthropic Messages API: answers POST /v1/messages like the real one."""
 
 import itertools
+import json
 import time
 from collections import Counter, deque
 
@@ -24,6 +25,10 @@ class FakeAnthropic(FakeServer):
         self.ids = itertools.count(1)
         self.scripted: deque[Reply] = deque()
         self.text = "Hello from **Claude**."
+        # Requests that offer tools get a tool_use block: scripted content first, else this.
+        self.tool_scripted: deque[list[dict]] = deque()
+        self.tool_input: dict = {"new_items": [], "updates": []}
+        self.usage_from_prompt = False  # count input tokens from the request's size
         self.usage = dict(DEFAULT_USAGE)
         self.delay = 0.0  # seconds each answer takes
         self.in_flight: Counter = Counter()  # by the first word of the last message
@@ -35,6 +40,10 @@ class FakeAnthropic(FakeServer):
         body = {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
         for _ in range(times):
             self.scripted.append(Reply(status, body, {"retry-after-ms": "5"}))
+
+    def queue_tool_content(self, content: list[dict]) -> None:
+        """The next request offering tools gets exactly these content blocks."""
+        self.tool_scripted.append(content)
 
     @property
     def calls(self) -> list[Recorded]:
@@ -49,17 +58,34 @@ class FakeAnthropic(FakeServer):
             number = next(self.ids)
         if self.delay:
             self._wait(recorded)
+        content, stop_reason = self._content(recorded.params)
         body = {
             "id": f"msg_fake{number}",
             "type": "message",
             "role": "assistant",
             "model": recorded.params["model"],
-            "content": [{"type": "text", "text": self.text}],
-            "stop_reason": "end_turn",
+            "content": content,
+            "stop_reason": stop_reason,
             "stop_sequence": None,
-            "usage": self.usage,
+            "usage": self._usage(recorded.params),
         }
         return Reply(200, body, {"request-id": f"req_fake{number}"})
+
+    def _content(self, params: dict) -> tuple[list[dict], str]:
+        if not params.get("tools"):
+            return [{"type": "text", "text": self.text}], "end_turn"
+        with self.lock:
+            if self.tool_scripted:
+                return self.tool_scripted.popleft(), "tool_use"
+        name = params["tools"][0]["name"]
+        block = {"type": "tool_use", "id": "toolu_fake", "name": name, "input": self.tool_input}
+        return [block], "tool_use"
+
+    def _usage(self, params: dict) -> dict:
+        if not self.usage_from_prompt:
+            return self.usage
+        prompt = json.dumps([params.get("system"), params["messages"], params.get("tools")])
+        return {**self.usage, "input_tokens": len(prompt) // 4}
 
     def _wait(self, recorded: Recorded) -> None:
         """Take `delay` seconds, keeping count of overlapping requests per conversation."""

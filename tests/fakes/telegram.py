@@ -71,6 +71,21 @@ class FakeTelegram(FakeServer):
                 "text": params["text"],
             }
             return Reply(200, {"ok": True, "result": message})
-        if method in ("sendChatAction", "setWebhook", "setMyCommands", "deleteWebhook"):
+        if method in ("editMessageText", "editMessageReplyMarkup"):
+            message = {
+                "message_id": int(params["message_id"]),
+                "date": int(time.time()),
+                "chat": {"id": int(params["chat_id"]), "type": "private"},
+                "from": BOT_USER,
+                "text": params.get("text", ""),
+            }
+            return Reply(200, {"ok": True, "result": message})
+        if method in (
+            "sendChatAction",
+            "setWebhook",
+            "setMyCommands",
+            "deleteWebhook",
+            "answerCallbackQuery",
+        ):
             return Reply(200, {"ok": True, "result": True})
         return Reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})

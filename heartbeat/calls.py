@@ -1,0 +1,77 @@
+"""Internal model calls (extraction, compaction, heartbeats): never routed, always paid for
+within a budget and written to the ledger."""
+
+import logging
+
+from django.db import transaction
+
+from blufio import anthropic_client
+from blufio.context import prompt_token_bound
+from costs.models import LedgerEntry
+from costs.pricing import usage_cost, worst_case_cost
+from costs.services import (
+    budget_release,
+    budget_reserve,
+    budget_settle,
+    ledger_entry_create,
+    price_rule_for,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def internal_call(
+    *,
+    feature: str,
+    pool: str,
+    model: str,
+    system: str,
+    messages: list[dict],
+    max_tokens: int,
+    session_id: int | None,
+    tools: list[dict] | None = None,
+    tool_choice: dict | None = None,
+) -> anthropic_client.Completion:
+    """Reserve the call's worst case against `pool`, call Claude once, settle and record it.
+
+    Raises `costs.services.BudgetExhausted` (nothing was called) or
+    `anthropic_client.ClaudeError` (the failure is in the ledger, the hold released).
+    """
+    rule = price_rule_for(model=model)
+    tool_text = str(tools) if tools else ""
+    prompt_bound = prompt_token_bound(system + tool_text, messages)
+    reservation = budget_reserve(
+        amount=worst_case_cost(rule, prompt_tokens=prompt_bound, max_output_tokens=max_tokens),
+        pool=pool,
+    )
+    ledger = {"feature": feature, "intended_model": model, "session_id": session_id}
+    try:
+        completion = anthropic_client.complete(
+            model=model,
+            system=system,
+            messages=messages,
+            max_tokens=max_tokens,
+            tools=tools,
+            tool_choice=tool_choice,
+        )
+    except anthropic_client.ClaudeError as exc:
+        budget_release(reservation=reservation)
+        ledger_entry_create(
+            **ledger, actual_model=model, outcome=LedgerEntry.Outcome.ERROR, error=str(exc)
+        )
+        logger.warning("Claude %s failed for %s: %s", model, feature, exc)
+        raise
+    if completion.model != model:
+        rule = price_rule_for(model=completion.model)
+    cost = usage_cost(completion.usage, rule)
+    with transaction.atomic():
+        budget_settle(reservation=reservation, cost=cost)
+        ledger_entry_create(
+            **ledger,
+            actual_model=completion.model,
+            usage=completion.usage,
+            cost_usd=cost,
+            latency_ms=completion.latency_ms,
+            request_id=completion.request_id,
+        )
+    return completion

@@ -1,0 +1,256 @@
+"""The heartbeat pass: for each chat, skip without a model call unless something is due
+or changed; otherwise ask Haiku, within the monthly heartbeat budget, whether a short
+check-in is worth sending, and deliver it now (🔔) or with the next reply."""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from blufio import telegram_client
+from blufio.anthropic_client import ClaudeError
+from blufio.context import ContextNote
+from blufio.models import ChatSession
+from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
+from costs.services import BudgetExhausted
+from heartbeat.calls import internal_call
+from heartbeat.memory import item_status_set
+from heartbeat.models import CheckIn, HeartbeatSettings, PendingItem
+from heartbeat.rules import (
+    NOTHING_TO_SAY,
+    Digest,
+    digest_build,
+    in_quiet_hours,
+    is_nothing_to_say,
+    repeats,
+)
+
+logger = logging.getLogger(__name__)
+
+CHECKIN_MARK = "🔔"
+CHECKIN_SYSTEM = (
+    "You write Blufio's proactive check-ins to its owner on Telegram. You get the "
+    "owner's pending items and a short digest, not the conversation. If an item is due "
+    "or a gentle nudge would help, write one short, friendly message (at most three "
+    "sentences) naming the items; never invent items or details. If nothing is worth "
+    f"saying now, answer exactly {NOTHING_TO_SAY}."
+)
+REPEAT_WINDOW = timedelta(days=7)
+MAX_BUTTON_ITEMS = 3
+BUTTON_LABEL_CHARS = 24
+SNOOZE = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class PassResult:
+    session: ChatSession
+    outcome: str
+
+    def __str__(self) -> str:
+        return f"chat {self.session.chat_id}: {self.outcome}"
+
+
+def slot_start(now: datetime, interval_minutes: int) -> datetime:
+    """The start of the time slot `now` falls in; two beats in one slot share it."""
+    seconds = interval_minutes * 60
+    return datetime.fromtimestamp(int(now.timestamp()) // seconds * seconds, tz=now.tzinfo)
+
+
+def heartbeat_pass(*, now: datetime | None = None) -> list[PassResult]:
+    """One heartbeat for every chat; returns what happened to each."""
+    settings = HeartbeatSettings.load()
+    if not settings.enabled:
+        logger.info("Heartbeats are disabled in admin; skipping the pass")
+        return []
+    now = now or timezone.now()
+    zone = ZoneInfo(BudgetSettings.load().timezone)
+    quiet = in_quiet_hours(
+        now.astimezone(zone).time(),
+        start=settings.quiet_hours_start,
+        end=settings.quiet_hours_end,
+    )
+    results = []
+    for session in ChatSession.objects.order_by("pk"):
+        if quiet:
+            outcome = "skipped (quiet hours)"
+        else:
+            outcome = session_heartbeat(session, settings=settings, zone=zone, now=now)
+        results.append(PassResult(session, outcome))
+    return results
+
+
+def session_heartbeat(
+    session: ChatSession, *, settings: HeartbeatSettings, zone: ZoneInfo, now: datetime
+) -> str:
+    """The heartbeat of one chat: a short line saying what it did."""
+    idle_since = now - timedelta(days=settings.idle_after_days)
+    idle = session.last_message_at is None or session.last_message_at < idle_since
+    items = list(PendingItem.objects.filter(session=session, status__in=PendingItem.PENDING))
+    digest = digest_build(
+        items,
+        now=now,
+        zone=zone,
+        last_exchange=session.last_message_at,
+        lookahead=timedelta(minutes=settings.interval_minutes),
+    )
+    if idle and not digest.has_due:
+        return "skipped (idle)"
+    if not digest.item_ids:
+        return "skipped (nothing pending)"
+    last = CheckIn.objects.filter(session=session, outcome__in=CheckIn.SETTLED).first()
+    if last is not None and last.digest_key == digest.key:
+        return "skipped (unchanged)"
+    checkin = checkin_claim(session, digest, slot_start(now, settings.interval_minutes))
+    if checkin is None:
+        return "skipped (already claimed)"
+    return checkin_run(checkin, digest, settings=settings, now=now)
+
+
+def checkin_claim(session: ChatSession, digest: Digest, slot: datetime) -> CheckIn | None:
+    """The check-in of this session and slot, if no other beat or worker has it."""
+    try:
+        with transaction.atomic():
+            return CheckIn.objects.create(
+                session=session,
+                slot=slot,
+                digest_key=digest.key,
+                digest=digest.text,
+                item_ids=list(digest.item_ids),
+            )
+    except IntegrityError:
+        return None
+
+
+def checkin_run(
+    checkin: CheckIn, digest: Digest, *, settings: HeartbeatSettings, now: datetime
+) -> str:
+    session = checkin.session
+    try:
+        completion = internal_call(
+            feature=LedgerEntry.Feature.HEARTBEAT,
+            pool=BudgetWindow.Pool.HEARTBEAT,
+            model=settings.model,
+            system=CHECKIN_SYSTEM,
+            messages=[{"role": "user", "content": digest.text}],
+            max_tokens=settings.max_output_tokens,
+            session_id=session.pk,
+        )
+    except BudgetExhausted:
+        _finish(checkin, CheckIn.Outcome.BUDGET)
+        return "skipped (budget)"
+    except ClaudeError:
+        _finish(checkin, CheckIn.Outcome.FAILED)
+        return "failed (Claude unavailable)"
+    text = completion.text.strip()
+    if is_nothing_to_say(text):
+        _finish(checkin, CheckIn.Outcome.NOTHING)
+        return "nothing to say"
+    earlier = CheckIn.objects.filter(
+        session=session,
+        outcome__in=(CheckIn.Outcome.SENT, CheckIn.Outcome.STORED, CheckIn.Outcome.DELIVERED),
+        created_at__gte=now - REPEAT_WINDOW,
+    ).values_list("text", flat=True)
+    if repeats(text, earlier):
+        _finish(checkin, CheckIn.Outcome.SUPPRESSED, text=text)
+        return "suppressed (repeat)"
+    if settings.delivery == HeartbeatSettings.Delivery.ON_NEXT_MESSAGE:
+        _finish(checkin, CheckIn.Outcome.STORED, text=text)
+        return "stored"
+    message_ids = telegram_client.send_markdown(
+        session.chat_id, f"{CHECKIN_MARK} {text}", buttons=checkin_buttons(digest)
+    )
+    _finish(
+        checkin,
+        CheckIn.Outcome.SENT,
+        text=text,
+        telegram_message_id=message_ids[-1] if message_ids else None,
+        delivered_at=timezone.now(),
+    )
+    return "sent"
+
+
+def _finish(checkin: CheckIn, outcome: str, **fields) -> None:
+    CheckIn.objects.filter(pk=checkin.pk).update(outcome=outcome, **fields)
+
+
+def checkin_buttons(digest: Digest) -> telegram_client.Buttons:
+    """A ✅ done and ⏰ snooze pair for each of the first items the check-in is about."""
+    items = PendingItem.objects.in_bulk(digest.item_ids[:MAX_BUTTON_ITEMS])
+    return [
+        _item_buttons(items[item_id])
+        for item_id in digest.item_ids[:MAX_BUTTON_ITEMS]
+        if item_id in items
+    ]
+
+
+def _item_buttons(item: PendingItem) -> list[tuple[str, str]]:
+    label = item.text if len(item.text) <= BUTTON_LABEL_CHARS else item.text[:23] + "…"
+    return [(f"✅ {label}", f"item:{item.pk}:done"), ("⏰ 1 h", f"item:{item.pk}:snooze")]
+
+
+def button_press(*, chat_id: int, message_id: int, data: str) -> str | None:
+    """Act on a check-in button; the notice to show, or None if the button is not ours.
+
+    The pressed item's buttons leave the message, so each can be used once.
+    """
+    parts = data.split(":")
+    if len(parts) != 3 or parts[0] != "item" or not parts[1].isdigit():
+        return None
+    action = parts[2]
+    if action not in ("done", "snooze"):
+        return None
+    item = PendingItem.objects.filter(pk=int(parts[1]), session__chat_id=chat_id).first()
+    if item is None:
+        return "That item is gone."
+    status = PendingItem.Status.DONE if action == "done" else PendingItem.Status.SNOOZED
+    changed = item_status_set(
+        item_id=item.pk,
+        session_id=item.session_id,
+        status=status,
+        until=timezone.now() + SNOOZE,
+    )
+    _remove_item_buttons(chat_id, message_id, item.pk)
+    if not changed:
+        return f"Already {item.get_status_display()}: {item.text}"[:200]
+    if status == PendingItem.Status.DONE:
+        return f"✅ Done: {item.text}"[:200]
+    return f"⏰ I'll remind you again in an hour: {item.text}"[:200]
+
+
+def _remove_item_buttons(chat_id: int, message_id: int, item_id: int) -> None:
+    """Keep buttons only for the check-in's items that are still open."""
+    checkin = CheckIn.objects.filter(
+        session__chat_id=chat_id, telegram_message_id=message_id
+    ).first()
+    shown = checkin.item_ids[:MAX_BUTTON_ITEMS] if checkin else [item_id]
+    still_open = PendingItem.objects.in_bulk([i for i in shown if i != item_id], field_name="pk")
+    buttons = [
+        _item_buttons(still_open[i])
+        for i in shown
+        if i in still_open and still_open[i].status == PendingItem.Status.OPEN
+    ]
+    try:
+        telegram_client.set_buttons(chat_id, message_id, buttons or None)
+    except telegram_client.TelegramError as exc:
+        logger.info("Could not update the check-in's buttons: %s", exc)
+
+
+def kept_checkin_notes(*, session: ChatSession) -> list[ContextNote]:
+    """Check-ins kept for the next reply (delivery `on_next_message`)."""
+    return [
+        ContextNote(source="checkin", key=pk, text=text)
+        for pk, text in CheckIn.objects.filter(session=session, outcome=CheckIn.Outcome.STORED)
+        .order_by("created_at")
+        .values_list("pk", "text")
+    ]
+
+
+def kept_checkins_delivered(*, notes: list[ContextNote]) -> int:
+    """Mark the check-ins that went into a reply as delivered."""
+    keys = [note.key for note in notes if note.source == "checkin"]
+    return CheckIn.objects.filter(pk__in=keys, outcome=CheckIn.Outcome.STORED).update(
+        outcome=CheckIn.Outcome.DELIVERED, delivered_at=timezone.now()
+    )

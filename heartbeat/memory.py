@@ -1,0 +1,322 @@
+"""Memory after each reply: pending items extracted from the owner's words, and older
+turns compacted into the session summary. Both are internal Haiku calls, never routed,
+paid from the conversation budget (they serve the conversation)."""
+
+import logging
+from datetime import datetime, timedelta
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from blufio.anthropic_client import ClaudeError
+from blufio.context import estimated_tokens
+from blufio.models import ChatMessage, ChatSession
+from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
+from costs.services import BudgetExhausted
+from heartbeat.calls import internal_call
+from heartbeat.models import ExtractionRun, HeartbeatSettings, PendingItem
+from heartbeat.rules import needs_extraction
+
+logger = logging.getLogger(__name__)
+
+EXTRACTION_TOOL_NAME = "record_pending_items"
+EXTRACTION_MAX_TOKENS = 600
+MAX_OPEN_ITEMS_SHOWN = 20
+PREVIOUS_REPLY_CHARS = 600
+MESSAGE_CHARS = 4000
+
+EXTRACTION_TOOL = {
+    "name": EXTRACTION_TOOL_NAME,
+    "description": "Record what the owner committed to or asked to be reminded of, and "
+    "changes to items already pending.",
+    "input_schema": {
+        "type": "object",
+        "properties": {
+            "new_items": {
+                "type": "array",
+                "maxItems": 10,
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "kind": {"type": "string", "enum": ["commitment", "reminder", "follow_up"]},
+                        "text": {
+                            "type": "string",
+                            "description": "Short imperative, e.g. 'Call mom'.",
+                        },
+                        "due": {
+                            "type": ["string", "null"],
+                            "description": "Local date and time, ISO 8601 without offset "
+                            "(2026-11-27T17:00), or null when no time was given.",
+                        },
+                    },
+                    "required": ["kind", "text", "due"],
+                },
+            },
+            "updates": {
+                "type": "array",
+                "maxItems": 20,
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "item_id": {"type": "integer"},
+                        "status": {"type": "string", "enum": ["done", "snoozed", "dismissed"]},
+                        "until": {
+                            "type": ["string", "null"],
+                            "description": "For snoozed: local ISO 8601 date and time.",
+                        },
+                    },
+                    "required": ["item_id", "status"],
+                },
+            },
+        },
+        "required": ["new_items", "updates"],
+    },
+}
+
+EXTRACTION_SYSTEM = (
+    "You keep Blufio's memory of what its owner must do. Read the owner's newest "
+    "message and call the tool once. New items: things the owner says they will do "
+    "(commitment), asks to be reminded of (reminder), or must come back to "
+    "(follow_up). Not questions, opinions or things already done. Resolve times "
+    "like 'Friday at 5' or 'tomorrow' against the current local time given below; "
+    "use null when no time is given. Updates: when the message says a pending item "
+    "is done, should wait (snoozed, with until), or is no longer wanted (dismissed). "
+    "When there is nothing, call the tool with empty lists."
+)
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class NewItem(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    kind: Literal["commitment", "reminder", "follow_up"]
+    text: Text
+    due: datetime | None = None
+
+
+class ItemUpdate(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    item_id: int
+    status: Literal["done", "snoozed", "dismissed"]
+    until: datetime | None = None
+
+
+class Extraction(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    new_items: list[NewItem] = Field(max_length=10)
+    updates: list[ItemUpdate] = Field(default_factory=list, max_length=20)
+
+
+def _local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    """A model-given time as an aware datetime; times without an offset are the owner's."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+
+
+def extraction_prompt(
+    message: ChatMessage, open_items: list[PendingItem], zone: ZoneInfo, now: datetime
+) -> str:
+    local = now.astimezone(zone)
+    lines = [f"Current local time: {local:%A %Y-%m-%d %H:%M} ({zone.key})."]
+    if open_items:
+        lines.append("Pending items:")
+        for item in open_items:
+            due = f" (due {item.due_at.astimezone(zone):%a %Y-%m-%d %H:%M})" if item.due_at else ""
+            lines.append(f"- id {item.pk}, {item.kind}: {item.text}{due}")
+    previous = (
+        ChatMessage.objects.filter(
+            session=message.session_id, role=ChatMessage.Role.ASSISTANT, id__lt=message.pk
+        )
+        .order_by("-id")
+        .values_list("text", flat=True)
+        .first()
+    )
+    if previous:
+        lines.append(f"Blufio's previous message: {previous[:PREVIOUS_REPLY_CHARS]}")
+    lines.append(f"The owner's newest message: {message.text[:MESSAGE_CHARS]}")
+    return "\n".join(lines)
+
+
+def memory_after_reply(*, message_id: int) -> None:
+    """After a reply: read the owner's message for memory, then compact a long history."""
+    outcome = memory_extract(message_id=message_id)
+    logger.info("Memory extraction for message %s: %s", message_id, outcome)
+    session_id = ChatMessage.objects.values_list("session_id", flat=True).get(pk=message_id)
+    history_compact(session_id=session_id)
+
+
+def memory_extract(*, message_id: int, now: datetime | None = None) -> str:
+    """Read one owner message for pending items; returns the run's outcome.
+
+    Runs once per message (the run row is unique). Malformed model output is logged
+    and dropped; nothing here can affect the conversation.
+    """
+    message = ChatMessage.objects.select_related("session").get(pk=message_id)
+    now = now or timezone.now()
+    open_items = list(
+        PendingItem.objects.filter(
+            session=message.session_id, status__in=PendingItem.PENDING
+        ).order_by("-id")[:MAX_OPEN_ITEMS_SHOWN]
+    )
+    try:
+        with transaction.atomic():
+            run = ExtractionRun.objects.create(
+                message=message, outcome=ExtractionRun.Outcome.SKIPPED
+            )
+    except IntegrityError:
+        logger.info("Message %s was already read for memory", message_id)
+        return "already"
+    if not needs_extraction(message.text, has_open_items=bool(open_items)):
+        return run.outcome
+    settings = HeartbeatSettings.load()
+    zone = ZoneInfo(BudgetSettings.load().timezone)
+    outcome, created, updated = _extract(message, open_items, settings, zone, now)
+    ExtractionRun.objects.filter(pk=run.pk).update(
+        outcome=outcome, items_created=created, items_updated=updated
+    )
+    return outcome
+
+
+def _extract(message, open_items, settings, zone, now) -> tuple[str, int, int]:
+    try:
+        completion = internal_call(
+            feature=LedgerEntry.Feature.EXTRACTION,
+            pool=BudgetWindow.Pool.CONVERSATION,
+            model=settings.extraction_model,
+            system=EXTRACTION_SYSTEM,
+            messages=[
+                {"role": "user", "content": extraction_prompt(message, open_items, zone, now)}
+            ],
+            max_tokens=EXTRACTION_MAX_TOKENS,
+            session_id=message.session_id,
+            tools=[EXTRACTION_TOOL],
+            tool_choice={"type": "tool", "name": EXTRACTION_TOOL_NAME},
+        )
+    except BudgetExhausted:
+        logger.info("Budget reached: not reading message %s for memory", message.pk)
+        return ExtractionRun.Outcome.BUDGET, 0, 0
+    except ClaudeError:
+        return ExtractionRun.Outcome.FAILED, 0, 0
+    inputs = [data for name, data in completion.tool_inputs if name == EXTRACTION_TOOL_NAME]
+    try:
+        if not inputs:
+            raise ValueError("the reply has no tool call")
+        extraction = Extraction.model_validate(inputs[0])
+    except (ValueError, ValidationError) as exc:
+        logger.warning("Dropped malformed memory extraction for message %s: %s", message.pk, exc)
+        return ExtractionRun.Outcome.MALFORMED, 0, 0
+    created = PendingItem.objects.bulk_create(
+        PendingItem(
+            session_id=message.session_id,
+            kind=item.kind,
+            text=item.text,
+            due_at=_local(item.due, zone),
+            source_message=message,
+        )
+        for item in extraction.new_items
+    )
+    updated = sum(
+        item_status_set(
+            item_id=change.item_id,
+            session_id=message.session_id,
+            status=change.status,
+            until=_local(change.until, zone),
+            now=now,
+        )
+        for change in extraction.updates
+    )
+    return ExtractionRun.Outcome.EXTRACTED, len(created), updated
+
+
+SNOOZE_DEFAULT = timedelta(hours=1)
+
+
+def item_status_set(
+    *,
+    item_id: int,
+    session_id: int,
+    status: str,
+    until: datetime | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """Close or snooze a pending item of this session; False if there is no such item."""
+    changes = {"status": status, "snoozed_until": None, "updated_at": now or timezone.now()}
+    if status == PendingItem.Status.SNOOZED:
+        changes["snoozed_until"] = until or changes["updated_at"] + SNOOZE_DEFAULT
+    return bool(
+        PendingItem.objects.filter(
+            pk=item_id, session_id=session_id, status__in=PendingItem.PENDING
+        ).update(**changes)
+    )
+
+
+COMPACTION_SYSTEM = (
+    "You maintain the running summary of a conversation between the owner and Blufio, "
+    "their assistant. Merge the earlier summary with the new turns into one summary of "
+    "at most 250 words: facts about the owner, decisions, preferences, open questions "
+    "and commitments. Plain sentences, no preamble."
+)
+COMPACTION_MAX_TOKENS = 600
+COMPACTION_MESSAGE_CHARS = 2000
+
+
+def history_compact(*, session_id: int) -> bool:
+    """Summarise older turns once the unsummarised history passes the threshold.
+
+    The newest turns (about `compaction_keep_tokens`, starting with an owner message)
+    stay word for word; everything before them goes into the summary and leaves the
+    context. Returns whether a summary was written.
+    """
+    settings = HeartbeatSettings.load()
+    session = ChatSession.objects.get(pk=session_id)
+    turns = list(
+        ChatMessage.objects.filter(session=session, id__gt=session.compacted_through_id)
+        .order_by("id")
+        .values_list("id", "role", "text")
+    )
+    if sum(estimated_tokens(text) for _, _, text in turns) <= settings.compaction_threshold_tokens:
+        return False
+    keep_from = len(turns)
+    kept = 0
+    while keep_from > 0 and kept + estimated_tokens(turns[keep_from - 1][2]) <= (
+        settings.compaction_keep_tokens
+    ):
+        keep_from -= 1
+        kept += estimated_tokens(turns[keep_from][2])
+    while keep_from < len(turns) and turns[keep_from][1] != ChatMessage.Role.USER:
+        keep_from += 1  # the kept turns start with the owner, as the API expects
+    older = turns[:keep_from]
+    if not older:
+        return False
+    speaker = {ChatMessage.Role.USER: "Owner", ChatMessage.Role.ASSISTANT: "Blufio"}
+    transcript = "\n".join(
+        f"{speaker[role]}: {text[:COMPACTION_MESSAGE_CHARS]}" for _, role, text in older
+    )
+    prompt = f"Earlier summary:\n{session.summary or '(none)'}\n\nNew turns:\n{transcript}"
+    try:
+        completion = internal_call(
+            feature=LedgerEntry.Feature.COMPACTION,
+            pool=BudgetWindow.Pool.CONVERSATION,
+            model=settings.compaction_model,
+            system=COMPACTION_SYSTEM,
+            messages=[{"role": "user", "content": prompt}],
+            max_tokens=COMPACTION_MAX_TOKENS,
+            session_id=session.pk,
+        )
+    except (BudgetExhausted, ClaudeError) as exc:
+        logger.info("History of session %s not compacted: %s", session.pk, exc)
+        return False
+    summary = completion.text.strip()
+    if not summary:
+        logger.warning("Compaction of session %s returned no text; keeping the turns", session.pk)
+        return False
+    # Conditional: a concurrent compaction of the same turns must not apply twice.
+    return bool(
+        ChatSession.objects.filter(
+            pk=session.pk, compacted_through_id=session.compacted_through_id
+        ).update(summary=summary, compacted_through_id=older[-1][0])
+    )

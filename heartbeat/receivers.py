@@ -1,0 +1,26 @@
+"""Where the agent's signals reach the heartbeat app; each receiver calls one service."""
+
+from django.db import transaction
+from django.dispatch import receiver
+
+from blufio.signals import button_pressed, context_notes_requested, reply_sent
+from heartbeat import checkins
+
+
+@receiver(context_notes_requested)
+def add_kept_checkins(sender, *, session, **kwargs):
+    return checkins.kept_checkin_notes(session=session)
+
+
+@receiver(reply_sent)
+def remember_after_reply(sender, *, user_message, notes, **kwargs):
+    """Mark woven check-ins delivered; read the owner's message for memory in its own task."""
+    from heartbeat.tasks import after_reply  # here: tasks imports the services
+
+    checkins.kept_checkins_delivered(notes=notes)
+    transaction.on_commit(lambda: after_reply.delay(user_message.pk), robust=True)
+
+
+@receiver(button_pressed)
+def act_on_checkin_button(sender, *, chat_id, message_id, data, **kwargs):
+    return checkins.button_press(chat_id=chat_id, message_id=message_id, data=data)

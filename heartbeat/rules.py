@@ -1,0 +1,217 @@
+"""Pure rules of memory and heartbeats: no database, no network.
+
+- `needs_extraction`: whether a message could hold a commitment worth a model call.
+- `digest_build`: the small, bounded text a heartbeat sends to the model, and a key
+  that changes only when its substance does (not every minute as time passes).
+- `in_quiet_hours`, `is_nothing_to_say`, `repeats`: the other skip rules.
+"""
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from difflib import SequenceMatcher
+from typing import Protocol
+
+# The heartbeat model answers exactly this when nothing is worth saying.
+NOTHING_TO_SAY = "NO_CHECKIN"
+MAX_DIGEST_ITEMS = 8
+MAX_ITEM_CHARS = 160
+# Overdue by this much, an item is nudged once more (its state in the key changes).
+LONG_OVERDUE = timedelta(days=1)
+REPEAT_SIMILARITY = 0.8
+
+# The owner committing to something or asking to be reminded.
+_COMMITMENT = re.compile(
+    r"""\b(
+        i'?ll | i\s+will | i\s+shall | i'?m\s+going\s+to | i\s+am\s+going\s+to | gonna
+      | i\s+(?:need|have|ought|want|plan|promised?|mean)\s+to | i\s+(?:must|should)
+      | i'?ve\s+got\s+to | i\s+got\s+to | let\s+me\s+(?:get\s+back|check|look)
+      | remind | reminder | don'?t\s+(?:let\s+me\s+)?forget | remember\s+to | make\s+sure
+      | to-?do | follow[-\s]?up | deadline | appointment | promised? | committed\s+to
+    )\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Words that close or postpone something already pending.
+_RESOLUTION = re.compile(
+    r"""\b(
+        done | did\s+it | finished | completed | sorted | handled | taken\s+care
+      | called | sent | paid | booked | submitted | reviewed | cancel(?:led)? | never\s*mind
+      | forget\s+(?:it|about) | no\s+longer | snooze | postpone | later | not\s+yet
+    )\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# A time or date: in a statement ("dentist on Friday at 3") it is likely an item.
+_WHEN = re.compile(
+    r"""\b(
+        tomorrow | tonight | this\s+(?:morning|afternoon|evening|week|weekend)
+      | (?:next|on|by|this)\s+(?:week|month|monday|tuesday|wednesday|thursday|friday|saturday
+                               |sunday)
+      | by\s+(?:the\s+end|eod|eow|noon) | due
+      | (?:at|before|after|until|by)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm|h)?
+      | in\s+(?:an?|\d+)\s+(?:minutes?|hours?|days?|weeks?)
+    )\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_QUESTION = re.compile(
+    r"^\s*(?:what|how|why|who|whom|which|where|when|is|are|do|does|did|can|could|would|"
+    r"should|will|shall|may|tell|explain)\b|\?\s*$",
+    re.IGNORECASE,
+)
+def needs_extraction(text: str, *, has_open_items: bool) -> bool:
+    """Whether a model call could find something to remember in the owner's message.
+
+    Read: a commitment or reminder request ("I'll send it", "remind me…"), or a
+    statement with a time ("dentist Friday at 3"). Skipped: greetings,
+    acknowledgements and questions ("what should I cook tonight?"). A message that
+    closes or postpones something ("done", "called her") is read only when there is
+    something open to close.
+    """
+    if _COMMITMENT.search(text):
+        return True
+    if _WHEN.search(text) and not _QUESTION.search(text):
+        return True
+    return has_open_items and bool(_RESOLUTION.search(text))
+
+
+class Item(Protocol):
+    id: int
+    kind: str
+    text: str
+    due_at: datetime | None
+    snoozed_until: datetime | None
+
+
+@dataclass(frozen=True)
+class Digest:
+    text: str
+    key: str
+    due_ids: tuple[int, ...]
+    open_ids: tuple[int, ...]
+
+    @property
+    def item_ids(self) -> tuple[int, ...]:
+        return self.due_ids + self.open_ids
+
+    @property
+    def has_due(self) -> bool:
+        return bool(self.due_ids)
+
+
+def idle_bucket(since_last: timedelta | None) -> str:
+    """Time since the last exchange, coarse enough not to change every pass."""
+    if since_last is None:
+        return "never"
+    days = since_last.days
+    if days < 1:
+        return "today"
+    return f"{days} day" if days == 1 else f"{min(days, 7)}{'+' if days >= 7 else ''} days"
+
+
+def _ago(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // (24 * 60)} days"
+
+
+def _when(moment: datetime, zone) -> str:
+    return moment.astimezone(zone).strftime("%a %d %b %H:%M")
+
+
+def due_state(item: Item, now: datetime, lookahead: timedelta) -> str | None:
+    """`due`, `overdue` (by over a day), `open` (no due time) or None (not yet due)."""
+    if item.snoozed_until is not None:
+        return "due" if item.snoozed_until <= now else None
+    if item.due_at is None:
+        return "open"
+    if item.due_at > now + lookahead:
+        return None
+    return "overdue" if now - item.due_at >= LONG_OVERDUE else "due"
+
+
+def digest_build(
+    items: Sequence[Item],
+    *,
+    now: datetime,
+    zone,
+    last_exchange: datetime | None,
+    lookahead: timedelta,
+) -> Digest:
+    """The heartbeat's view of a session: due and open items, and time since the last talk.
+
+    Bounded: at most MAX_DIGEST_ITEMS items (due ones first), each cut to
+    MAX_ITEM_CHARS. The key hashes item ids, their states and the idle bucket, so it
+    stays equal from pass to pass until something real changes.
+    """
+    states = [(item, due_state(item, now, lookahead)) for item in items]
+    due = sorted(
+        [(i, s) for i, s in states if s in ("due", "overdue")],
+        key=lambda pair: pair[0].snoozed_until or pair[0].due_at,
+    )
+    open_ = [(i, s) for i, s in states if s == "open"]
+    shown = (due + open_)[:MAX_DIGEST_ITEMS]
+    idle = idle_bucket(now - last_exchange if last_exchange else None)
+    lines = [f"Now: {_when(now, zone)} ({zone.key})."]
+    if last_exchange:
+        lines.append(f"Last message from the owner: {_ago(now - last_exchange)} ago.")
+    due_shown = [(i, s) for i, s in shown if s != "open"]
+    if due_shown:
+        lines.append("Due now or overdue:")
+        for item, _ in due_shown:
+            moment = item.snoozed_until or item.due_at
+            relation = f"in {_ago(moment - now)}" if moment > now else f"{_ago(now - moment)} ago"
+            lines.append(
+                f"- #{item.id} {item.kind}: {_clip(item.text)} (due {_when(moment, zone)}, "
+                f"{relation}{', snoozed before' if item.snoozed_until else ''})"
+            )
+    open_shown = [i for i, s in shown if s == "open"]
+    if open_shown:
+        lines.append("Open, no due time:")
+        lines.extend(f"- #{item.id} {item.kind}: {_clip(item.text)}" for item in open_shown)
+    key_parts = [f"idle={idle}"] + [
+        f"{item.id}:{state}:{item.snoozed_until.isoformat() if item.snoozed_until else ''}"
+        for item, state in shown
+    ]
+    return Digest(
+        text="\n".join(lines),
+        key=hashlib.sha256("|".join(key_parts).encode()).hexdigest(),
+        due_ids=tuple(item.id for item, _ in due_shown),
+        open_ids=tuple(item.id for item in open_shown),
+    )
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_ITEM_CHARS else text[: MAX_ITEM_CHARS - 1] + "…"
+
+
+def in_quiet_hours(local: time, *, start: time, end: time) -> bool:
+    """Whether a local time falls in the quiet window [start, end), which may span midnight."""
+    if start == end:
+        return False
+    if start < end:
+        return start <= local < end
+    return local >= start or local < end
+
+
+def is_nothing_to_say(answer: str) -> bool:
+    """The model's sentinel, allowing for stray punctuation or an empty answer."""
+    cleaned = answer.strip().strip(".!`*\"' ").upper()
+    return not cleaned or cleaned.startswith(NOTHING_TO_SAY)
+
+
+def _normalised(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def repeats(text: str, previous: Iterable[str]) -> bool:
+    """Whether a check-in says in substance what an earlier one already said."""
+    new = _normalised(text)
+    return any(
+        SequenceMatcher(None, new, _normalised(old)).ratio() >= REPEAT_SIMILARITY
+        for old in previous
+    )
