@@ -103,19 +103,22 @@ def session_heartbeat(
     last = CheckIn.objects.filter(session=session, outcome__in=CheckIn.SETTLED).first()
     if last is not None and last.digest_key == digest.key:
         return "skipped (unchanged)"
-    checkin = checkin_claim(session, digest, slot_start(now, settings.interval_minutes))
+    checkin = checkin_claim(session, digest, now=now, interval_minutes=settings.interval_minutes)
     if checkin is None:
         return "skipped (already claimed)"
     return checkin_run(checkin, digest, settings=settings, now=now)
 
 
-def checkin_claim(session: ChatSession, digest: Digest, slot: datetime) -> CheckIn | None:
-    """The check-in of this session and slot, if no other beat or worker has it."""
+def checkin_claim(
+    session: ChatSession, digest: Digest, *, now: datetime, interval_minutes: int
+) -> CheckIn | None:
+    """The check-in of this session and time slot, if no other beat or worker has it."""
     try:
         with transaction.atomic():
             return CheckIn.objects.create(
                 session=session,
-                slot=slot,
+                slot=slot_start(now, interval_minutes),
+                created_at=now,
                 digest_key=digest.key,
                 digest=digest.text,
                 item_ids=list(digest.item_ids),
@@ -148,10 +151,14 @@ def checkin_run(
     if is_nothing_to_say(text):
         _finish(checkin, CheckIn.Outcome.NOTHING)
         return "nothing to say"
+    # Only check-ins since the due items last changed count: a snoozed item that comes
+    # back, or a new item with an old name, deserves its reminder again.
+    about = PendingItem.objects.filter(pk__in=digest.due_ids or digest.item_ids)
+    items_changed = max(item.updated_at for item in about)
     earlier = CheckIn.objects.filter(
         session=session,
         outcome__in=(CheckIn.Outcome.SENT, CheckIn.Outcome.STORED, CheckIn.Outcome.DELIVERED),
-        created_at__gte=now - REPEAT_WINDOW,
+        created_at__gte=max(now - REPEAT_WINDOW, items_changed),
     ).values_list("text", flat=True)
     if repeats(text, earlier):
         _finish(checkin, CheckIn.Outcome.SUPPRESSED, text=text)

@@ -2,6 +2,7 @@ from datetime import time
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from blufio.models import ChatMessage, ChatSession
 
@@ -165,7 +166,7 @@ class CheckIn(models.Model):
     text = models.TextField(blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.CLAIMED)
     telegram_message_id = models.BigIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

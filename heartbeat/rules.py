@@ -59,6 +59,8 @@ _QUESTION = re.compile(
     r"should|will|shall|may|tell|explain)\b|\?\s*$",
     re.IGNORECASE,
 )
+
+
 def needs_extraction(text: str, *, has_open_items: bool) -> bool:
     """Whether a model call could find something to remember in the owner's message.
 

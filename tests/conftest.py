@@ -90,14 +90,10 @@ def prices(transactional_db):
     seed(apps, None)
 
 
-@pytest.fixture
-def start_worker(prices, fake_claude, fake_telegram, tmp_path):
-    """Start real Celery worker processes consuming from Redis, against the test database."""
-    from blufio.celery import app as celery_app
-
-    redis.Redis.from_url(django_settings.REDIS_URL).flushdb()
+def _service_env(fake_claude, fake_telegram) -> dict:
+    """The environment of a worker or beat process: the test database, Redis and the fakes."""
     db = connection.settings_dict
-    env = {
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "blufio.settings",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
@@ -109,6 +105,22 @@ def start_worker(prices, fake_claude, fake_telegram, tmp_path):
         "TELEGRAM_API_BASE_URL": f"{fake_telegram.url}/bot",
         "TELEGRAM_ALLOWED_USER_IDS": "1001",
     }
+
+
+def _stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.wait(timeout=20)
+
+
+@pytest.fixture
+def start_worker(prices, fake_claude, fake_telegram, tmp_path):
+    """Start real Celery worker processes consuming from Redis, against the test database."""
+    from blufio.celery import app as celery_app
+
+    redis.Redis.from_url(django_settings.REDIS_URL).flushdb()
+    env = _service_env(fake_claude, fake_telegram)
     processes = []
     was_eager = celery_app.conf.task_always_eager
 
@@ -146,10 +158,28 @@ def start_worker(prices, fake_claude, fake_telegram, tmp_path):
 
     yield start
     celery_app.conf.task_always_eager = was_eager
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        process.wait(timeout=20)
+    _stop(processes)
+
+
+@pytest.fixture
+def start_beat(start_worker, fake_claude, fake_telegram, tmp_path):
+    """Start a real `celery beat` with django-celery-beat's database scheduler."""
+    processes = []
+
+    def start():
+        log = tmp_path / "beat.log"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "blufio", "beat", "-l", "info"]
+            + ["--max-interval", "1", "--pidfile", str(tmp_path / "beat.pid")],
+            env=_service_env(fake_claude, fake_telegram),
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        processes.append(process)
+        return process
+
+    yield start
+    _stop(processes)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from django.utils import timezone
 from blufio.models import ChatMessage, ChatSession
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
 from heartbeat.checkins import heartbeat_pass
+from heartbeat.memory import item_status_set
 from heartbeat.models import CheckIn, HeartbeatSettings, PendingItem
 from tests.conftest import OWNER_CHAT_ID, OWNER_ID, STRANGER_ID, text_update
 from tests.fakes.telegram import BOT_USER
@@ -175,6 +176,20 @@ def test_a_check_in_repeating_one_already_sent_is_suppressed(beat, fake_claude, 
 
     assert outcomes(timezone.now() + timedelta(minutes=30)) == ["suppressed (repeat)"]
     assert len(bells(fake_telegram)) == 1
+
+
+def test_a_snoozed_item_that_comes_back_is_reminded_again_in_the_same_words(
+    beat, fake_claude, fake_telegram
+):
+    item = due_item(owner_session())
+    fake_claude.text = CHECKIN
+    assert outcomes() == ["sent"]
+
+    later = timezone.now() + timedelta(minutes=10)
+    item_status_set(item_id=item.pk, session_id=item.session_id, status="snoozed", now=later)
+
+    assert outcomes(later + timedelta(minutes=61)) == ["sent"]
+    assert bells(fake_telegram) == [f"🔔 {CHECKIN}", f"🔔 {CHECKIN}"]
 
 
 def test_on_next_message_the_check_in_is_woven_into_the_next_reply_once(

@@ -86,7 +86,5 @@ def test_the_digest_is_sent_once_a_week(week_of_calls, fake_telegram):
 def test_a_week_without_calls_sends_nothing(fake_telegram):
     ChatSession.objects.create(chat_id=OWNER_CHAT_ID, user_id=OWNER_CHAT_ID)
 
-    assert weekly_digest_send(now=MONDAY) == [
-        f"chat {OWNER_CHAT_ID}: skipped (no calls last week)"
-    ]
+    assert weekly_digest_send(now=MONDAY) == [f"chat {OWNER_CHAT_ID}: skipped (no calls last week)"]
     assert fake_telegram.requests == []
