@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from costs.models import BudgetWindow
 from costs.selectors import budget_status, month_spend, period_bounds, routing_stats, spend_by
 
 COMMANDS = [
@@ -37,11 +38,14 @@ def money(amount: Decimal) -> str:
 
 def budget_text() -> str:
     status = budget_status()
+    heartbeat = budget_status(pool=BudgetWindow.Pool.HEARTBEAT)
     resets = status.resets_at.strftime("%H:%M")
     return (
         f"Today: {money(status.spent_usd)} of {money(status.cap_usd)} "
         f"({status.used_fraction:.0%}); resets at {resets} {status.resets_at.tzname()}.\n"
-        f"This month: {money(month_spend())}."
+        f"This month: {money(month_spend())}.\n"
+        f"Check-ins this month: {money(heartbeat.spent_usd)} of {money(heartbeat.cap_usd)}, "
+        "a budget of their own."
     )
 
 

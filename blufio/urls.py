@@ -4,6 +4,7 @@ from django.urls import path
 from blufio import views
 from blufio.api import api
 from costs import views as cost_views
+from heartbeat import views as heartbeat_views
 
 urlpatterns = [
     path("telegram/webhook/", views.telegram_webhook, name="telegram-webhook"),
@@ -11,6 +12,7 @@ urlpatterns = [
     path("dashboard/", cost_views.dashboard, name="dashboard"),
     path("dashboard/decisions/", cost_views.decisions, name="dashboard-decisions"),
     path("dashboard/playground/", views.playground, name="playground"),
+    path("dashboard/heartbeats/", heartbeat_views.heartbeats, name="dashboard-heartbeats"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from decimal import Decimal
 
-from costs.models import LedgerEntry
+from costs.models import BudgetWindow, LedgerEntry
 from costs.selectors import PERIODS, budget_status, ledger_rollup, month_spend, period_bounds
 from costs.services import price_rule_for
 
@@ -120,9 +120,13 @@ def dashboard_summary(*, period: str) -> dict:
 
 
 def dashboard_budget() -> dict:
+    """Today's conversation budget and this month's heartbeat budget."""
     status = budget_status()
+    heartbeat = budget_status(pool=BudgetWindow.Pool.HEARTBEAT)
     return {
         "budget": status,
         "used_percent": min(100.0, status.used_fraction * 100),
         "month_spent": month_spend(),
+        "heartbeat_budget": heartbeat,
+        "heartbeat_percent": min(100.0, heartbeat.used_fraction * 100),
     }

@@ -142,7 +142,7 @@ class CheckIn(models.Model):
     class Outcome(models.TextChoices):
         CLAIMED = "claimed", "in progress"
         NOTHING = "nothing", "nothing to say"
-        SENT = "sent"
+        SENT = "sent", "sent"
         STORED = "stored", "kept for the next reply"
         DELIVERED = "delivered", "woven into a reply"
         SUPPRESSED = "suppressed", "repeat, not sent"

@@ -94,6 +94,8 @@ def test_the_owner_reads_the_dashboard_and_switches_the_period(page, live_server
     expect(page.locator("h2", has_text="Today's conversation budget")).to_be_visible()
     expect(page.locator("#summary")).to_have_attribute("data-period", "30d")
     expect(page.locator("#by-model")).to_contain_text("claude-opus-5-5")
+    expect(page.locator("#heartbeat-budget")).to_contain_text("of $10.00")
+    expect(page.locator("#heartbeats")).to_contain_text("Memory extraction")  # loaded by htmx
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
 

@@ -92,3 +92,47 @@ def test_the_playground_routes_without_calling_a_model(staff):
     assert "(Using Sonnet — budget at 85%)" in html
     assert "Intended tier: opus (downgraded: budget_80)" in html
     assert LedgerEntry.objects.count() == 0
+
+
+def test_it_shows_the_heartbeat_budget_apart_from_the_daily_budget(staff):
+    from costs.services import budget_reserve, budget_settle
+
+    budget_settle(
+        reservation=budget_reserve(amount=Decimal("0.5"), pool="heartbeat"), cost=Decimal("0.25")
+    )
+
+    page = staff.get("/dashboard/").content.decode()
+
+    assert "Heartbeat budget this month" in page
+    assert "$0.2500 <span" in page and "of $10.00" in page
+    assert "2.5% used" in page
+    assert "$0.00 <span" in page  # today's conversation budget is untouched
+
+
+def test_the_heartbeat_panel_shows_check_ins_pending_items_and_extraction(staff):
+    from blufio.models import ChatMessage, ChatSession
+    from heartbeat.models import CheckIn, ExtractionRun, PendingItem
+
+    session = ChatSession.objects.create(chat_id=1001, user_id=1001)
+    now = timezone.now()
+    for slot, outcome in enumerate(["sent", "sent", "nothing", "suppressed"]):
+        CheckIn.objects.create(
+            session=session, slot=now - timedelta(minutes=30 * slot), outcome=outcome, digest="d"
+        )
+    PendingItem.objects.create(session=session, kind="reminder", text="Call mom", due_at=now)
+    PendingItem.objects.create(session=session, kind="follow_up", text="Read the contract")
+    PendingItem.objects.create(session=session, kind="reminder", text="Old", status="done")
+    for n, outcome in enumerate(["skipped", "skipped", "skipped", "extracted"]):
+        message = ChatMessage.objects.create(session=session, role="user", text=f"m{n}")
+        ExtractionRun.objects.create(message=message, outcome=outcome, items_created=n // 3 * 2)
+
+    panel = staff.get("/dashboard/heartbeats/", headers={"HX-Request": "true"}).content.decode()
+
+    assert "<html" not in panel
+    assert '<td>sent</td><td class="num">2</td>' in panel
+    assert '<td>nothing to say</td><td class="num">1</td>' in panel
+    assert '<td>repeat, not sent</td><td class="num">1</td>' in panel
+    assert "Pending (2) · done this month: 1" in panel
+    assert panel.index("Call mom") < panel.index("Read the contract")
+    assert "4 messages read; 3 skipped by heuristics without a model call (75%); 2 items" in panel
+    assert "<html" in staff.get("/dashboard/heartbeats/").content.decode()

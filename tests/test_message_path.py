@@ -126,7 +126,11 @@ def test_the_budget_command_answers_without_a_model_call(post_update, fake_claud
 
     assert fake_claude.calls == []
     [text] = fake_telegram.sent_texts()
-    assert text.startswith("Today: $0.00 of $5.00 (0%); resets at 00:00 UTC.")
+    assert text.splitlines() == [
+        "Today: $0.00 of $5.00 (0%); resets at 00:00 UTC.",
+        "This month: $0.00.",
+        "Check-ins this month: $0.00 of $10.00, a budget of their own.",
+    ]
     assert LedgerEntry.objects.count() == 0
 
 

@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
                 ('digest', models.TextField()),
                 ('item_ids', models.JSONField(default=list)),
                 ('text', models.TextField(blank=True)),
-                ('outcome', models.CharField(choices=[('claimed', 'in progress'), ('nothing', 'nothing to say'), ('sent', 'Sent'), ('stored', 'kept for the next reply'), ('delivered', 'woven into a reply'), ('suppressed', 'repeat, not sent'), ('budget', 'budget reached'), ('failed', 'Claude unavailable')], default='claimed', max_length=10)),
+                ('outcome', models.CharField(choices=[('claimed', 'in progress'), ('nothing', 'nothing to say'), ('sent', 'sent'), ('stored', 'kept for the next reply'), ('delivered', 'woven into a reply'), ('suppressed', 'repeat, not sent'), ('budget', 'budget reached'), ('failed', 'Claude unavailable')], default='claimed', max_length=10)),
                 ('telegram_message_id', models.BigIntegerField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
                 ('delivered_at', models.DateTimeField(blank=True, null=True)),
