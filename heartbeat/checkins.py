@@ -60,26 +60,25 @@ def slot_start(now: datetime, interval_minutes: int) -> datetime:
 
 
 def heartbeat_pass(*, now: datetime | None = None) -> list[PassResult]:
-    """One heartbeat for every chat; returns what happened to each."""
+    """One heartbeat for every chat, one after the other; returns what happened to each."""
+    now = now or timezone.now()
+    return [
+        PassResult(session, chat_heartbeat(session_id=session.pk, now=now))
+        for session in ChatSession.objects.order_by("pk")
+    ]
+
+
+def chat_heartbeat(*, session_id: int, now: datetime) -> str:
+    """The heartbeat of one chat at `now` (the pass's time, shared by all its chats)."""
     settings = HeartbeatSettings.load()
     if not settings.enabled:
-        logger.info("Heartbeats are disabled in admin; skipping the pass")
-        return []
-    now = now or timezone.now()
+        return "skipped (disabled)"
     zone = ZoneInfo(BudgetSettings.load().timezone)
-    quiet = in_quiet_hours(
-        now.astimezone(zone).time(),
-        start=settings.quiet_hours_start,
-        end=settings.quiet_hours_end,
-    )
-    results = []
-    for session in ChatSession.objects.order_by("pk"):
-        if quiet:
-            outcome = "skipped (quiet hours)"
-        else:
-            outcome = session_heartbeat(session, settings=settings, zone=zone, now=now)
-        results.append(PassResult(session, outcome))
-    return results
+    local = now.astimezone(zone).time()
+    if in_quiet_hours(local, start=settings.quiet_hours_start, end=settings.quiet_hours_end):
+        return "skipped (quiet hours)"
+    session = ChatSession.objects.get(pk=session_id)
+    return session_heartbeat(session, settings=settings, zone=zone, now=now)
 
 
 def session_heartbeat(

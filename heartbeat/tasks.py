@@ -1,7 +1,10 @@
 import logging
+from datetime import datetime
 
 from celery import shared_task
+from django.utils import timezone
 
+from blufio.models import ChatSession
 from heartbeat import checkins, memory, weekly
 
 logger = logging.getLogger(__name__)
@@ -14,12 +17,22 @@ def after_reply(message_id: int) -> None:
 
 
 @shared_task(name="heartbeat.run_pass")
-def run_pass() -> list[str]:
-    """One heartbeat pass over every chat (scheduled by beat, every 30 minutes by default)."""
-    results = [str(result) for result in checkins.heartbeat_pass()]
-    for line in results:
-        logger.info("Heartbeat %s", line)
-    return results
+def run_pass() -> int:
+    """Scheduled by beat (every 30 minutes by default): one heartbeat task per chat, so
+    chats run in parallel on the workers. Returns how many were queued."""
+    now = timezone.now()
+    session_ids = list(ChatSession.objects.values_list("pk", flat=True))
+    for session_id in session_ids:
+        beat_chat.delay(session_id, now.isoformat())
+    return len(session_ids)
+
+
+@shared_task(name="heartbeat.beat_chat")
+def beat_chat(session_id: int, now: str) -> str:
+    """One chat's heartbeat at the pass's time (so a late task still claims its slot)."""
+    outcome = checkins.chat_heartbeat(session_id=session_id, now=datetime.fromisoformat(now))
+    logger.info("Heartbeat of session %s: %s", session_id, outcome)
+    return outcome
 
 
 @shared_task(name="heartbeat.weekly_digest")

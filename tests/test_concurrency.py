@@ -1,17 +1,23 @@
-"""Many messages at once, real worker processes: the cap holds, duplicates are answered once."""
+"""Many messages or heartbeats at once, real worker processes: the caps hold, duplicates are
+answered once."""
 
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import time as clock
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
-from blufio.models import InboundUpdate
+from blufio.models import ChatSession, InboundUpdate
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
 from costs.selectors import budget_status
+from heartbeat.models import CheckIn, HeartbeatSettings, PendingItem
+from heartbeat.tasks import run_pass
 from tests.conftest import text_update
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -112,3 +118,46 @@ def test_each_chat_is_answered_in_order_one_message_at_a_time_while_chats_run_in
             if call.params["messages"][-1]["content"].startswith(chat)
         ]
         assert asked == [f"{chat} message {n}" for n in range(6)]
+
+
+def test_fifty_heartbeats_at_99_percent_never_pass_the_heartbeat_cap(
+    start_worker, fake_claude, fake_telegram
+):
+    HeartbeatSettings.objects.update_or_create(
+        pk=1, defaults={"quiet_hours_start": clock(0), "quiet_hours_end": clock(0)}
+    )
+    BudgetSettings.objects.update_or_create(
+        pk=1, defaults={"heartbeat_monthly_budget_usd": Decimal("1.00")}
+    )
+    cap, already = Decimal("1.00"), Decimal("0.995")  # half a cent left: a few dozen check-ins
+    month = budget_status(pool="heartbeat").resets_at - timedelta(days=1)
+    BudgetWindow.objects.create(
+        pool="heartbeat", starts_on=month.date().replace(day=1), spent_usd=already
+    )
+    for chat_id in range(1, 51):
+        session = ChatSession.objects.create(
+            chat_id=chat_id, user_id=chat_id, last_message_at=timezone.now()
+        )
+        PendingItem.objects.create(
+            session=session, kind="reminder", text=f"Task {chat_id}", due_at=timezone.now()
+        )
+    fake_claude.text = "Your task is due."
+    fake_claude.usage_from_prompt = True
+    fake_claude.usage = {"output_tokens": 200}  # the heartbeat's max_tokens
+    start_worker(pool="prefork", concurrency=4)
+
+    run_pass.delay()  # beat's task: one heartbeat task per chat, four at a time
+
+    deadline = time.monotonic() + 90
+    while CheckIn.objects.exclude(outcome="claimed").count() < 50:
+        assert time.monotonic() < deadline, "the workers did not finish in time"
+        time.sleep(0.2)
+    window = BudgetWindow.objects.get(pool="heartbeat")
+    assert window.spent_usd <= cap and window.reserved_usd == 0
+    outcomes = list(CheckIn.objects.values_list("outcome", flat=True))
+    sent, refused = outcomes.count("sent"), outcomes.count("budget")
+    assert sent + refused == 50 and sent > 0 and refused > 0
+    calls = LedgerEntry.objects.filter(feature="heartbeat", outcome="ok")
+    assert calls.count() == sent == len(fake_claude.calls) == len(fake_telegram.sent_texts())
+    assert window.spent_usd == already + sum(entry.cost_usd for entry in calls)
+    assert not BudgetWindow.objects.filter(pool="conversation").exists()

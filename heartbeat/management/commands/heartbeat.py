@@ -15,7 +15,7 @@ class Command(BaseCommand):
             raise CommandError("Pass --once: beat runs the regular passes.")
         results = heartbeat_pass()
         if not results:
-            self.stdout.write("No chats to check (or heartbeats are disabled in admin).")
+            self.stdout.write("No chats yet.")
         for result in results:
             self.stdout.write(str(result))
         stats = extraction_stats()
