@@ -1,4 +1,6 @@
--- wrk script: POST distinct Telegram updates (unique update_id per request and thread).
+-- wrk script: POST distinct Telegram updates (unique update_id per request and thread)
+-- from 50 chats. An optional first argument paces each connection: milliseconds to
+-- wait between its requests (wrk's delay hook), for a steady offered rate.
 local threads = 0
 function setup(thread)
   thread:set("tid", threads)
@@ -8,14 +10,20 @@ end
 function init(args)
   counter = 0
   base = (tid + 1) * 100000000
+  pace = tonumber(args[1] or "0")
+end
+
+function delay()
+  return pace
 end
 
 function request()
   counter = counter + 1
+  local chat = 1001 + (counter + tid) % 50
   local body = string.format(
     '{"update_id": %d, "message": {"message_id": %d, "date": 1790000000, ' ..
-    '"chat": {"id": 1001, "type": "private"}, "from": {"id": 1001, "is_bot": false, ' ..
-    '"first_name": "Load"}, "text": "load test message"}}', base + counter, counter)
+    '"chat": {"id": %d, "type": "private"}, "from": {"id": %d, "is_bot": false, ' ..
+    '"first_name": "Load"}, "text": "load test message"}}', base + counter, counter, chat, chat)
   return wrk.format("POST", "/telegram/webhook/", {
     ["Content-Type"] = "application/json",
     ["X-Telegram-Bot-Api-Secret-Token"] = "bench-secret",
