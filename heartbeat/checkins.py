@@ -13,7 +13,7 @@ from django.utils import timezone
 from blufio import telegram_client
 from blufio.anthropic_client import ClaudeError
 from blufio.context import ContextNote
-from blufio.models import ChatSession
+from blufio.models import ChatMessage, ChatSession
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
 from costs.services import BudgetExhausted
 from heartbeat.calls import internal_call
@@ -165,8 +165,18 @@ def checkin_run(
     if settings.delivery == HeartbeatSettings.Delivery.ON_NEXT_MESSAGE:
         _finish(checkin, CheckIn.Outcome.STORED, text=text)
         return "stored"
+    shown = f"{CHECKIN_MARK} {text}"
     message_ids = telegram_client.send_markdown(
-        session.chat_id, f"{CHECKIN_MARK} {text}", buttons=checkin_buttons(digest)
+        session.chat_id, shown, buttons=checkin_buttons(digest)
+    )
+    # In the history, so a reply to it ("done!") reads in context.
+    ChatMessage.objects.create(
+        session=session,
+        role=ChatMessage.Role.ASSISTANT,
+        text=shown,
+        model=completion.model,
+        output_tokens=completion.usage.output_tokens,
+        telegram_message_id=message_ids[-1] if message_ids else None,
     )
     _finish(
         checkin,

@@ -297,6 +297,30 @@ def test_the_snooze_button_brings_the_item_back_an_hour_later(
     assert outcomes(timezone.now() + timedelta(minutes=61)) == ["sent"]
 
 
+def test_answering_a_check_in_in_words_closes_the_item(
+    beat, post_update, fake_claude, fake_telegram
+):
+    session = owner_session()
+    ChatMessage.objects.create(session=session, role="user", text="Remind me to call mom at 5")
+    ChatMessage.objects.create(session=session, role="assistant", text="Will do.")
+    item = due_item(session)
+    fake_claude.text = CHECKIN
+    outcomes()
+    fake_claude.tool_input = {"new_items": [], "updates": [{"item_id": item.pk, "status": "done"}]}
+    fake_claude.text = "Great, well done!"
+
+    post_update(text_update("Called her just now"))
+
+    reply, extraction = fake_claude.calls[1:]
+    assert reply.params["messages"][-2] == {
+        "role": "assistant",
+        "content": f"Will do.\n\n🔔 {CHECKIN}",
+    }
+    assert f"Blufio's previous message: 🔔 {CHECKIN}" in extraction.params["messages"][0]["content"]
+    item.refresh_from_db()
+    assert item.status == "done"
+
+
 def test_strangers_and_unknown_buttons_change_nothing(
     beat, post_update, fake_claude, fake_telegram
 ):
