@@ -34,6 +34,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/route_bench.py
 	$(BIN)/python bench/webhook_reply.py
 	$(BIN)/python bench/dashboard_bench.py
+	$(BIN)/python bench/heartbeat_month.py
 
 clean:
 	rm -rf $(VENV) var
