@@ -33,7 +33,8 @@ def update_parse(raw: object) -> telegram.Update:
         raise UnreadableUpdate("update_id is missing or not a valid integer")
     try:
         return telegram.Update.de_json(dict(raw), None)
-    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+    # OverflowError and OSError: a date too far off for the platform's clock.
+    except (AttributeError, KeyError, TypeError, ValueError, OverflowError, OSError) as exc:
         raise UnreadableUpdate(f"not a Telegram update ({type(exc).__name__})") from exc
 
 

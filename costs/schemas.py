@@ -1,10 +1,12 @@
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
 Period = Literal["today", "7d", "30d", "month"]
+# PostgreSQL text cannot hold NUL: a filter with one is refused (422), not a database error.
+FilterText = Annotated[str, Field(pattern=r"^[^\x00]*$")]
 
 
 class BudgetOut(Schema):
@@ -62,7 +64,7 @@ class LedgerRow(Schema):
 
 class LedgerFilters(Schema):
     period: Period = "30d"
-    feature: str | None = None
-    model: str | None = None
-    reason: str | None = None
-    tier: str | None = None
+    feature: FilterText | None = None
+    model: FilterText | None = None
+    reason: FilterText | None = None
+    tier: FilterText | None = None

@@ -11,7 +11,10 @@ class Turn(Schema):
 class RouteIn(Schema):
     message: str = Field(max_length=1_000_000, description="The message as the owner typed it.")
     context: list[Turn] = Field(default_factory=list, max_length=20)
-    budget_used: float = Field(0.0, ge=0, le=10, description="Share of today's budget spent.")
+    # strict: a JSON number only, not true/false or "0.5" (the schema says "number").
+    budget_used: float = Field(
+        0.0, ge=0, le=10, strict=True, description="Share of today's budget spent."
+    )
 
 
 class RouteOut(Schema):
