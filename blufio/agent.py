@@ -6,27 +6,19 @@ from datetime import datetime, timedelta
 
 import telegram
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
 from blufio import anthropic_client, telegram_client
+from blufio.calls import paid_call
 from blufio.commands import command_reply, money
-from blufio.context import ContextNote, prompt_token_bound, recent_messages, system_prompt
+from blufio.context import ContextNote, recent_messages, system_prompt
 from blufio.models import ChatMessage, ChatSession, InboundUpdate
 from blufio.signals import button_pressed, context_notes_requested, reply_sent
-from costs.models import LedgerEntry
-from costs.pricing import usage_cost, worst_case_cost
+from costs.models import BudgetWindow, LedgerEntry
 from costs.selectors import BudgetStatus, budget_status
-from costs.services import (
-    BudgetExhausted,
-    budget_alert_claim,
-    budget_release,
-    budget_reserve,
-    budget_settle,
-    ledger_entry_create,
-    price_rule_for,
-)
+from costs.services import BudgetExhausted, budget_alert_claim
 from routing.core import TIER_NAMES, Decision
 from routing.models import RoutingSettings
 from routing.services import route_message
@@ -265,35 +257,27 @@ def reply(session: ChatSession, text: str, *, telegram_message_id: int | None = 
     messages = recent_messages(session)
     notice = decision.notice
     completion = None
+    telegram_client.send_typing(session.chat_id)
     for tier in [decision.tier, *routing.fallbacks_for(decision.tier)]:
         fallback = tier != decision.tier
-        model, max_tokens = routing.model_for(tier), routing.max_tokens_for(tier)
-        rule = price_rule_for(model=model)
-        worst_case = worst_case_cost(
-            rule, prompt_tokens=prompt_token_bound(system, messages), max_output_tokens=max_tokens
-        )
         try:
-            reservation = budget_reserve(amount=worst_case)
+            completion = paid_call(
+                pool=BudgetWindow.Pool.CONVERSATION,
+                model=routing.model_for(tier),
+                system=system,
+                messages=messages,
+                max_tokens=routing.max_tokens_for(tier),
+                ledger={
+                    **ledger,
+                    "tier": tier,
+                    "reason": "fallback" if fallback else decision.downgrade_reason or "",
+                },
+            )
         except BudgetExhausted as exc:
             logger.info("Budget reached; not calling Claude for chat %s", session.chat_id)
             telegram_client.send_text(session.chat_id, budget_spent_text(exc.status))
             return "budget"
-        attempt = {
-            **ledger,
-            "tier": tier,
-            "reason": "fallback" if fallback else decision.downgrade_reason or "",
-        }
-        telegram_client.send_typing(session.chat_id)
-        try:
-            completion = anthropic_client.complete(
-                model=model, system=system, messages=messages, max_tokens=max_tokens
-            )
         except anthropic_client.ClaudeError as exc:
-            budget_release(reservation=reservation)
-            ledger_entry_create(
-                **attempt, actual_model=model, outcome=LedgerEntry.Outcome.ERROR, error=str(exc)
-            )
-            logger.warning("Claude %s failed for chat %s: %s", model, session.chat_id, exc)
             if exc.permanent:
                 break
             continue
@@ -303,19 +287,6 @@ def reply(session: ChatSession, text: str, *, telegram_message_id: int | None = 
     if completion is None:
         raise ClaudeUnavailable()
 
-    if completion.model != model:
-        rule = price_rule_for(model=completion.model)
-    cost = usage_cost(completion.usage, rule)
-    with transaction.atomic():
-        budget_settle(reservation=reservation, cost=cost)
-        ledger_entry_create(
-            **attempt,
-            actual_model=completion.model,
-            usage=completion.usage,
-            cost_usd=cost,
-            latency_ms=completion.latency_ms,
-            request_id=completion.request_id,
-        )
     answer = completion.text.strip() or EMPTY_ANSWER_REPLY
     shown = f"{notice}\n\n{answer}" if notice else answer
     sent_ids = telegram_client.send_markdown(session.chat_id, shown)

@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from blufio import telegram_client
 from blufio.anthropic_client import ClaudeError
+from blufio.calls import paid_call
 from blufio.context import ContextNote
 from blufio.models import ChatMessage, ChatSession
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
 from costs.services import BudgetExhausted
-from heartbeat.calls import internal_call
 from heartbeat.memory import item_status_set
 from heartbeat.models import CheckIn, HeartbeatSettings, PendingItem
 from heartbeat.rules import (
@@ -131,14 +131,17 @@ def checkin_run(
 ) -> str:
     session = checkin.session
     try:
-        completion = internal_call(
-            feature=LedgerEntry.Feature.HEARTBEAT,
+        completion = paid_call(
             pool=BudgetWindow.Pool.HEARTBEAT,
             model=settings.model,
             system=CHECKIN_SYSTEM,
             messages=[{"role": "user", "content": digest.text}],
             max_tokens=settings.max_output_tokens,
-            session_id=session.pk,
+            ledger={
+                "feature": LedgerEntry.Feature.HEARTBEAT,
+                "intended_model": settings.model,
+                "session_id": session.pk,
+            },
         )
     except BudgetExhausted:
         _finish(checkin, CheckIn.Outcome.BUDGET)

@@ -12,11 +12,11 @@ from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from blufio.anthropic_client import ClaudeError
+from blufio.calls import paid_call
 from blufio.context import estimated_tokens
 from blufio.models import ChatMessage, ChatSession
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
 from costs.services import BudgetExhausted
-from heartbeat.calls import internal_call
 from heartbeat.models import ExtractionRun, HeartbeatSettings, PendingItem
 from heartbeat.rules import needs_extraction
 
@@ -183,8 +183,7 @@ def memory_extract(*, message_id: int, now: datetime | None = None) -> str:
 
 def _extract(message, open_items, settings, zone, now) -> tuple[str, int, int]:
     try:
-        completion = internal_call(
-            feature=LedgerEntry.Feature.EXTRACTION,
+        completion = paid_call(
             pool=BudgetWindow.Pool.CONVERSATION,
             model=settings.extraction_model,
             system=EXTRACTION_SYSTEM,
@@ -192,7 +191,11 @@ def _extract(message, open_items, settings, zone, now) -> tuple[str, int, int]:
                 {"role": "user", "content": extraction_prompt(message, open_items, zone, now)}
             ],
             max_tokens=EXTRACTION_MAX_TOKENS,
-            session_id=message.session_id,
+            ledger={
+                "feature": LedgerEntry.Feature.EXTRACTION,
+                "intended_model": settings.extraction_model,
+                "session_id": message.session_id,
+            },
             tools=[EXTRACTION_TOOL],
             tool_choice={"type": "tool", "name": EXTRACTION_TOOL_NAME},
         )
@@ -298,14 +301,17 @@ def history_compact(*, session_id: int) -> bool:
     )
     prompt = f"Earlier summary:\n{session.summary or '(none)'}\n\nNew turns:\n{transcript}"
     try:
-        completion = internal_call(
-            feature=LedgerEntry.Feature.COMPACTION,
+        completion = paid_call(
             pool=BudgetWindow.Pool.CONVERSATION,
             model=settings.compaction_model,
             system=COMPACTION_SYSTEM,
             messages=[{"role": "user", "content": prompt}],
             max_tokens=COMPACTION_MAX_TOKENS,
-            session_id=session.pk,
+            ledger={
+                "feature": LedgerEntry.Feature.COMPACTION,
+                "intended_model": settings.compaction_model,
+                "session_id": session.pk,
+            },
         )
     except (BudgetExhausted, ClaudeError) as exc:
         logger.info("History of session %s not compacted: %s", session.pk, exc)

@@ -1,5 +1,6 @@
-"""Internal model calls (extraction, compaction, heartbeats): never routed, always paid for
-within a budget and written to the ledger."""
+"""One paid Claude call: the worst case held against a budget, the call, the real cost
+settled and written to the ledger. Replies, extraction, compaction and heartbeats all
+go through here."""
 
 import logging
 
@@ -20,22 +21,22 @@ from costs.services import (
 logger = logging.getLogger(__name__)
 
 
-def internal_call(
+def paid_call(
     *,
-    feature: str,
     pool: str,
     model: str,
     system: str,
     messages: list[dict],
     max_tokens: int,
-    session_id: int | None,
+    ledger: dict,
     tools: list[dict] | None = None,
     tool_choice: dict | None = None,
 ) -> anthropic_client.Completion:
     """Reserve the call's worst case against `pool`, call Claude once, settle and record it.
 
-    Raises `costs.services.BudgetExhausted` (nothing was called) or
-    `anthropic_client.ClaudeError` (the failure is in the ledger, the hold released).
+    `ledger` holds the ledger row's fields besides usage and cost (feature, session_id,
+    intended_model, …). Raises `costs.services.BudgetExhausted` (nothing was called)
+    or `anthropic_client.ClaudeError` (the failure is in the ledger, the hold released).
     """
     rule = price_rule_for(model=model)
     tool_text = str(tools) if tools else ""
@@ -44,7 +45,6 @@ def internal_call(
         amount=worst_case_cost(rule, prompt_tokens=prompt_bound, max_output_tokens=max_tokens),
         pool=pool,
     )
-    ledger = {"feature": feature, "intended_model": model, "session_id": session_id}
     try:
         completion = anthropic_client.complete(
             model=model,
@@ -59,7 +59,7 @@ def internal_call(
         ledger_entry_create(
             **ledger, actual_model=model, outcome=LedgerEntry.Outcome.ERROR, error=str(exc)
         )
-        logger.warning("Claude %s failed for %s: %s", model, feature, exc)
+        logger.warning("Claude %s failed for %s: %s", model, ledger["feature"], exc)
         raise
     if completion.model != model:
         rule = price_rule_for(model=completion.model)
