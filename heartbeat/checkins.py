@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -73,6 +74,8 @@ def chat_heartbeat(*, session_id: int, now: datetime) -> str:
     settings = HeartbeatSettings.load()
     if not settings.enabled:
         return "skipped (disabled)"
+    if not django_settings.ANTHROPIC_API_KEY:
+        return "skipped (ANTHROPIC_API_KEY is not set)"
     zone = ZoneInfo(BudgetSettings.load().timezone)
     local = now.astimezone(zone).time()
     if in_quiet_hours(local, start=settings.quiet_hours_start, end=settings.quiet_hours_end):
@@ -169,9 +172,14 @@ def checkin_run(
         _finish(checkin, CheckIn.Outcome.STORED, text=text)
         return "stored"
     shown = f"{CHECKIN_MARK} {text}"
-    message_ids = telegram_client.send_markdown(
-        session.chat_id, shown, buttons=checkin_buttons(digest)
-    )
+    try:
+        message_ids = telegram_client.send_markdown(
+            session.chat_id, shown, buttons=checkin_buttons(digest)
+        )
+    except telegram_client.TelegramError as exc:
+        logger.warning("Could not send a check-in to chat %s: %s", session.chat_id, exc)
+        _finish(checkin, CheckIn.Outcome.UNDELIVERED, text=text)
+        return "failed (Telegram refused)"
     # In the history, so a reply to it ("done!") reads in context.
     ChatMessage.objects.create(
         session=session,

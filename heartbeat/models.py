@@ -148,6 +148,7 @@ class CheckIn(models.Model):
         SUPPRESSED = "suppressed", "repeat, not sent"
         BUDGET = "budget", "budget reached"
         FAILED = "failed", "Claude unavailable"
+        UNDELIVERED = "undelivered", "Telegram refused it"
 
     # A later pass with the same digest has nothing new to say after these.
     SETTLED = (
@@ -164,7 +165,7 @@ class CheckIn(models.Model):
     digest = models.TextField()
     item_ids = models.JSONField(default=list)
     text = models.TextField(blank=True)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.CLAIMED)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.CLAIMED)
     telegram_message_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     delivered_at = models.DateTimeField(null=True, blank=True)

@@ -156,6 +156,29 @@ def test_a_budget_skip_is_retried_when_the_budget_allows(beat, fake_claude, fake
     assert outcomes(timezone.now() + timedelta(minutes=30)) == ["sent"]
 
 
+def test_a_check_in_telegram_refuses_is_recorded_and_the_pass_goes_on(
+    beat, fake_claude, fake_telegram
+):
+    due_item(owner_session(chat_id=1))
+    due_item(owner_session(chat_id=2))
+    fake_claude.text = CHECKIN
+    fake_telegram.flood_waits = [120]  # longer than we wait: the first send fails
+
+    assert outcomes() == ["failed (Telegram refused)", "sent"]
+    assert list(CheckIn.objects.order_by("session__chat_id").values_list("outcome", flat=True)) == [
+        "undelivered",
+        "sent",
+    ]
+
+
+def test_without_an_api_key_no_heartbeat_is_attempted(beat, settings, fake_claude, fake_telegram):
+    settings.ANTHROPIC_API_KEY = ""
+    due_item(owner_session())
+
+    assert outcomes() == ["skipped (ANTHROPIC_API_KEY is not set)"]
+    assert fake_claude.calls == [] and not LedgerEntry.objects.exists()
+
+
 def test_nothing_to_say_sends_nothing(beat, fake_claude, fake_telegram):
     PendingItem.objects.create(session=owner_session(), kind="follow_up", text="Read the contract")
     fake_claude.text = "NO_CHECKIN"
