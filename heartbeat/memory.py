@@ -206,11 +206,16 @@ def _extract(message, open_items, settings, zone, now) -> tuple[str, int, int]:
         return ExtractionRun.Outcome.FAILED, 0, 0
     inputs = [data for name, data in completion.tool_inputs if name == EXTRACTION_TOOL_NAME]
     try:
-        if not inputs:
-            raise ValueError("the reply has no tool call")
-        extraction = Extraction.model_validate(inputs[0])
-    except (ValueError, ValidationError) as exc:
-        logger.warning("Dropped malformed memory extraction for message %s: %s", message.pk, exc)
+        extraction = Extraction.model_validate(inputs[0] if inputs else None)
+    except ValidationError as exc:
+        # Where and what, never the values: they are the owner's words.
+        problems = "; ".join(
+            f"{'.'.join(map(str, error['loc'])) or 'input'}: {error['type']}"
+            for error in exc.errors(include_input=False)
+        )
+        logger.warning(
+            "Dropped malformed memory extraction for message %s: %s", message.pk, problems
+        )
         return ExtractionRun.Outcome.MALFORMED, 0, 0
     created = PendingItem.objects.bulk_create(
         PendingItem(

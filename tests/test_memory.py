@@ -89,6 +89,7 @@ def test_malformed_extraction_is_dropped_and_the_conversation_goes_on(
     assert list(InboundUpdate.objects.values_list("status", flat=True)) == ["done", "done"]
     assert ExtractionRun.objects.filter(outcome="malformed").count() == 1
     assert "Dropped malformed memory extraction" in caplog.text
+    assert "call mom" not in caplog.text.lower()  # the owner's words stay out of the logs
 
 
 def test_messages_with_nothing_to_remember_skip_the_call_and_the_share_is_reported(
