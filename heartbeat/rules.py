@@ -22,59 +22,96 @@ MAX_ITEM_CHARS = 160
 LONG_OVERDUE = timedelta(days=1)
 REPEAT_SIMILARITY = 0.8
 
-# The owner committing to something or asking to be reminded.
+_WEEKDAYS = (
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri"
+    r"|lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo"
+    r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+    r"|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag"
+)
+_MONTHS = (
+    r"january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec"
+)
+# The owner committing to something, or asking to be reminded (English, Spanish,
+# French, German).
 _COMMITMENT = re.compile(
     r"""\b(
         i'?ll | i\s+will | i\s+shall | i'?m\s+going\s+to | i\s+am\s+going\s+to | gonna
-      | i\s+(?:need|have|ought|want|plan|promised?|mean)\s+to | i\s+(?:must|should)
-      | i'?ve\s+got\s+to | i\s+got\s+to | let\s+me\s+(?:get\s+back|check|look)
-      | remind | reminder | don'?t\s+(?:let\s+me\s+)?forget | remember\s+to | make\s+sure
-      | to-?do | follow[-\s]?up | deadline | appointment | promised? | committed\s+to
-    )\b""",
+      | (?:i\s+)?(?:need|needs|have|has|ought|plan|promised?|mean)\s+to | i\s+(?:must|should)
+      | must | (?:i'?ve\s+)?got\s+to | gotta | let\s+me\s+(?:get\s+back|check|look)
+      | get\s+back\s+to | remind(?:er)?\s+(?:me|us)\b(?!\s+(?:of|what|how|why|who|which)\b)
+      | set\s+(?:a\s+|an\s+)?(?:reminder|alarm) | don'?t\s+(?:let\s+me\s+)?forget
+      | remember\s+to | make\s+sure | note\s+to\s+self | to-?do | follow[-\s]?up | deadline
+      | appointment | promised? | committed\s+to
+      | recu[ée]rd[ae]me | recordarme | tengo\s+que | debo | no\s+(?:me\s+)?olvides? | cita
+      | rappelle[-\s]moi | je\s+dois | il\s+faut\s+que | n'?oublie\s+pas | rdv | rendez-vous
+      | je\s+vais
+      | erinnere?\s+mich | ich\s+muss | nicht\s+vergessen | termin | ich\s+werde
+    )""",
     re.IGNORECASE | re.VERBOSE,
 )
-# Words that close or postpone something already pending.
+# Words that close, move or postpone something already pending.
 _RESOLUTION = re.compile(
-    r"""\b(
-        done | did\s+it | finished | completed | sorted | handled | taken\s+care
-      | called | sent | paid | booked | submitted | reviewed | cancel(?:led)? | never\s*mind
+    r"""(?:\b(
+        done | did\s+it | finished | completed | sorted | handled | taken\s+care | fixed
+      | called | texted | emailed | sent | paid | booked | submitted | reviewed | renewed
+      | returned | picked\s+up | dropped\s+off | cancel(?:led)? | never\s*mind
       | forget\s+(?:it|about) | no\s+longer | snooze | postpone | later | not\s+yet
-    )\b""",
+      | pushed | moved | rescheduled
+      | hecho | listo | ya\s+\w+[ée] | fait | erledigt | gemacht
+    )\b|[✅✔])""",
     re.IGNORECASE | re.VERBOSE,
 )
-# A time or date: in a statement ("dentist on Friday at 3") it is likely an item.
+# A time or date: in a statement ("dentist thu 3pm") it is likely an item.
 _WHEN = re.compile(
-    r"""\b(
-        tomorrow | tonight | this\s+(?:morning|afternoon|evening|week|weekend)
-      | (?:next|on|by|this)\s+(?:week|month|monday|tuesday|wednesday|thursday|friday|saturday
-                               |sunday)
-      | by\s+(?:the\s+end|eod|eow|noon) | due
-      | (?:at|before|after|until|by)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm|h)?
+    rf"""\b(
+        tomorrow | tmrw? | 2moro | tonight | today | this\s+(?:morning|afternoon|evening|week
+                                                             |weekend)
+      | (?:next|on|by|this|before|until)\s+(?:week|month|{_WEEKDAYS})
+      | (?:{_WEEKDAYS})\s+\d | end\s+of\s+(?:the\s+)?(?:day|week|month) | eod | eow | due
+      | \d{{1,2}}(?::\d{{2}})?\s*(?:am|pm) | \d{{1,2}}:\d{{2}} | \d{{1,2}}h\d{{0,2}}
+      | (?:at|before|after|until|by)\s+\d{{1,2}}
       | in\s+(?:an?|\d+)\s+(?:minutes?|hours?|days?|weeks?)
+      | (?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?
+      | \d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})
+      | the\s+\d{{1,2}}(?:st|nd|rd|th) | (?:in|by|before|until)\s+(?:{_MONTHS})
+      | mañana | manana | hoy | esta\s+noche | demain | aujourd'?hui | ce\s+soir
+      | morgen | heute | übermorgen
+      | (?:el|le|am)\s+(?:{_WEEKDAYS}) | (?:{_WEEKDAYS})
     )\b""",
     re.IGNORECASE | re.VERBOSE,
 )
-_QUESTION = re.compile(
-    r"^\s*(?:what|how|why|who|whom|which|where|when|is|are|do|does|did|can|could|would|"
-    r"should|will|shall|may|tell|explain)\b|\?\s*$",
+# A question asking for information, answered now: its times are not plans.
+_INFO_QUESTION = re.compile(
+    r"^\W*(?:what|what's|whats|how|why|who|whom|which|where|when|is|are|do|does|did|was"
+    r"|were|explain|tell\s+me|qu[ée]|c[óo]mo|por\s+qu[ée]|quel(?:le)?s?|comment|pourquoi"
+    r"|was|wie|warum|welche[rs]?)\b",
     re.IGNORECASE,
 )
+# Quoted text (not an apostrophe inside a word: "kid's", "j'ai").
+_QUOTED = re.compile(r"""(?<!\w)'[^']*'(?!\w)|"[^"]*"|“[^”]*”|«[^»]*»""")
+_SENTENCES = re.compile(r"(?<=[.?!])\s+|\n+")
 
 
 def needs_extraction(text: str, *, has_open_items: bool) -> bool:
     """Whether a model call could find something to remember in the owner's message.
 
-    Read: a commitment or reminder request ("I'll send it", "remind me…"), or a
-    statement with a time ("dentist Friday at 3"). Skipped: greetings,
-    acknowledgements and questions ("what should I cook tonight?"). A message that
-    closes or postpones something ("done", "called her") is read only when there is
-    something open to close.
+    Read: a commitment or reminder request ("I'll send it", "remind me…", "tengo
+    que…"), or a statement with a time or date ("dentist thu 3pm"). Skipped:
+    greetings, acknowledgements, and questions that ask for information ("what
+    should I cook tonight?"); quoted text is material to work on, not a plan. A
+    message that closes or moves something ("done", "pushed to friday") is read only
+    when something is open. Missing a commitment costs more than a spare Haiku call,
+    so the rules lean towards reading.
     """
-    if _COMMITMENT.search(text):
-        return True
-    if _WHEN.search(text) and not _QUESTION.search(text):
-        return True
-    return has_open_items and bool(_RESOLUTION.search(text))
+    unquoted = _QUOTED.sub(" ", text)
+    for sentence in filter(None, (part.strip() for part in _SENTENCES.split(unquoted))):
+        asks = bool(_INFO_QUESTION.search(sentence)) or sentence.endswith("?")
+        if _COMMITMENT.search(sentence) and not _INFO_QUESTION.search(sentence):
+            return True
+        if _WHEN.search(sentence) and not asks:
+            return True
+    return has_open_items and bool(_RESOLUTION.search(unquoted))
 
 
 class Item(Protocol):
