@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.db.models.functions import Length
 from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
@@ -281,13 +283,12 @@ def history_compact(*, session_id: int) -> bool:
     """
     settings = HeartbeatSettings.load()
     session = ChatSession.objects.get(pk=session_id)
-    turns = list(
-        ChatMessage.objects.filter(session=session, id__gt=session.compacted_through_id)
-        .order_by("id")
-        .values_list("id", "role", "text")
-    )
-    if sum(estimated_tokens(text) for _, _, text in turns) <= settings.compaction_threshold_tokens:
+    unsummarised = ChatMessage.objects.filter(session=session, id__gt=session.compacted_through_id)
+    # estimated_tokens() summed in the database: no rows are read until it is time.
+    size = unsummarised.aggregate(tokens=Sum(Length("text") / 4 + 1))["tokens"] or 0
+    if size <= settings.compaction_threshold_tokens:
         return False
+    turns = list(unsummarised.order_by("id").values_list("id", "role", "text"))
     keep_from = len(turns)
     kept = 0
     while keep_from > 0 and kept + estimated_tokens(turns[keep_from - 1][2]) <= (
