@@ -111,9 +111,13 @@ def _process_one(update_id: int) -> None:
     try:
         result = handle_update(telegram.Update.de_json(inbound.raw, None))
     except ClaudeUnavailable:
-        retry_later(inbound)
+        retry_later(inbound, reason="claude_unavailable", tell_owner=True)
         return
-    except telegram_client.TelegramNotConfigured as exc:
+    except telegram_client.TelegramError as exc:
+        if not exc.permanent:
+            logger.warning("Telegram failed for update %s (%s); retrying later", update_id, exc)
+            retry_later(inbound, reason="telegram_unavailable", tell_owner=False)
+            return
         logger.error("Cannot answer update %s: %s", update_id, exc)
         InboundUpdate.objects.filter(pk=inbound.pk).update(
             status=InboundUpdate.Status.FAILED, last_error=str(exc)
@@ -129,14 +133,19 @@ def _process_one(update_id: int) -> None:
     )
 
 
-def retry_later(inbound: InboundUpdate) -> None:
-    """Claude is down: tell the owner once, and try again later a bounded number of times."""
+def retry_later(inbound: InboundUpdate, *, reason: str, tell_owner: bool) -> None:
+    """Try again later, a bounded number of times; when Claude is down, tell the owner once.
+
+    A reply already paid for is kept (`ChatMessage.answers`), so a retry after
+    Telegram failed sends it without calling Claude again.
+    """
     chat_id = inbound.chat_id
     if inbound.attempts > len(RETRY_DELAYS):
         InboundUpdate.objects.filter(pk=inbound.pk).update(
-            status=InboundUpdate.Status.FAILED, result="claude_unavailable"
+            status=InboundUpdate.Status.FAILED, result=reason
         )
-        telegram_client.send_text(chat_id, GAVE_UP_REPLY)
+        if tell_owner:
+            telegram_client.send_text(chat_id, GAVE_UP_REPLY)
         return
     delay = RETRY_DELAYS[inbound.attempts - 1]
     InboundUpdate.objects.filter(pk=inbound.pk).update(
@@ -144,7 +153,7 @@ def retry_later(inbound: InboundUpdate) -> None:
         result="retrying",
         next_attempt_at=timezone.now() + timedelta(seconds=delay),
     )
-    if inbound.attempts == 1:
+    if tell_owner and inbound.attempts == 1:
         telegram_client.send_text(chat_id, UNAVAILABLE_REPLY)
     from blufio.tasks import process_update  # here: tasks imports this module
 
@@ -238,6 +247,12 @@ def reply(session: ChatSession, text: str, *, telegram_message_id: int | None = 
         defaults={"text": decision.text},
     )
     ChatSession.objects.filter(pk=session.pk).update(last_message_at=timezone.now())
+    earlier = ChatMessage.objects.filter(answers=user_message).first()
+    if earlier is not None:  # paid for on an earlier attempt
+        if earlier.telegram_message_id is None:
+            reply_deliver(session, earlier, shown=earlier.text)
+            announce_reply(session, user_message, earlier, notes=[])
+        return "replied"
     if not settings.ANTHROPIC_API_KEY:
         logger.error("Cannot answer chat %s: ANTHROPIC_API_KEY is not set", session.chat_id)
         telegram_client.send_text(session.chat_id, NOT_CONFIGURED_REPLY)
@@ -256,12 +271,26 @@ def reply(session: ChatSession, text: str, *, telegram_message_id: int | None = 
     system = system_prompt(session, notes)
     messages = recent_messages(session)
     notice = decision.notice
-    completion = None
+    kept: list[ChatMessage] = []  # the paid answer, stored as it is settled
+
+    def keep(paid: anthropic_client.Completion) -> None:
+        kept.append(
+            ChatMessage.objects.create(
+                session=session,
+                role=ChatMessage.Role.ASSISTANT,
+                text=paid.text.strip() or EMPTY_ANSWER_REPLY,
+                input_tokens=paid.usage.prompt_tokens,
+                output_tokens=paid.usage.output_tokens,
+                model=paid.model,
+                answers=user_message,
+            )
+        )
+
     telegram_client.send_typing(session.chat_id)
     for tier in [decision.tier, *routing.fallbacks_for(decision.tier)]:
         fallback = tier != decision.tier
         try:
-            completion = paid_call(
+            paid_call(
                 pool=BudgetWindow.Pool.CONVERSATION,
                 model=routing.model_for(tier),
                 system=system,
@@ -272,6 +301,7 @@ def reply(session: ChatSession, text: str, *, telegram_message_id: int | None = 
                     "tier": tier,
                     "reason": "fallback" if fallback else decision.downgrade_reason or "",
                 },
+                keep=keep,
             )
         except BudgetExhausted as exc:
             logger.info("Budget reached; not calling Claude for chat %s", session.chat_id)
@@ -284,32 +314,39 @@ def reply(session: ChatSession, text: str, *, telegram_message_id: int | None = 
         if fallback:
             notice = f"({TIER_NAMES[tier]} answered — {TIER_NAMES[decision.tier]} is unavailable)"
         break
-    if completion is None:
+    if not kept:
         raise ClaudeUnavailable()
 
-    answer = completion.text.strip() or EMPTY_ANSWER_REPLY
-    shown = f"{notice}\n\n{answer}" if notice else answer
-    sent_ids = telegram_client.send_markdown(session.chat_id, shown)
-    assistant_message = ChatMessage.objects.create(
-        session=session,
-        role=ChatMessage.Role.ASSISTANT,
-        text=answer,
-        input_tokens=completion.usage.prompt_tokens,
-        output_tokens=completion.usage.output_tokens,
-        model=completion.model,
-        telegram_message_id=sent_ids[0] if sent_ids else None,
-    )
+    [assistant_message] = kept
+    answer = assistant_message.text
+    reply_deliver(session, assistant_message, shown=f"{notice}\n\n{answer}" if notice else answer)
+    announce_reply(session, user_message, assistant_message, notes=notes)
+    alert_if_threshold_crossed(session.chat_id, routing, decision)
+    return "replied"
+
+
+def announce_reply(
+    session: ChatSession, user_message: ChatMessage, reply: ChatMessage, *, notes: list
+) -> None:
+    """Tell other apps (memory) that a reply reached the owner; their failures are logged."""
     for _, error in reply_sent.send_robust(
         sender=ChatSession,
         session=session,
         user_message=user_message,
-        assistant_message=assistant_message,
+        assistant_message=reply,
         notes=notes,
     ):
         if isinstance(error, Exception):
             logger.error("A reply_sent receiver failed: %r", error)
-    alert_if_threshold_crossed(session.chat_id, routing, decision)
-    return "replied"
+
+
+def reply_deliver(session: ChatSession, reply: ChatMessage, *, shown: str) -> None:
+    """Send a kept reply and record its Telegram message id."""
+    sent_ids = telegram_client.send_markdown(session.chat_id, shown)
+    ChatMessage.objects.filter(pk=reply.pk).update(
+        telegram_message_id=sent_ids[0] if sent_ids else None
+    )
+    reply.telegram_message_id = sent_ids[0] if sent_ids else None
 
 
 def alert_if_threshold_crossed(chat_id: int, routing: RoutingSettings, decision: Decision) -> None:

@@ -3,6 +3,7 @@ settled and written to the ledger. Replies, extraction, compaction and heartbeat
 go through here."""
 
 import logging
+from collections.abc import Callable
 
 from django.db import transaction
 
@@ -31,12 +32,15 @@ def paid_call(
     ledger: dict,
     tools: list[dict] | None = None,
     tool_choice: dict | None = None,
+    keep: Callable[[anthropic_client.Completion], object] | None = None,
 ) -> anthropic_client.Completion:
     """Reserve the call's worst case against `pool`, call Claude once, settle and record it.
 
     `ledger` holds the ledger row's fields besides usage and cost (feature, session_id,
-    intended_model, …). Raises `costs.services.BudgetExhausted` (nothing was called)
-    or `anthropic_client.ClaudeError` (the failure is in the ledger, the hold released).
+    intended_model, …). `keep` stores the answer in the same transaction as the
+    settlement, so what was paid for cannot be lost by a crash after it. Raises
+    `costs.services.BudgetExhausted` (nothing was called) or
+    `anthropic_client.ClaudeError` (the failure is in the ledger, the hold released).
     """
     rule = price_rule_for(model=model)
     tool_text = str(tools) if tools else ""
@@ -74,4 +78,6 @@ def paid_call(
             latency_ms=completion.latency_ms,
             request_id=completion.request_id,
         )
+        if keep is not None:
+            keep(completion)
     return completion

@@ -31,6 +31,15 @@ class ChatMessage(models.Model):
     output_tokens = models.PositiveIntegerField(default=0)
     model = models.CharField(max_length=100, blank=True)
     telegram_message_id = models.BigIntegerField(null=True, blank=True)
+    answers = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="answer",
+        help_text="For a reply: the owner's message it answers. Kept before it is sent, so "
+        "a retry sends it again instead of paying for a new one.",
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

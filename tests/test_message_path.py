@@ -217,6 +217,43 @@ def test_a_retry_after_an_outage_answers_once(post_update, fake_claude, fake_tel
     assert LedgerEntry.objects.filter(outcome="ok").count() == 1
 
 
+def test_a_paid_reply_telegram_did_not_take_is_sent_on_retry_without_paying_again(
+    post_update, fake_claude, fake_telegram
+):
+    fake_telegram.fail_sends = 1  # Telegram answers 502 once, after Claude has answered
+
+    post_update(text_update("I'll send the invoice on Friday"))
+
+    # Refused with 502, then sent again by the retry.
+    assert fake_telegram.sent_texts() == ["Hello from Claude.", "Hello from Claude."]
+    assert len([c for c in fake_claude.calls if not c.params.get("tools")]) == 1
+    assert LedgerEntry.objects.filter(feature="message").count() == 1
+    inbound = InboundUpdate.objects.get()
+    assert (inbound.status, inbound.attempts) == ("done", 2)
+    reply = ChatMessage.objects.get(role="assistant")
+    assert reply.answers.text == "I'll send the invoice on Friday"
+    assert reply.telegram_message_id is not None
+    # The memory step ran once the reply was out.
+    assert len([c for c in fake_claude.calls if c.params.get("tools")]) == 1
+
+
+def test_when_telegram_stays_down_the_update_fails_after_bounded_retries(
+    post_update, fake_claude, fake_telegram
+):
+    fake_telegram.fail_sends = 100
+
+    post_update(text_update("What is the capital of Peru?"))
+
+    inbound = InboundUpdate.objects.get()
+    assert (inbound.status, inbound.attempts, inbound.result) == (
+        "failed",
+        3,
+        "telegram_unavailable",
+    )
+    assert len(fake_claude.calls) == 1  # paid once, however often the send was tried
+    assert LedgerEntry.objects.count() == 1
+
+
 def test_without_an_api_key_the_owner_is_told_what_is_missing(
     post_update, fake_claude, fake_telegram, settings, caplog
 ):

@@ -18,6 +18,7 @@ class FakeTelegram(FakeServer):
         super().reset()
         self.reject_entities = False
         self.flood_waits: list[int] = []  # answer the next sendMessage calls with 429
+        self.fail_sends = 0  # answer this many next sendMessage calls with 502
 
     def calls(self, method: str) -> list[dict]:
         return [r.params for r in self.requests if r.path.rsplit("/", 1)[-1] == method]
@@ -43,6 +44,9 @@ class FakeTelegram(FakeServer):
         if method == "getMe":
             return Reply(200, {"ok": True, "result": BOT_USER})
         if method == "sendMessage":
+            if self.fail_sends:
+                self.fail_sends -= 1
+                return Reply(502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
             if self.flood_waits:
                 wait = self.flood_waits.pop(0)
                 return Reply(
