@@ -42,7 +42,6 @@ CHECKIN_SYSTEM = (
 REPEAT_WINDOW = timedelta(days=7)
 MAX_BUTTON_ITEMS = 3
 BUTTON_LABEL_CHARS = 24
-SNOOZE = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -214,7 +213,9 @@ def checkin_buttons(digest: Digest) -> telegram_client.Buttons:
 
 
 def _item_buttons(item: PendingItem) -> list[tuple[str, str]]:
-    label = item.text if len(item.text) <= BUTTON_LABEL_CHARS else item.text[:23] + "…"
+    label = item.text
+    if len(label) > BUTTON_LABEL_CHARS:
+        label = label[: BUTTON_LABEL_CHARS - 1] + "…"
     return [(f"✅ {label}", f"item:{item.pk}:done"), ("⏰ 1 h", f"item:{item.pk}:snooze")]
 
 
@@ -233,12 +234,7 @@ def button_press(*, chat_id: int, message_id: int, data: str) -> str | None:
     if item is None:
         return "That item is gone."
     status = PendingItem.Status.DONE if action == "done" else PendingItem.Status.SNOOZED
-    changed = item_status_set(
-        item_id=item.pk,
-        session_id=item.session_id,
-        status=status,
-        until=timezone.now() + SNOOZE,
-    )
+    changed = item_status_set(item_id=item.pk, session_id=item.session_id, status=status)
     _remove_item_buttons(chat_id, message_id, item.pk)
     if not changed:
         return f"Already {item.get_status_display()}: {item.text}"[:200]
