@@ -1,5 +1,8 @@
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 
+from costs.models import BudgetSettings
 from heartbeat.models import CheckIn, ExtractionRun, HeartbeatSettings, PendingItem, WeeklyDigest
 from heartbeat.schedule import heartbeat_schedule_sync
 
@@ -18,9 +21,8 @@ class HeartbeatSettingsAdmin(admin.ModelAdmin):
                     "idle_after_days",
                     "model",
                     "max_output_tokens",
+                    "monthly_budget",
                 ),
-                "description": "The monthly heartbeat budget and the owner's time zone are "
-                "in Budget settings.",
             },
         ),
         (
@@ -36,8 +38,21 @@ class HeartbeatSettingsAdmin(admin.ModelAdmin):
         ),
     )
 
+    readonly_fields = ("monthly_budget",)
+
     def has_add_permission(self, request) -> bool:
         return not HeartbeatSettings.objects.exists()
+
+    @admin.display(description="Monthly budget")
+    def monthly_budget(self, obj) -> str:
+        budget = BudgetSettings.load()
+        link = reverse("admin:costs_budgetsettings_change", args=[budget.pk])
+        return format_html(
+            "${} a month, set with the daily budget and the owner's time zone in "
+            '<a href="{}">Budget settings</a>.',
+            budget.heartbeat_monthly_budget_usd,
+            link,
+        )
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

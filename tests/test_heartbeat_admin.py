@@ -34,6 +34,9 @@ def test_saving_a_new_interval_in_admin_reschedules_the_pass(client):
     }
     HeartbeatSettings.load()
 
+    page = client.get("/admin/heartbeat/heartbeatsettings/1/change/").content.decode()
+    assert "$10.00 a month" in page and "/admin/costs/budgetsettings/1/change/" in page
+
     response = client.post("/admin/heartbeat/heartbeatsettings/1/change/", form, follow=True)
 
     assert response.status_code == 200
