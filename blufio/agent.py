@@ -240,14 +240,14 @@ def reply(session: ChatSession, text: str, *, telegram_message_id: int | None = 
         telegram_client.send_text(session.chat_id, bare_prefix_text(decision.tier))
         return "bare_prefix"
     # get_or_create: a retried update must not store the owner's message twice.
-    user_message, _ = ChatMessage.objects.get_or_create(
+    user_message, first_time = ChatMessage.objects.get_or_create(
         session=session,
         role=ChatMessage.Role.USER,
         telegram_message_id=telegram_message_id,
         defaults={"text": decision.text},
     )
     ChatSession.objects.filter(pk=session.pk).update(last_message_at=timezone.now())
-    earlier = ChatMessage.objects.filter(answers=user_message).first()
+    earlier = None if first_time else ChatMessage.objects.filter(answers=user_message).first()
     if earlier is not None:  # paid for on an earlier attempt
         if earlier.telegram_message_id is None:
             reply_deliver(session, earlier, shown=earlier.text)

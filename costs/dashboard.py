@@ -58,8 +58,8 @@ def _daily_stacks(rows: list[dict]) -> tuple[list[dict], list[str]]:
     return days, models
 
 
-def _at_prices(rows: list[dict], model: str) -> Decimal:
-    """What the period's tokens would have cost at `model`'s prices."""
+def cost_at_prices(rows: list[dict], model: str) -> Decimal:
+    """What the tokens of these daily totals would have cost at `model`'s prices."""
     rates = price_rule_for(model=model).rates
     return (
         sum(
@@ -96,7 +96,7 @@ def dashboard_summary(*, period: str) -> dict:
     message_count = sum(row["calls"] for row in messages)
     budget_downgrades = sum(row["calls"] for row in messages if row["reason"].startswith("budget"))
     actual = sum((row["cost_usd"] or Decimal(0) for row in rows), Decimal(0))
-    at_opus = _at_prices(rows, OPUS_MODEL)
+    at_opus = cost_at_prices(rows, OPUS_MODEL)
     days, models = _daily_stacks(rows)
     return {
         "period": period,

@@ -89,9 +89,10 @@ def session_heartbeat(
     """The heartbeat of one chat: a short line saying what it did."""
     idle_since = now - timedelta(days=settings.idle_after_days)
     idle = session.last_message_at is None or session.last_message_at < idle_since
-    items = list(PendingItem.objects.filter(session=session, status__in=PendingItem.PENDING))
+    items = PendingItem.objects.filter(session=session, status__in=PendingItem.PENDING)
+    pending = {item.pk: item for item in items}
     digest = digest_build(
-        items,
+        list(pending.values()),
         now=now,
         zone=zone,
         last_exchange=session.last_message_at,
@@ -107,7 +108,7 @@ def session_heartbeat(
     checkin = checkin_claim(session, digest, now=now, interval_minutes=settings.interval_minutes)
     if checkin is None:
         return "skipped (already claimed)"
-    return checkin_run(checkin, digest, settings=settings, now=now)
+    return checkin_run(checkin, digest, pending, settings=settings, now=now)
 
 
 def checkin_claim(
@@ -129,8 +130,17 @@ def checkin_claim(
 
 
 def checkin_run(
-    checkin: CheckIn, digest: Digest, *, settings: HeartbeatSettings, now: datetime
+    checkin: CheckIn,
+    digest: Digest,
+    pending: dict[int, PendingItem],
+    *,
+    settings: HeartbeatSettings,
+    now: datetime,
 ) -> str:
+    """Ask the model about a claimed check-in, then suppress, keep or send what it says.
+
+    `pending` holds the session's pending items by id, as the digest was built from.
+    """
     session = checkin.session
     try:
         completion = paid_call(
@@ -157,8 +167,7 @@ def checkin_run(
         return "nothing to say"
     # Only check-ins since the due items last changed count: a snoozed item that comes
     # back, or a new item with an old name, deserves its reminder again.
-    about = PendingItem.objects.filter(pk__in=digest.due_ids or digest.item_ids)
-    items_changed = max(item.updated_at for item in about)
+    items_changed = max(pending[i].updated_at for i in digest.due_ids or digest.item_ids)
     earlier = CheckIn.objects.filter(
         session=session,
         outcome__in=(CheckIn.Outcome.SENT, CheckIn.Outcome.STORED, CheckIn.Outcome.DELIVERED),
@@ -173,7 +182,7 @@ def checkin_run(
     shown = f"{CHECKIN_MARK} {text}"
     try:
         message_ids = telegram_client.send_markdown(
-            session.chat_id, shown, buttons=checkin_buttons(digest)
+            session.chat_id, shown, buttons=checkin_buttons(digest, pending)
         )
     except telegram_client.TelegramError as exc:
         logger.warning("Could not send a check-in to chat %s: %s", session.chat_id, exc)
@@ -202,14 +211,9 @@ def _finish(checkin: CheckIn, outcome: str, **fields) -> None:
     CheckIn.objects.filter(pk=checkin.pk).update(outcome=outcome, **fields)
 
 
-def checkin_buttons(digest: Digest) -> telegram_client.Buttons:
+def checkin_buttons(digest: Digest, pending: dict[int, PendingItem]) -> telegram_client.Buttons:
     """A ✅ done and ⏰ snooze pair for each of the first items the check-in is about."""
-    items = PendingItem.objects.in_bulk(digest.item_ids[:MAX_BUTTON_ITEMS])
-    return [
-        _item_buttons(items[item_id])
-        for item_id in digest.item_ids[:MAX_BUTTON_ITEMS]
-        if item_id in items
-    ]
+    return [_item_buttons(pending[item_id]) for item_id in digest.item_ids[:MAX_BUTTON_ITEMS]]
 
 
 def _item_buttons(item: PendingItem) -> list[tuple[str, str]]:

@@ -157,13 +157,8 @@ def memory_extract(*, message_id: int, now: datetime | None = None) -> str:
     Runs once per message (the run row is unique). Malformed model output is logged
     and dropped; nothing here can affect the conversation.
     """
-    message = ChatMessage.objects.select_related("session").get(pk=message_id)
+    message = ChatMessage.objects.get(pk=message_id)
     now = now or timezone.now()
-    open_items = list(
-        PendingItem.objects.filter(
-            session=message.session_id, status__in=PendingItem.PENDING
-        ).order_by("-id")[:MAX_OPEN_ITEMS_SHOWN]
-    )
     try:
         with transaction.atomic():
             run = ExtractionRun.objects.create(
@@ -172,6 +167,11 @@ def memory_extract(*, message_id: int, now: datetime | None = None) -> str:
     except IntegrityError:
         logger.info("Message %s was already read for memory", message_id)
         return "already"
+    open_items = list(
+        PendingItem.objects.filter(
+            session=message.session_id, status__in=PendingItem.PENDING
+        ).order_by("-id")[:MAX_OPEN_ITEMS_SHOWN]
+    )
     if not needs_extraction(message.text, has_open_items=bool(open_items)):
         return run.outcome
     settings = HeartbeatSettings.load()

@@ -14,10 +14,9 @@ from django.utils import timezone
 from blufio import telegram_client
 from blufio.commands import money
 from blufio.models import ChatSession
+from costs.dashboard import cost_at_prices
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
-from costs.pricing import TokenUsage, usage_cost
-from costs.selectors import budget_status
-from costs.services import price_rule_for
+from costs.selectors import budget_status, ledger_rollup
 from heartbeat.models import WeeklyDigest
 from routing.models import RoutingSettings
 
@@ -50,36 +49,22 @@ def last_week(now: datetime, tz_name: str) -> tuple[datetime, datetime]:
 
 
 def week_spend(*, start: datetime, end: datetime) -> WeekSpend:
-    """The week's calls from the ledger, and what the same calls would cost on Opus."""
-    opus_rule = price_rule_for(model=RoutingSettings.load().model_for("opus"))
+    """The week's calls from the ledger's daily totals, and what they would cost on Opus."""
+    # The days from `start` up to, not including, the midnight that is `end`.
+    rows = ledger_rollup(start=start, end=end - timedelta(microseconds=1))
     week = WeekSpend(start=start, end=end)
-    rows = LedgerEntry.objects.filter(created_at__gte=start, created_at__lt=end).values_list(
-        "feature",
-        "tier",
-        "reason",
-        "cost_usd",
-        "input_tokens",
-        "output_tokens",
-        "cache_write_tokens",
-        "cache_read_tokens",
-    )
-    for feature, tier, reason, cost, tokens_in, tokens_out, written, read in rows.iterator():
-        week.calls += 1
+    for row in rows:
+        cost = row["cost_usd"] or Decimal(0)
+        week.calls += row["calls"]
         week.total += cost
-        week.by_feature[feature] += cost
-        if feature == LedgerEntry.Feature.MESSAGE:
-            week.messages += 1
-            week.by_tier[tier or "?"][0] += cost
-            week.by_tier[tier or "?"][1] += 1
-            week.downgrades += reason.startswith("budget")
-            week.fallbacks += reason == "fallback"
-        usage = TokenUsage(
-            input_tokens=tokens_in,
-            output_tokens=tokens_out,
-            cache_write_5m_tokens=written,
-            cache_read_tokens=read,
-        )
-        week.at_opus_prices += usage_cost(usage, opus_rule)
+        week.by_feature[row["feature"]] += cost
+        if row["feature"] == LedgerEntry.Feature.MESSAGE:
+            week.messages += row["calls"]
+            week.by_tier[row["tier"] or "?"][0] += cost
+            week.by_tier[row["tier"] or "?"][1] += row["calls"]
+            week.downgrades += row["calls"] if row["reason"].startswith("budget") else 0
+            week.fallbacks += row["calls"] if row["reason"] == "fallback" else 0
+    week.at_opus_prices = cost_at_prices(rows, RoutingSettings.load().model_for("opus"))
     return week
 
 

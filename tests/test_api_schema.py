@@ -5,8 +5,6 @@ enforced exactly as for curl or a script.
 """
 
 import json
-from datetime import timedelta
-from decimal import Decimal
 
 import hypothesis
 import pytest
@@ -15,14 +13,12 @@ from django.contrib.auth.models import User
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
-from django.utils import timezone
 from schemathesis.config import SchemathesisConfig
 from werkzeug.test import Client
 
 from blufio.models import ApiToken
 from blufio.tokens import _hash
-from costs.pricing import TokenUsage
-from costs.services import ledger_entry_create
+from tests.ledger import ledger_row
 
 pytestmark = pytest.mark.django_db
 
@@ -96,17 +92,14 @@ def ledger():
         (2, "message", "claude-opus-5-5", "opus", "fallback", "error"),
         (5, "extraction", "claude-haiku-5-5", "", "", "ok"),
     ]:
-        ledger_entry_create(
-            feature=feature,
-            intended_model=model,
-            actual_model=model,
+        ledger_row(
+            model,
+            "0.0123",
             tier=tier,
-            intended_tier=tier,
+            feature=feature,
             reason=reason,
             outcome=outcome,
-            cost_usd=Decimal("0.0123"),
-            usage=TokenUsage(input_tokens=100, output_tokens=10),
-            created_at=timezone.now() - timedelta(days=days_ago),
+            days_ago=days_ago,
         )
 
 

@@ -2,15 +2,13 @@
 
 import csv
 import io
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
-from django.utils import timezone
 
-from costs.pricing import TokenUsage
-from costs.services import budget_reserve, budget_settle, ledger_entry_create
+from costs.services import budget_reserve, budget_settle
+from tests.ledger import ledger_row
 
 pytestmark = pytest.mark.django_db
 
@@ -21,27 +19,13 @@ def api(client):
     return client
 
 
-def entry(model, cost, *, tier, feature="message", reason="", days_ago=0):
-    ledger_entry_create(
-        feature=feature,
-        intended_model=model,
-        actual_model=model,
-        tier=tier,
-        intended_tier=tier,
-        reason=reason,
-        cost_usd=Decimal(cost),
-        usage=TokenUsage(input_tokens=100, output_tokens=10),
-        created_at=timezone.now() - timedelta(days=days_ago),
-    )
-
-
 @pytest.fixture
 def ledger():
-    entry("claude-haiku-5-5", "0.001", tier="haiku")
-    entry("claude-sonnet-5-5", "0.020", tier="haiku", reason="budget_80")
-    entry("claude-opus-5-5", "0.100", tier="opus", days_ago=3)
-    entry("claude-haiku-5-5", "0.002", tier="", feature="extraction", days_ago=3)
-    entry("claude-opus-5-5", "9.999", tier="opus", days_ago=40)  # outside every period
+    ledger_row("claude-haiku-5-5", "0.001", tier="haiku")
+    ledger_row("claude-sonnet-5-5", "0.020", tier="haiku", reason="budget_80")
+    ledger_row("claude-opus-5-5", "0.100", tier="opus", days_ago=3)
+    ledger_row("claude-haiku-5-5", "0.002", tier="", feature="extraction", days_ago=3)
+    ledger_row("claude-opus-5-5", "9.999", tier="opus", days_ago=40)  # outside every period
 
 
 def test_budget_shows_today_against_the_cap(api):

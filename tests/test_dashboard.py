@@ -8,8 +8,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from costs.models import LedgerEntry
-from costs.pricing import TokenUsage
-from costs.services import ledger_entry_create
+from tests.ledger import ledger_row
 
 pytestmark = pytest.mark.django_db
 
@@ -20,18 +19,16 @@ def staff(client):
     return client
 
 
-def entry(model, tier, cost, *, days_ago=0, reason="", inp=1000, out=100):
-    ledger_entry_create(
-        feature="message",
-        intended_model=model,
-        actual_model=model,
+def entry(model, tier, cost, *, days_ago=0, reason=""):
+    ledger_row(
+        model,
+        cost,
         tier=tier,
-        intended_tier=tier,
         reason=reason,
-        cost_usd=Decimal(cost),
-        usage=TokenUsage(input_tokens=inp, output_tokens=out),
+        days_ago=days_ago,
+        input_tokens=1000,
+        output_tokens=100,
         routing_reasons=[f"reason for {tier}"],
-        created_at=timezone.now() - timedelta(days=days_ago),
     )
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from blufio.models import ChatMessage, ChatSession
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
+from costs.services import budget_reserve, budget_settle
 from heartbeat.checkins import heartbeat_pass
 from heartbeat.memory import item_status_set
 from heartbeat.models import CheckIn, HeartbeatSettings, PendingItem
@@ -131,9 +132,16 @@ def test_the_heartbeat_budget_stops_calls_at_its_cap(beat, fake_claude, fake_tel
     BudgetSettings.objects.update_or_create(
         pk=1, defaults={"heartbeat_monthly_budget_usd": Decimal("0.01")}
     )
+    # Seven tenths spent already: room for a couple of dozen check-ins, not forty.
+    budget_settle(
+        reservation=budget_reserve(amount=Decimal("0.007"), pool="heartbeat"),
+        cost=Decimal("0.007"),
+    )
     for chat_id in range(1, 41):
         due_item(owner_session(chat_id=chat_id))
     fake_claude.text = CHECKIN
+    fake_claude.usage_from_prompt = True
+    fake_claude.usage = {"output_tokens": 200}
 
     results = outcomes()
 

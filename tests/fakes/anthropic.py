@@ -82,10 +82,13 @@ class FakeAnthropic(FakeServer):
         return [block], "tool_use"
 
     def _usage(self, params: dict) -> dict:
-        if not self.usage_from_prompt:
-            return self.usage
-        prompt = json.dumps([params.get("system"), params["messages"], params.get("tools")])
-        return {**self.usage, "input_tokens": len(prompt) // 4}
+        """The configured usage; never more output than `max_tokens`, as the real API."""
+        usage = {**self.usage}
+        usage["output_tokens"] = min(usage.get("output_tokens", 0), params["max_tokens"])
+        if self.usage_from_prompt:
+            prompt = json.dumps([params.get("system"), params["messages"], params.get("tools")])
+            usage["input_tokens"] = len(prompt) // 4
+        return usage
 
     def _wait(self, recorded: Recorded) -> None:
         """Take `delay` seconds, keeping count of overlapping requests per conversation."""
