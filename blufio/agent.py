@@ -16,6 +16,7 @@ from blufio.commands import command_reply, money
 from blufio.context import ContextNote, recent_messages, system_prompt
 from blufio.models import ChatMessage, ChatSession, InboundUpdate
 from blufio.signals import button_pressed, context_notes_requested, reply_sent
+from blufio.wakeups import wake_clear
 from costs.models import BudgetWindow, LedgerEntry
 from costs.selectors import BudgetStatus, budget_status
 from costs.services import BudgetExhausted, budget_alert_claim
@@ -45,16 +46,19 @@ ROUTING_CONTEXT_TURNS = 3
 
 
 def update_process(*, update_id: int) -> None:
-    """Answer a received update, in order with the other updates of its chat.
+    """Answer the waiting updates of an update's chat, in order.
 
     One worker at a time answers a chat (a PostgreSQL advisory lock per chat), taking
     its waiting updates in `update_id` order; different chats run in parallel. A
-    worker that finds the chat busy re-queues the update for a moment later. A burst
-    of messages is answered one by one, each with its own reply.
+    worker that finds the chat busy re-queues the task for a moment later. The task's
+    own update may have been answered already by the worker that held the chat: the
+    rest of the chat still is looked at, since the webhook queues one task per chat
+    at a time (see `wakeups`). A burst of messages is answered one by one, each with
+    its own reply.
     """
     inbound = InboundUpdate.objects.filter(update_id=update_id).first()
-    if inbound is None or inbound.status != InboundUpdate.Status.RECEIVED:
-        logger.info("Update %s is not waiting to be processed; skipping", update_id)
+    if inbound is None or inbound.chat_id is None:
+        logger.info("Update %s has no chat to answer; skipping", update_id)
         return
     with chat_lock(inbound.chat_id) as held:
         if not held:
@@ -62,6 +66,7 @@ def update_process(*, update_id: int) -> None:
 
             process_update.apply_async((update_id,), countdown=CHAT_BUSY_RETRY_SECONDS)
             return
+        wake_clear(inbound.chat_id)  # before looking: an update stored after this queues a task
         ready = update_id  # this task's own update is due even if a retry was planned
         while (next_id := _next_in_chat(inbound.chat_id, ready=ready)) is not None:
             _process_one(next_id)

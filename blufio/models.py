@@ -76,6 +76,16 @@ class InboundUpdate(models.Model):
     received_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        indexes = [
+            # A chat's waiting updates, in order: what the webhook and the worker look for.
+            models.Index(
+                fields=["chat_id", "update_id"],
+                condition=models.Q(status="received"),
+                name="inbound_waiting_in_chat",
+            )
+        ]
+
     def __str__(self) -> str:
         return f"update {self.update_id} ({self.status})"
 

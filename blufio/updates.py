@@ -2,17 +2,19 @@
 
 import json
 import logging
-from contextlib import nullcontext
+import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import telegram
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
 from blufio.models import InboundUpdate
 from blufio.tasks import process_update
+from blufio.wakeups import wake_claim, wake_clear
 from costs.services import reservations_release_stale
 
 logger = logging.getLogger(__name__)
@@ -72,12 +74,20 @@ def update_kind(update: telegram.Update) -> str:
     return "text" if message.text else "non_text"
 
 
-def update_receive(*, raw: dict) -> tuple[InboundUpdate, bool]:
-    """Store an update once; returns it and whether it is new and needs processing.
+@dataclass(frozen=True)
+class Receipt:
+    """What storing an update decided."""
 
-    A duplicate `update_id` changes nothing. A new update that needs an answer is
-    handed to the worker after the transaction commits; if the broker is down the
-    update stays `received` in the database.
+    update_id: int
+    chat_id: int | None
+    needs_answer: bool  # new, and something a worker answers
+
+
+def update_receive(*, raw: dict) -> Receipt:
+    """Store an update once; a duplicate `update_id` changes nothing.
+
+    A new update that needs an answer stays `received` until a worker takes it;
+    `update_enqueue` tells one (and if the broker is down, the sweeper will).
     """
     raw = without_lone_surrogates(raw) if isinstance(raw, dict) else raw
     update = update_parse(raw)
@@ -91,27 +101,59 @@ def update_receive(*, raw: dict) -> tuple[InboundUpdate, bool]:
         )
     elif kind == "unsupported":
         logger.info("Ignoring update %s: not a message or button press", update.update_id)
-    chat = update.effective_chat
-    # Inside a transaction, a savepoint keeps it usable after a duplicate; in autocommit
-    # (a web request) the INSERT stands alone: one round trip instead of three.
-    guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
-    try:
-        with guard:
-            inbound = InboundUpdate.objects.create(
-                update_id=update.update_id,
-                raw=raw,
-                chat_id=chat.id if chat else None,
-                status=InboundUpdate.Status.RECEIVED
-                if needs_answer
-                else InboundUpdate.Status.IGNORED,
-                result="" if needs_answer else kind,
-            )
-    except IntegrityError:
+    chat_id = update.effective_chat.id if update.effective_chat else None
+    now = timezone.now()
+    status = InboundUpdate.Status.RECEIVED if needs_answer else InboundUpdate.Status.IGNORED
+    with connection.cursor() as cursor:  # one statement, one round trip, no error to recover
+        cursor.execute(
+            _INSERT,
+            [update.update_id, json.dumps(raw), chat_id, status, "" if needs_answer else kind]
+            + [now, now],
+        )
+        stored = cursor.fetchone() is not None
+    if not stored:
         logger.info("Update %s was delivered again; ignoring the copy", update.update_id)
-        return InboundUpdate.objects.get(update_id=update.update_id), False
-    if needs_answer:
-        transaction.on_commit(lambda: process_update.delay(update.update_id), robust=True)
-    return inbound, needs_answer
+    return Receipt(update.update_id, chat_id, needs_answer=stored and needs_answer)
+
+
+_INSERT = """
+    INSERT INTO blufio_inboundupdate
+        (update_id, raw, chat_id, status, result, attempts, last_error, received_at, updated_at)
+    VALUES (%s, %s, %s, %s, %s, 0, '', %s, %s)
+    ON CONFLICT (update_id) DO NOTHING
+    RETURNING 1
+"""
+
+
+# After the broker refuses once, a web process stops trying for a while: each try can
+# hold it for the connect timeout, and the sweeper hands the waiting updates on anyway.
+BROKER_PAUSE_SECONDS = 15.0
+_broker_paused_until = 0.0
+
+
+def update_enqueue(update_id: int, chat_id: int) -> None:
+    """Queue a task for the update's chat unless one is queued already (see `wakeups`).
+
+    If the broker refuses, or refused a moment ago, the update waits in the database
+    for the sweeper.
+    """
+    global _broker_paused_until
+    if time.monotonic() < _broker_paused_until:
+        return
+    claimed = False
+    try:
+        claimed = wake_claim(chat_id)
+        if claimed:
+            process_update.delay(update_id)
+    except Exception as exc:  # Redis's, or whatever the broker's transport raises
+        _broker_paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
+        if claimed:
+            wake_clear(chat_id)  # no task is on its way: the next update tries again
+        logger.warning(
+            "Update %s waits for the sweeper: the broker refused it (%s)",
+            update_id,
+            type(exc).__name__,
+        )
 
 
 # An update still `received` this long after it arrived (or after its planned

@@ -1,6 +1,7 @@
 import json
 import logging
 import secrets
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from blufio.celery import app as celery_app
 from blufio.simulation import tier_estimates
-from blufio.updates import UnreadableUpdate, update_receive
+from blufio.updates import UnreadableUpdate, update_enqueue, update_receive
 from routing.services import route_message
 
 logger = logging.getLogger(__name__)
@@ -20,6 +21,22 @@ logger = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # Telegram's updates are a few kilobytes (a message is at most 4,096 characters).
 MAX_UPDATE_BYTES = 256 * 1024
+
+
+class AcknowledgedThen(JsonResponse):
+    """Telegram's `{"ok": true}`, and work to do once it has been sent.
+
+    WSGI and ASGI servers call `close()` after the last byte is written, so the time
+    `then` takes is not part of Telegram's wait.
+    """
+
+    def __init__(self, then: Callable[[], None]):
+        super().__init__({"ok": True})
+        self._then = then
+
+    def close(self) -> None:
+        super().close()
+        self._then()
 
 
 def _secret_ok(request: HttpRequest) -> bool:
@@ -36,7 +53,11 @@ def _secret_ok(request: HttpRequest) -> bool:
 @csrf_exempt
 @require_POST
 def telegram_webhook(request: HttpRequest) -> HttpResponse:
-    """Store the update and answer at once; a worker replies to it."""
+    """Store the update and acknowledge it; then hand it to a worker, which replies.
+
+    The acknowledgement waits only for the database: a stored update is never lost,
+    and publishing to the broker happens after Telegram has its answer.
+    """
     if not _secret_ok(request):
         return JsonResponse({"ok": False, "error": "forbidden"}, status=403)
     try:
@@ -47,11 +68,12 @@ def telegram_webhook(request: HttpRequest) -> HttpResponse:
         logger.warning("Refusing a %s-byte webhook body", declared)
         return JsonResponse({"ok": False, "error": "body too large"}, status=413)
     try:
-        raw = json.loads(request.body)
-        update_receive(raw=raw)
+        receipt = update_receive(raw=json.loads(request.body))
     except (ValueError, UnreadableUpdate) as exc:
         logger.warning("Unreadable webhook body: %s", exc)
         return JsonResponse({"ok": False, "error": "unreadable update"}, status=400)
+    if receipt.needs_answer:
+        return AcknowledgedThen(lambda: update_enqueue(receipt.update_id, receipt.chat_id))
     return JsonResponse({"ok": True})
 
 

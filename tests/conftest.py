@@ -20,6 +20,19 @@ STRANGER_ID = 4242
 _update_ids = itertools.count(100_000)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_broker_state(monkeypatch):
+    """Wake-up flags (in Redis) and a web process's pause after a broker failure live
+    outside the test database: neither carries over from one test to the next."""
+    from blufio import updates
+
+    client = redis.Redis.from_url(django_settings.REDIS_URL)
+    keys = list(client.scan_iter("blufio:wake:*"))
+    if keys:
+        client.delete(*keys)
+    monkeypatch.setattr(updates, "_broker_paused_until", 0.0)
+
+
 @pytest.fixture(scope="session")
 def _claude_server():
     server = FakeAnthropic().start()
@@ -183,13 +196,15 @@ def start_beat(start_worker, fake_claude, fake_telegram, tmp_path):
 
 
 @pytest.fixture
-def switch_broker():
-    """Point this process's Celery app at another broker (its cached pools are dropped)."""
+def switch_broker(settings):
+    """Point this process at another Redis, the broker and the wake-up flags (its cached
+    pools are dropped)."""
     from blufio.celery import app as celery_app
 
     original = celery_app.conf.broker_url
 
     def switch(url: str) -> None:
+        settings.REDIS_URL = url
         celery_app.conf.broker_url = url
         celery_app._pool = None  # kombu's shared pools still hold the old connections
         celery_app.amqp._producer_pool = None

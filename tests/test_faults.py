@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from blufio import updates
 from blufio.celery import app as celery_app
 from blufio.models import InboundUpdate
 from blufio.updates import updates_sweep
@@ -106,22 +107,30 @@ def private_redis(tmp_path):
         server.terminate()
 
 
-def test_an_update_that_arrives_while_redis_is_stopped_is_answered_after_it_returns(
-    private_redis, switch_broker, start_worker, fake_claude, fake_telegram
+def test_updates_that_arrive_while_redis_is_stopped_are_answered_after_it_returns(
+    private_redis, switch_broker, start_worker, fake_claude, fake_telegram, monkeypatch
 ):
+    monkeypatch.setattr(updates, "BROKER_PAUSE_SECONDS", 1.0)
     switch_broker(private_redis["url"])
     start_worker(broker_url=private_redis["url"])
     private_redis["stop"]()
 
     started = time.monotonic()
-    assert post(text_update("are you there?")) == 200
+    for n in range(3):
+        assert post(text_update(f"are you there? {n}")) == 200
     assert time.monotonic() - started < 5
-    assert InboundUpdate.objects.get().status == "received"
+    assert set(InboundUpdate.objects.values_list("status", flat=True)) == {"received"}
 
     private_redis["start"]()
     InboundUpdate.objects.update(updated_at=timezone.now() - timedelta(minutes=2))
-    assert updates_sweep() == 1
-    wait_for(lambda: InboundUpdate.objects.get().status == "done", timeout=60)
+    assert updates_sweep() == 3
+    wait_for(lambda: InboundUpdate.objects.filter(status="done").count() == 3, timeout=60)
+    assert fake_telegram.sent_texts() == ["Hello from Claude."] * 3
+    assert [call.params["messages"][-1]["content"] for call in fake_claude.calls] == [
+        f"are you there? {n}" for n in range(3)
+    ]
 
-    assert fake_telegram.sent_texts() == ["Hello from Claude."]
-    assert LedgerEntry.objects.filter(outcome="ok").count() == 1
+    time.sleep(1)  # the pause is over: the next update goes straight to a worker
+    assert post(text_update("back?")) == 200
+    wait_for(lambda: InboundUpdate.objects.filter(status="done").count() == 4, timeout=60)
+    assert LedgerEntry.objects.filter(outcome="ok").count() == 4
