@@ -1,5 +1,6 @@
 -- wrk script: POST distinct Telegram updates (unique update_id per request and thread)
--- from 50 chats, as fast as the server answers.
+-- from 50 chats, as fast as the server answers. The first argument after `--` offsets
+-- the update ids, so that runs against one database never repeat an id.
 local threads = 0
 function setup(thread)
   thread:set("tid", threads)
@@ -8,7 +9,7 @@ end
 
 function init(args)
   counter = 0
-  base = (tid + 1) * 100000000
+  base = tonumber(args[1] or "0") + (tid + 1) * 100000000
 end
 
 function request()
