@@ -8,7 +8,9 @@ from costs.selectors import PERIODS, budget_status, ledger_rollup, month_spend, 
 from costs.services import price_rule_for
 
 PERIOD_LABELS = {"today": "Today", "7d": "7 days", "30d": "30 days", "month": "This month"}
-OPUS_MODEL = "claude-opus-5-5"
+# Savings are measured against the default Opus tier's list prices, whatever the tiers
+# are set to, so the dashboard and the weekly digest agree and the baseline stays put.
+SAVINGS_REFERENCE_MODEL = "claude-opus-5-5"
 TIERS = ("haiku", "sonnet", "opus")
 MILLION = Decimal(1_000_000)
 
@@ -96,7 +98,7 @@ def dashboard_summary(*, period: str) -> dict:
     message_count = sum(row["calls"] for row in messages)
     budget_downgrades = sum(row["calls"] for row in messages if row["reason"].startswith("budget"))
     actual = sum((row["cost_usd"] or Decimal(0) for row in rows), Decimal(0))
-    at_opus = cost_at_prices(rows, OPUS_MODEL)
+    at_opus = cost_at_prices(rows, SAVINGS_REFERENCE_MODEL)
     days, models = _daily_stacks(rows)
     return {
         "period": period,

@@ -14,11 +14,10 @@ from django.utils import timezone
 from blufio import telegram_client
 from blufio.commands import money
 from blufio.models import ChatSession
-from costs.dashboard import cost_at_prices
+from costs.dashboard import SAVINGS_REFERENCE_MODEL, cost_at_prices
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
 from costs.selectors import budget_status, ledger_rollup
 from heartbeat.models import WeeklyDigest
-from routing.models import RoutingSettings
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +63,7 @@ def week_spend(*, start: datetime, end: datetime) -> WeekSpend:
             week.by_tier[row["tier"] or "?"][1] += row["calls"]
             week.downgrades += row["calls"] if row["reason"].startswith("budget") else 0
             week.fallbacks += row["calls"] if row["reason"] == "fallback" else 0
-    week.at_opus_prices = cost_at_prices(rows, RoutingSettings.load().model_for("opus"))
+    week.at_opus_prices = cost_at_prices(rows, SAVINGS_REFERENCE_MODEL)
     return week
 
 
