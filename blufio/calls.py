@@ -48,6 +48,7 @@ def paid_call(
     reservation = budget_reserve(
         amount=worst_case_cost(rule, prompt_tokens=prompt_bound, max_output_tokens=max_tokens),
         pool=pool,
+        call={**ledger, "actual_model": model},
     )
     try:
         completion = anthropic_client.complete(

@@ -15,7 +15,7 @@ from django.utils import timezone
 from blufio.models import InboundUpdate
 from blufio.tasks import process_update
 from blufio.wakeups import wake_claim, wake_clear
-from costs.services import reservations_release_stale
+from costs.services import reservations_close_stale
 
 logger = logging.getLogger(__name__)
 
@@ -167,12 +167,12 @@ SWEEP_BATCH = 500
 def updates_sweep(*, now: datetime | None = None) -> int:
     """Hand waiting updates to the workers again; returns how many were enqueued.
 
-    Updates whose worker died mid-task go back to `received` first, and budget held
-    for their unfinished calls is released. Enqueuing an update twice is harmless:
-    the worker's claim lets only one of them through.
+    Updates whose worker died mid-task go back to `received` first, and the budget
+    held for their unfinished calls is charged (see `reservations_close_stale`).
+    Enqueuing an update twice is harmless: the worker's claim lets only one through.
     """
     now = now or timezone.now()
-    reservations_release_stale(older_than=STUCK_AFTER, now=now)
+    reservations_close_stale(older_than=STUCK_AFTER, now=now)
     revived = InboundUpdate.objects.filter(
         status=InboundUpdate.Status.PROCESSING, updated_at__lt=now - STUCK_AFTER
     ).update(status=InboundUpdate.Status.RECEIVED, last_error="worker stopped mid-task")

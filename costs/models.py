@@ -236,6 +236,11 @@ class Reservation(models.Model):
     amount_usd = models.DecimalField(**USD)
     cost_usd = models.DecimalField(null=True, blank=True, **USD)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.HELD)
+    call = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The call's ledger fields, for its row if its worker stops before it settles.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -255,6 +260,9 @@ class LedgerEntry(models.Model):
     class Outcome(models.TextChoices):
         OK = "ok"
         ERROR = "error"
+        # The worker stopped during the call: it may have been billed, so the worst
+        # case that was held is charged.
+        INTERRUPTED = "interrupted"
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     # A plain id (blufio.ChatSession), so costs does not depend on the agent app.
@@ -277,7 +285,7 @@ class LedgerEntry(models.Model):
         max_length=30, blank=True, help_text="Why the actual model differs (downgrade or fallback)."
     )
     request_id = models.CharField(max_length=100, blank=True)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.OK)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.OK)
     error = models.CharField(max_length=300, blank=True)
 
     class Meta:

@@ -53,8 +53,12 @@ def budget_reserve(
     amount: Decimal,
     pool: str = BudgetWindow.Pool.CONVERSATION,
     now: datetime | None = None,
+    call: dict | None = None,
 ) -> Reservation:
     """Hold `amount` against the pool's current budget period, or raise BudgetExhausted.
+
+    `call` is the ledger row's fields (feature, models, session, …), kept with the hold
+    so that a call whose worker stops still lands in the ledger.
 
     The window row is locked (SELECT ... FOR UPDATE on PostgreSQL; SQLite takes the
     database write lock at the start of the transaction), so the check and the hold
@@ -75,7 +79,7 @@ def budget_reserve(
                 )
             )
         BudgetWindow.objects.filter(pk=window.pk).update(reserved_usd=F("reserved_usd") + amount)
-        return Reservation.objects.create(window=window, amount_usd=amount)
+        return Reservation.objects.create(window=window, amount_usd=amount, call=call or {})
 
 
 def _close(reservation: Reservation, *, cost: Decimal, status: str) -> None:
@@ -206,18 +210,31 @@ def budget_alert_claim(*, share: float, now: datetime | None = None) -> bool:
     )
 
 
-def reservations_release_stale(*, older_than: timedelta, now: datetime | None = None) -> int:
-    """Release holds whose call never settled (its worker died); returns how many.
+def reservations_close_stale(*, older_than: timedelta, now: datetime | None = None) -> int:
+    """Close holds whose call never settled (its worker stopped); returns how many.
 
-    A call, with the SDK's retries, ends well within `older_than`, so a hold that
-    old has nothing left to pay for.
+    A call, with the SDK's retries, ends well within `older_than`. Claude may still have
+    answered, and billed, a call whose worker stopped, so a paid call's hold is charged
+    in full, its worst case, and recorded in the ledger as `interrupted`. A hold that
+    names no call is released.
     """
     cutoff = (now or timezone.now()) - older_than
     stale = Reservation.objects.filter(status=Reservation.Status.HELD, created_at__lt=cutoff)
-    released = 0
+    closed = 0
     for reservation in stale:
-        budget_release(reservation=reservation)
-        released += 1
-    if released:
-        logger.warning("Released %s budget holds left by stopped workers", released)
-    return released
+        if not reservation.call:
+            budget_release(reservation=reservation)
+        else:
+            with transaction.atomic():
+                budget_settle(reservation=reservation, cost=reservation.amount_usd)
+                ledger_entry_create(
+                    **reservation.call,
+                    cost_usd=reservation.amount_usd,
+                    outcome=LedgerEntry.Outcome.INTERRUPTED,
+                    error="The worker stopped during the call; charged at the worst case held.",
+                    created_at=reservation.created_at,
+                )
+        closed += 1
+    if closed:
+        logger.warning("Closed %s budget holds left by stopped workers", closed)
+    return closed

@@ -51,10 +51,17 @@ def test_a_worker_killed_during_the_claude_call_leaves_the_update_to_be_answered
 
     wait_for(lambda: InboundUpdate.objects.get().status == "done")
     assert fake_telegram.sent_texts() == ["Hello from Claude."]
-    assert LedgerEntry.objects.filter(outcome="ok").count() == 1
+    answered = LedgerEntry.objects.get(outcome="ok")
+    assert answered.cost_usd == Decimal("0.00027")  # one Haiku reply
+    # Claude may have billed the call the dead worker was waiting for: its worst case is
+    # charged and in the ledger, so the budget and the ledger still agree.
+    interrupted = LedgerEntry.objects.get(outcome="interrupted")
+    held = Reservation.objects.get(status="settled", cost_usd=interrupted.cost_usd)
+    assert interrupted.feature == "message" and interrupted.actual_model == "claude-haiku-5-5"
+    assert interrupted.cost_usd > answered.cost_usd
     window = BudgetWindow.objects.get()
     assert window.reserved_usd == 0
-    assert window.spent_usd == Decimal("0.00027")  # one Haiku reply; the dead hold is gone
+    assert window.spent_usd == answered.cost_usd + held.amount_usd
 
 
 @pytest.fixture

@@ -89,7 +89,7 @@ def test_the_sweeper_runs_every_minute_from_beat():
     assert (task.interval.every, task.interval.period, task.enabled) == (1, "minutes", True)
 
 
-def test_budget_held_by_a_dead_worker_is_released():
+def test_a_hold_that_names_no_call_is_released():
     from decimal import Decimal
 
     from costs.models import BudgetWindow, Reservation
@@ -104,3 +104,30 @@ def test_budget_held_by_a_dead_worker_is_released():
 
     assert Reservation.objects.get().status == "released"
     assert BudgetWindow.objects.get().reserved_usd == 0
+
+
+def test_a_paid_calls_hold_left_by_a_dead_worker_is_charged_and_recorded():
+    from decimal import Decimal
+
+    from costs.models import BudgetWindow, LedgerEntry, Reservation
+    from costs.services import budget_reserve
+
+    call = {"feature": "message", "intended_model": "claude-opus-5-5", "session_id": 7}
+    reservation = budget_reserve(amount=Decimal("0.50"), call={**call, "actual_model": "x"})
+    Reservation.objects.filter(pk=reservation.pk).update(
+        created_at=timezone.now() - timedelta(minutes=10)
+    )
+
+    updates_sweep()
+
+    assert Reservation.objects.get().status == "settled"
+    window = BudgetWindow.objects.get()
+    assert (window.reserved_usd, window.spent_usd) == (0, Decimal("0.50"))
+    row = LedgerEntry.objects.get()
+    assert (row.outcome, row.cost_usd, row.feature, row.session_id, row.actual_model) == (
+        "interrupted",
+        Decimal("0.50"),
+        "message",
+        7,
+        "x",
+    )
