@@ -93,14 +93,6 @@ def update_receive(*, raw: dict) -> Receipt:
     update = update_parse(raw)
     kind = update_kind(update)
     needs_answer = kind in ("text", "non_text", "button")
-    if kind == "stranger":
-        logger.warning(
-            "Ignoring update %s from user %s, who is not in TELEGRAM_ALLOWED_USER_IDS",
-            update.update_id,
-            update.effective_user.id,
-        )
-    elif kind == "unsupported":
-        logger.info("Ignoring update %s: not a message or button press", update.update_id)
     chat_id = update.effective_chat.id if update.effective_chat else None
     now = timezone.now()
     status = InboundUpdate.Status.RECEIVED if needs_answer else InboundUpdate.Status.IGNORED
@@ -113,6 +105,14 @@ def update_receive(*, raw: dict) -> Receipt:
         stored = cursor.fetchone() is not None
     if not stored:
         logger.info("Update %s was delivered again; ignoring the copy", update.update_id)
+    elif kind == "stranger":
+        logger.warning(
+            "Ignoring update %s from user %s, who is not in TELEGRAM_ALLOWED_USER_IDS",
+            update.update_id,
+            update.effective_user.id,
+        )
+    elif kind == "unsupported":
+        logger.info("Ignoring update %s: not a message or button press", update.update_id)
     return Receipt(update.update_id, chat_id, needs_answer=stored and needs_answer)
 
 

@@ -78,7 +78,9 @@ def test_a_duplicate_delivery_is_answered_and_charged_once(post_update, fake_cla
 def test_a_stranger_is_ignored_without_a_call_or_a_charge(
     post_update, fake_claude, fake_telegram, caplog
 ):
-    response = post_update(text_update("Let me in", user_id=4242))
+    update = text_update("Let me in", user_id=4242)
+    response = post_update(update)
+    assert post_update(update).status_code == 200  # Telegram delivers it again
 
     assert response.status_code == 200
     assert fake_claude.calls == []
@@ -86,7 +88,8 @@ def test_a_stranger_is_ignored_without_a_call_or_a_charge(
     assert LedgerEntry.objects.count() == 0
     inbound = InboundUpdate.objects.get()
     assert (inbound.status, inbound.result) == ("ignored", "stranger")
-    assert "user 4242, who is not in TELEGRAM_ALLOWED_USER_IDS" in caplog.text
+    assert caplog.text.count("user 4242, who is not in TELEGRAM_ALLOWED_USER_IDS") == 1
+    assert caplog.text.count("was delivered again") == 1
     assert "Let me in" not in caplog.text
 
 
