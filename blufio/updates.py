@@ -40,17 +40,29 @@ def update_parse(raw: object) -> telegram.Update:
         raise UnreadableUpdate(f"not a Telegram update ({type(exc).__name__})") from exc
 
 
-def without_lone_surrogates(raw: dict) -> dict:
-    """The update with any lone UTF-16 surrogate replaced by U+FFFD.
+def storable(raw: dict) -> dict:
+    """The update with what PostgreSQL cannot store replaced by U+FFFD.
 
-    JSON allows "\\ud800" on its own; PostgreSQL's jsonb (and UTF-8) do not.
+    JSON allows a lone UTF-16 surrogate ("\\ud800") and a NUL ("\\u0000"); UTF-8
+    refuses the first and PostgreSQL's jsonb the second.
     """
-    text = json.dumps(raw, ensure_ascii=False)
+    text = json.dumps(raw, ensure_ascii=False)  # control characters stay escaped
     try:
         text.encode("utf-8")
-        return raw
     except UnicodeEncodeError:
-        return json.loads(text.encode("utf-8", "surrogatepass").decode("utf-8", "replace"))
+        return _replace_unstorable(raw)
+    return _replace_unstorable(raw) if "\\u0000" in text else raw
+
+
+def _replace_unstorable(value: object) -> object:
+    if isinstance(value, str):
+        value = value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_replace_unstorable(key): _replace_unstorable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_replace_unstorable(item) for item in value]
+    return value
 
 
 def update_kind(update: telegram.Update) -> str:
@@ -89,7 +101,7 @@ def update_receive(*, raw: dict) -> Receipt:
     A new update that needs an answer stays `received` until a worker takes it;
     `update_enqueue` tells one (and if the broker is down, the sweeper will).
     """
-    raw = without_lone_surrogates(raw) if isinstance(raw, dict) else raw
+    raw = storable(raw) if isinstance(raw, dict) else raw
     update = update_parse(raw)
     kind = update_kind(update)
     needs_answer = kind in ("text", "non_text", "button")

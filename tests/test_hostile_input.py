@@ -61,6 +61,7 @@ def test_odd_update_shapes_never_cause_a_500_or_a_charge(client, message, update
         "\u202eevil right-to-left override\u202c",
         "zero\u200bwidth\u200cjoiners\u200d\ufeff",
         "\ud800 a lone surrogate",
+        "a NUL \x00 in the middle",
         "🙂" * 4000,
         "x" * 4096,
     ],
