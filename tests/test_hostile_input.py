@@ -55,6 +55,20 @@ def test_odd_update_shapes_never_cause_a_500_or_a_charge(client, message, update
     assert LedgerEntry.objects.count() == 0
 
 
+@FUZZ
+@given(text=st.text(max_size=300))
+def test_any_text_from_the_owner_is_stored_and_answered(client, fake_claude, fake_telegram, text):
+    update = text_update(text)
+
+    response = client.post(
+        "/telegram/webhook/", json.dumps(update), content_type="application/json", headers=HEADERS
+    )
+
+    assert response.status_code == 200
+    stored = InboundUpdate.objects.get(update_id=update["update_id"])
+    assert stored.status in ("done", "ignored")  # an empty text is not a text message
+
+
 @pytest.mark.parametrize(
     "text",
     [
