@@ -40,18 +40,20 @@ def update_parse(raw: object) -> telegram.Update:
         raise UnreadableUpdate(f"not a Telegram update ({type(exc).__name__})") from exc
 
 
-def storable(raw: dict) -> dict:
-    """The update with what PostgreSQL cannot store replaced by U+FFFD.
+def storable_json(raw: dict) -> str:
+    """The update's JSON text, as PostgreSQL can store it.
 
     JSON allows a lone UTF-16 surrogate ("\\ud800") and a NUL ("\\u0000"); UTF-8
-    refuses the first and PostgreSQL's jsonb the second.
+    refuses the first and PostgreSQL's jsonb the second: both become U+FFFD.
     """
     text = json.dumps(raw, ensure_ascii=False)  # control characters stay escaped
     try:
         text.encode("utf-8")
+        if "\\u0000" not in text:
+            return text
     except UnicodeEncodeError:
-        return _replace_unstorable(raw)
-    return _replace_unstorable(raw) if "\\u0000" in text else raw
+        pass
+    return json.dumps(_replace_unstorable(raw), ensure_ascii=False)
 
 
 def _replace_unstorable(value: object) -> object:
@@ -101,7 +103,6 @@ def update_receive(*, raw: dict) -> Receipt:
     A new update that needs an answer stays `received` until a worker takes it;
     `update_enqueue` tells one (and if the broker is down, the sweeper will).
     """
-    raw = storable(raw) if isinstance(raw, dict) else raw
     update = update_parse(raw)
     kind = update_kind(update)
     needs_answer = kind in ("text", "non_text", "button")
@@ -109,11 +110,9 @@ def update_receive(*, raw: dict) -> Receipt:
     now = timezone.now()
     status = InboundUpdate.Status.RECEIVED if needs_answer else InboundUpdate.Status.IGNORED
     with connection.cursor() as cursor:  # one statement, one round trip, no error to recover
-        cursor.execute(
-            _INSERT,
-            [update.update_id, json.dumps(raw), chat_id, status, "" if needs_answer else kind]
-            + [now, now],
-        )
+        result = "" if needs_answer else kind
+        values = [update.update_id, storable_json(raw), chat_id, status, result, now, now]
+        cursor.execute(_INSERT, values)
         stored = cursor.fetchone() is not None
     if not stored:
         logger.info("Update %s was delivered again; ignoring the copy", update.update_id)
