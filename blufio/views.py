@@ -39,6 +39,11 @@ class AcknowledgedThen(JsonResponse):
         self._then()
 
 
+def _not_json(constant: str) -> float:
+    """Python reads NaN and Infinity; JSON (and PostgreSQL) do not."""
+    raise ValueError(f"{constant} is not JSON")
+
+
 def _secret_ok(request: HttpRequest) -> bool:
     expected = settings.TELEGRAM_WEBHOOK_SECRET
     if not expected:
@@ -68,7 +73,7 @@ def telegram_webhook(request: HttpRequest) -> HttpResponse:
         logger.warning("Refusing a %s-byte webhook body", declared)
         return JsonResponse({"ok": False, "error": "body too large"}, status=413)
     try:
-        receipt = update_receive(raw=json.loads(request.body))
+        receipt = update_receive(raw=json.loads(request.body, parse_constant=_not_json))
     except (ValueError, UnreadableUpdate) as exc:
         logger.warning("Unreadable webhook body: %s", exc)
         return JsonResponse({"ok": False, "error": "unreadable update"}, status=400)

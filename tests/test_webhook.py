@@ -50,6 +50,8 @@ def test_it_only_accepts_post(client):
         '{"update_id": 99999999999999999999999}',
         '{"update_id": 1, "message": "junk"}',
         '{"update_id": 1, "message": {"message_id": 1}}',
+        '{"update_id": 1, "message": {"message_id": 1, "date": 1790000000, "text": "hi", '
+        '"chat": {"id": 1001, "type": "private"}, "x": NaN}}',
         "\xff\xfe",
     ],
 )
