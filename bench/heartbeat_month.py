@@ -133,7 +133,7 @@ def main() -> None:
     print(f"month's heartbeat cost: ${cost:.4f} of the ${cap} budget ({cost / cap:.3%})")
     corpus = [
         json.loads(line)["message"]
-        for name in ("routing_tuning.jsonl", "routing_holdout.jsonl")
+        for name in ("routing_tuning.jsonl", "routing_validation.jsonl")
         for line in (ROOT / "tests" / "data" / name).read_text().splitlines()
         if line.strip()
     ]

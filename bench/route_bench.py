@@ -3,8 +3,8 @@
     .venv/bin/python bench/route_bench.py
 
 Latency: p50/p99 of one `route()` call over the labelled cases, and over 4 KB,
-10 KB, 100 KB and 1 MB messages. Accuracy: exact-tier share on the tuning and
-held-out parts of the labelled set.
+10 KB, 100 KB and 1 MB messages. Accuracy: exact and acceptable tier shares on the
+tuning and validation parts of the labelled set.
 """
 
 import statistics
@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from routing.core import route  # noqa: E402
-from tests.routing_cases import evaluate, load  # noqa: E402
+from tests.routing_cases import PARTS, evaluate, load, load_all  # noqa: E402
 
 
 def timings(calls: list[tuple[str, list]], repeat: int) -> list[float]:
@@ -35,7 +35,7 @@ def show(label: str, micros: list[float]) -> None:
 
 
 def main() -> None:
-    cases = load("tuning") + load("held-out")
+    cases = load_all()
     calls = [(c["message"], c.get("context") or []) for c in cases]
     timings(calls, 1)  # warm up
     show(f"labelled set ({len(calls)} messages)", timings(calls, 20))
@@ -48,11 +48,11 @@ def main() -> None:
     for size, repeat in ((4_096, 200), (10_240, 100), (102_400, 20), (1_048_576, 5)):
         text = (paragraph * (size // len(paragraph) + 1))[:size] + "\nwhat's the date on line 3?"
         show(f"{size // 1024} KB message", timings([(text, [])], repeat))
-    for part in ("tuning", "held-out"):
+    for part in PARTS:
         score = evaluate(load(part))
         print(
-            f"accuracy {part:<9} {score.accuracy:6.1%} ({score.correct}/{score.total}), "
-            f"opus routed to haiku: {len(score.opus_to_haiku)}"
+            f"{part:<10} exact {score.accuracy:6.1%}, acceptable {score.acceptable_share:6.1%} "
+            f"({score.total} cases), opus routed to haiku: {len(score.opus_to_haiku)}"
         )
 
 
