@@ -10,6 +10,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from costs.models import BudgetSettings, BudgetWindow, LedgerDay, LedgerEntry
+from routing.tiers import DOWNGRADE_REASONS, TIERS
 
 
 @dataclass(frozen=True)
@@ -134,8 +135,8 @@ def routing_stats(*, start: datetime, end: datetime) -> RoutingStats:
     reasons = dict(rows.exclude(reason="").values_list("reason").annotate(n=Count("id")).order_by())
     return RoutingStats(
         messages=sum(tiers.values()),
-        tier_mix={tier: tiers.get(tier, 0) for tier in ("haiku", "sonnet", "opus")},
-        downgrades={r: n for r, n in reasons.items() if r.startswith("budget")},
+        tier_mix={tier: tiers.get(tier, 0) for tier in TIERS},
+        downgrades={r: n for r, n in reasons.items() if r in DOWNGRADE_REASONS},
         fallbacks=reasons.get("fallback", 0),
     )
 

@@ -7,17 +7,18 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from blufio.commands import money
 from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from blufio import telegram_client
-from blufio.commands import money
 from blufio.models import ChatSession
 from costs.dashboard import SAVINGS_REFERENCE_MODEL, cost_at_prices
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
 from costs.selectors import budget_status, ledger_rollup
 from heartbeat.models import WeeklyDigest
+from routing.tiers import DOWNGRADE_REASONS
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def week_spend(*, start: datetime, end: datetime) -> WeekSpend:
             week.messages += row["calls"]
             week.by_tier[row["tier"] or "?"][0] += cost
             week.by_tier[row["tier"] or "?"][1] += row["calls"]
-            week.downgrades += row["calls"] if row["reason"].startswith("budget") else 0
+            week.downgrades += row["calls"] if row["reason"] in DOWNGRADE_REASONS else 0
             week.fallbacks += row["calls"] if row["reason"] == "fallback" else 0
     week.at_opus_prices = cost_at_prices(rows, SAVINGS_REFERENCE_MODEL)
     return week

@@ -38,7 +38,7 @@ def test_the_ledger_admin_exports_selected_entries_as_csv(client):
         intended_model="claude-opus-5-5",
         actual_model="claude-sonnet-5-5",
         cost_usd=Decimal("0.0123"),
-        reason="budget_80",
+        reason="budget_downgrade",
         tier="sonnet",
         intended_tier="opus",
     )
@@ -50,4 +50,4 @@ def test_the_ledger_admin_exports_selected_entries_as_csv(client):
 
     lines = response.content.decode().splitlines()
     assert lines[0].startswith("created_at,feature,intended_model,actual_model,tier")
-    assert "claude-opus-5-5,claude-sonnet-5-5,sonnet,opus,budget_80" in lines[1]
+    assert "claude-opus-5-5,claude-sonnet-5-5,sonnet,opus,budget_downgrade" in lines[1]

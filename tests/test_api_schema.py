@@ -88,7 +88,7 @@ def ledger():
     """A few ledger rows, so the row, group and stats schemas are checked with data."""
     for days_ago, feature, model, tier, reason, outcome in [
         (0, "message", "claude-haiku-5-5", "haiku", "", "ok"),
-        (0, "message", "claude-sonnet-5-5", "haiku", "budget_80", "ok"),
+        (0, "message", "claude-sonnet-5-5", "haiku", "budget_downgrade", "ok"),
         (2, "message", "claude-opus-5-5", "opus", "fallback", "error"),
         (5, "extraction", "claude-haiku-5-5", "", "", "ok"),
     ]:

@@ -54,7 +54,7 @@ def seed_ledger() -> None:
         ("claude-haiku-5-5", "haiku", ""),
         ("claude-sonnet-5-5", "sonnet", ""),
         ("claude-opus-5-5", "opus", ""),
-        ("claude-haiku-5-5", "haiku", "budget_95"),
+        ("claude-haiku-5-5", "haiku", "budget_haiku_only"),
     ]
     usage = TokenUsage(input_tokens=1500, output_tokens=400)
     for day in range(12):

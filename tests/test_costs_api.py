@@ -22,7 +22,7 @@ def api(client):
 @pytest.fixture
 def ledger():
     ledger_row("claude-haiku-5-5", "0.001", tier="haiku")
-    ledger_row("claude-sonnet-5-5", "0.020", tier="haiku", reason="budget_80")
+    ledger_row("claude-sonnet-5-5", "0.020", tier="haiku", reason="budget_downgrade")
     ledger_row("claude-opus-5-5", "0.100", tier="opus", days_ago=3)
     ledger_row("claude-haiku-5-5", "0.002", tier="", feature="extraction", days_ago=3)
     ledger_row("claude-opus-5-5", "9.999", tier="opus", days_ago=40)  # outside every period
@@ -62,7 +62,7 @@ def test_stats_give_the_tier_mix_and_rates(api, ledger):
 
     assert body["messages"] == 3
     assert body["tier_mix"] == {"haiku": 2, "sonnet": 0, "opus": 1}
-    assert body["downgrades"] == {"budget_80": 1}
+    assert body["downgrades"] == {"budget_downgrade": 1}
     assert body["downgrade_rate"] == pytest.approx(1 / 3, abs=1e-4)
     assert (body["fallbacks"], body["fallback_rate"]) == (0, 0.0)
 
@@ -70,7 +70,7 @@ def test_stats_give_the_tier_mix_and_rates(api, ledger):
 def test_the_ledger_is_paginated_and_filterable(api, ledger):
     everything = api.get("/api/ledger?period=30d").json()
     opus = api.get("/api/ledger?period=30d&model=claude-opus-5-5").json()
-    downgraded = api.get("/api/ledger?period=30d&reason=budget_80").json()
+    downgraded = api.get("/api/ledger?period=30d&reason=budget_downgrade").json()
 
     assert everything["count"] == 4
     assert [row["actual_model"] for row in opus["items"]] == ["claude-opus-5-5"]

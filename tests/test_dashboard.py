@@ -67,10 +67,10 @@ def test_the_period_switch_returns_only_the_summary_partial(staff):
 
 
 def test_decisions_can_be_filtered_by_tier_and_reason(staff):
-    entry("claude-haiku-5-5", "haiku", "0.0001", reason="budget_95")
+    entry("claude-haiku-5-5", "haiku", "0.0001", reason="budget_haiku_only")
     entry("claude-opus-5-5", "opus", "0.006")
 
-    html = staff.get("/dashboard/decisions/?reason=budget_95").content.decode()
+    html = staff.get("/dashboard/decisions/?reason=budget_haiku_only").content.decode()
 
     assert "reason for haiku" in html and "reason for opus" not in html
     assert "hx-trigger=\"every 10s [document.visibilityState === 'visible']\"" in html
@@ -87,7 +87,7 @@ def test_the_playground_routes_without_calling_a_model(staff):
     assert html.lstrip().startswith('<section class="card" id="decision"')
     assert "claude-sonnet-5-5" in html
     assert "(Using Sonnet — budget at 85%)" in html
-    assert "Intended tier: opus (downgraded: budget_80)" in html
+    assert "Intended tier: opus (downgraded: budget_downgrade)" in html
     assert LedgerEntry.objects.count() == 0
 
 

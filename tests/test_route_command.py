@@ -22,7 +22,7 @@ def test_it_prints_the_decision_as_json():
 
     assert decision["tier"] == "sonnet"
     assert decision["intended_tier"] == "opus"
-    assert decision["downgrade_reason"] == "budget_80"
+    assert decision["downgrade_reason"] == "budget_downgrade"
     assert decision["notice"] == "(Using Sonnet — budget at 85%)"
 
 
@@ -48,7 +48,7 @@ def test_jsonl_gives_one_line_per_input_in_order(tmp_path):
     out = [json.loads(line) for line in run("--jsonl", str(path)).splitlines()]
 
     assert [d["tier"] for d in out] == ["haiku", "opus", "haiku"]
-    assert out[2]["downgrade_reason"] == "budget_95"
+    assert out[2]["downgrade_reason"] == "budget_haiku_only"
 
 
 def test_jsonl_reads_stdin(monkeypatch):

@@ -99,9 +99,9 @@ def test_no_signal_means_sonnet():
     ("budget_used", "tier", "reason", "notice"),
     [
         (0.5, "opus", None, None),
-        (0.85, "sonnet", "budget_80", "(Using Sonnet — budget at 85%)"),
-        (0.96, "haiku", "budget_95", "(Using Haiku — budget at 96%)"),
-        (1.2, "haiku", "budget_95", "(Using Haiku — budget at 120%)"),
+        (0.85, "sonnet", "budget_downgrade", "(Using Sonnet — budget at 85%)"),
+        (0.96, "haiku", "budget_haiku_only", "(Using Haiku — budget at 96%)"),
+        (1.2, "haiku", "budget_haiku_only", "(Using Haiku — budget at 120%)"),
     ],
 )
 def test_budget_downgrades_a_hard_question(budget_used, tier, reason, notice):
@@ -132,7 +132,7 @@ def test_force_model_replaces_classification_and_is_still_downgraded():
     assert route("hi", config=config).tier == "opus"
     assert route("hi", config=config).override == "force"
     downgraded = route("hi", config=config, budget_used=0.9)
-    assert (downgraded.tier, downgraded.downgrade_reason) == ("sonnet", "budget_80")
+    assert (downgraded.tier, downgraded.downgrade_reason) == ("sonnet", "budget_downgrade")
 
 
 def test_band_edges_come_from_the_config():

@@ -56,7 +56,7 @@ def test_a_hard_question_at_85_percent_goes_out_as_sonnet_with_the_notice(
     assert (entry.intended_model, entry.actual_model, entry.reason) == (
         "claude-opus-5-5",
         "claude-sonnet-5-5",
-        "budget_80",
+        "budget_downgrade",
     )
     assert (entry.intended_tier, entry.tier) == ("opus", "sonnet")
     assert entry.routing_reasons[-1] == "budget at 85%: opus → sonnet"
@@ -73,7 +73,7 @@ def test_anything_at_96_percent_goes_out_as_haiku(post_update, fake_claude, fake
     assert (entry.intended_model, entry.actual_model, entry.reason) == (
         "claude-sonnet-5-5",
         "claude-haiku-5-5",
-        "budget_95",
+        "budget_haiku_only",
     )
 
 

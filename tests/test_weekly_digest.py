@@ -39,7 +39,7 @@ def week_of_calls():
     BudgetSettings.objects.update_or_create(pk=1, defaults={"timezone": "Europe/Paris"})
     ChatSession.objects.create(chat_id=OWNER_CHAT_ID, user_id=OWNER_CHAT_ID)
     record("message", "claude-haiku-5-5", "haiku", 1, 100_000, 40_000)
-    record("message", "claude-haiku-5-5", "haiku", 2, 100_000, 20_000, reason="budget_80")
+    record("message", "claude-haiku-5-5", "haiku", 2, 100_000, 20_000, reason="budget_downgrade")
     record("message", "claude-sonnet-5-5", "sonnet", 3, 100_000, 20_000)
     record("message", "claude-opus-5-5", "opus", 4, 50_000, 10_000)
     record("extraction", "claude-haiku-5-5", "", 5, 100_000, 60_000)
