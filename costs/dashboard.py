@@ -4,21 +4,22 @@ from collections import defaultdict
 from decimal import Decimal
 
 from costs.models import BudgetWindow, LedgerEntry
-from costs.selectors import PERIODS, budget_status, ledger_rollup, month_spend, period_bounds
-from costs.services import price_rule_for
+from costs.selectors import (
+    PERIODS,
+    budget_status,
+    cost_at_prices,
+    ledger_rollup,
+    month_spend,
+    period_bounds,
+)
 from routing.tiers import (
     BUDGET_DOWNGRADE,
     BUDGET_HAIKU_ONLY,
-    DEFAULT_MODELS,
     DOWNGRADE_REASONS,
     TIERS,
 )
 
 PERIOD_LABELS = {"today": "Today", "7d": "7 days", "30d": "30 days", "month": "This month"}
-# Savings are measured against the default Opus tier's list prices, whatever the tiers
-# are set to, so the dashboard and the weekly digest agree and the baseline stays put.
-SAVINGS_REFERENCE_MODEL = DEFAULT_MODELS["opus"]
-MILLION = Decimal(1_000_000)
 
 
 def _totals(rows: list[dict], key: str) -> list[dict]:
@@ -66,24 +67,6 @@ def _daily_stacks(rows: list[dict]) -> tuple[list[dict], list[str]]:
     return days, models
 
 
-def cost_at_prices(rows: list[dict], model: str) -> Decimal:
-    """What the tokens of these daily totals would have cost at `model`'s prices."""
-    rates = price_rule_for(model=model).rates
-    return (
-        sum(
-            (
-                (row["input_tokens"] or 0) * rates.input
-                + (row["output_tokens"] or 0) * rates.output
-                + (row["cache_write_tokens"] or 0) * rates.cache_write_5m
-                + (row["cache_read_tokens"] or 0) * rates.cache_read
-                for row in rows
-            ),
-            Decimal(0),
-        )
-        / MILLION
-    )
-
-
 def dashboard_summary(*, period: str) -> dict:
     """Everything that changes with the period switch."""
     if period not in PERIODS:
@@ -104,7 +87,7 @@ def dashboard_summary(*, period: str) -> dict:
     message_count = sum(row["calls"] for row in messages)
     budget_downgrades = sum(row["calls"] for row in messages if row["reason"] in DOWNGRADE_REASONS)
     actual = sum((row["cost_usd"] or Decimal(0) for row in rows), Decimal(0))
-    at_opus = cost_at_prices(rows, SAVINGS_REFERENCE_MODEL)
+    at_opus = cost_at_prices(rows)
     days, models = _daily_stacks(rows)
     return {
         "period": period,

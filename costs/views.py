@@ -20,7 +20,7 @@ def _filters(request) -> dict:
 @require_GET
 def dashboard(request):
     filters = _filters(request)
-    routing = RoutingSettings.load()
+    routing = RoutingSettings.get_solo()
     context = {
         **dashboard_budget(warn_at=routing.downgrade_at, stop_at=routing.haiku_only_at),
         **dashboard_summary(period=request.GET.get("period", "30d")),

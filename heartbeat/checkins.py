@@ -11,10 +11,10 @@ from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from blufio import telegram_client
-from blufio.anthropic_client import ClaudeError
-from blufio.calls import paid_call
-from blufio.context import ContextNote
+from blufio.clients import telegram as telegram_client
+from blufio.clients.anthropic import ClaudeError
+from blufio.conversation.calls import paid_call
+from blufio.conversation.hooks import ContextNote
 from blufio.models import ChatMessage, ChatSession
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
 from costs.services import BudgetExhausted
@@ -63,30 +63,31 @@ def heartbeat_pass(*, now: datetime | None = None) -> list[PassResult]:
     """One heartbeat for every chat, one after the other; returns what happened to each."""
     now = now or timezone.now()
     return [
-        PassResult(session, chat_heartbeat(session_id=session.pk, now=now))
+        PassResult(session, session_heartbeat(session_id=session.pk, now=now))
         for session in ChatSession.objects.order_by("pk")
     ]
 
 
-def chat_heartbeat(*, session_id: int, now: datetime) -> str:
+def session_heartbeat(*, session_id: int, now: datetime) -> str:
     """The heartbeat of one chat at `now` (the pass's time, shared by all its chats)."""
-    settings = HeartbeatSettings.load()
+    settings = HeartbeatSettings.get_solo()
     if not settings.enabled:
         return "skipped (disabled)"
     if not django_settings.ANTHROPIC_API_KEY:
         return "skipped (ANTHROPIC_API_KEY is not set)"
-    zone = ZoneInfo(BudgetSettings.load().timezone)
+    zone = ZoneInfo(BudgetSettings.get_solo().timezone)
     local = now.astimezone(zone).time()
     if in_quiet_hours(local, start=settings.quiet_hours_start, end=settings.quiet_hours_end):
         return "skipped (quiet hours)"
     session = ChatSession.objects.get(pk=session_id)
-    return session_heartbeat(session, settings=settings, zone=zone, now=now)
+    return checkin_attempt(session, settings=settings, zone=zone, now=now)
 
 
-def session_heartbeat(
+def checkin_attempt(
     session: ChatSession, *, settings: HeartbeatSettings, zone: ZoneInfo, now: datetime
 ) -> str:
-    """The heartbeat of one chat: a short line saying what it did."""
+    """Past the quiet hours: skip unless something is due or changed, else claim the slot
+    and run the check-in. A short line saying what it did."""
     idle_since = now - timedelta(days=settings.idle_after_days)
     idle = session.last_message_at is None or session.last_message_at < idle_since
     items = PendingItem.objects.filter(session=session, status__in=PendingItem.PENDING)

@@ -7,16 +7,15 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from blufio.commands import money
 from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from blufio import telegram_client
+from blufio.clients import telegram as telegram_client
+from blufio.conversation.texts import money
 from blufio.models import ChatSession
-from costs.dashboard import SAVINGS_REFERENCE_MODEL, cost_at_prices
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
-from costs.selectors import budget_status, ledger_rollup
+from costs.selectors import budget_status, cost_at_prices, ledger_rollup
 from heartbeat.models import WeeklyDigest
 from routing.tiers import DOWNGRADE_REASONS
 
@@ -64,7 +63,7 @@ def week_spend(*, start: datetime, end: datetime) -> WeekSpend:
             week.by_tier[row["tier"] or "?"][1] += row["calls"]
             week.downgrades += row["calls"] if row["reason"] in DOWNGRADE_REASONS else 0
             week.fallbacks += row["calls"] if row["reason"] == "fallback" else 0
-    week.at_opus_prices = cost_at_prices(rows, SAVINGS_REFERENCE_MODEL)
+    week.at_opus_prices = cost_at_prices(rows)
     return week
 
 
@@ -108,7 +107,7 @@ def weekly_digest_text(week: WeekSpend, *, now: datetime) -> str:
 def weekly_digest_send(*, now: datetime | None = None) -> list[str]:
     """Send last week's digest to each owner chat, once per chat and week."""
     now = now or timezone.now()
-    tz_name = BudgetSettings.load().timezone
+    tz_name = BudgetSettings.get_solo().timezone
     start, end = last_week(now, tz_name)
     week = week_spend(start=start, end=end)
     chats = ChatSession.objects.filter(

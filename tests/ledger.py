@@ -5,8 +5,14 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from costs.pricing import TokenUsage
+from costs.pricing import TokenUsage, usage_cost
+from costs.selectors import price_rule_for
 from costs.services import ledger_entry_create
+
+
+def call_cost(*, model: str, usage: TokenUsage) -> Decimal:
+    """What a call with this usage costs at the price table's rule for `model`."""
+    return usage_cost(usage, price_rule_for(model=model))
 
 
 def ledger_row(

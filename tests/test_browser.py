@@ -10,7 +10,8 @@ from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
 from costs.pricing import TokenUsage
-from costs.services import call_cost, ledger_entry_create
+from costs.services import ledger_entry_create
+from tests.ledger import call_cost
 
 # Playwright's sync API runs an event loop; the ORM calls in this test are synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -92,7 +92,7 @@ def test_settling_and_releasing_move_the_hold_into_spend():
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_reservations_never_pass_the_cap():
     """Forty threads, each with its own PostgreSQL connection, race for $5 in $0.30 holds."""
-    BudgetSettings.load()
+    BudgetSettings.get_solo()
     granted, refused = [], []
     start = threading.Barrier(40)
 

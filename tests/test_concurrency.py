@@ -17,7 +17,7 @@ from blufio.models import ChatSession, InboundUpdate
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
 from costs.selectors import budget_status
 from heartbeat.models import CheckIn, HeartbeatSettings, PendingItem
-from heartbeat.tasks import run_pass
+from heartbeat.tasks import heartbeat_pass_task
 from tests.conftest import text_update
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -146,7 +146,7 @@ def test_fifty_heartbeats_at_99_percent_never_pass_the_heartbeat_cap(
     fake_claude.usage = {"output_tokens": 200}  # the heartbeat's max_tokens
     start_worker(pool="prefork", concurrency=4)
 
-    run_pass.delay()  # beat's task: one heartbeat task per chat, four at a time
+    heartbeat_pass_task.delay()  # beat's task: one heartbeat task per chat, four at a time
 
     deadline = time.monotonic() + 90
     while CheckIn.objects.exclude(outcome="claimed").count() < 50:

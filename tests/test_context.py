@@ -2,7 +2,7 @@
 
 import pytest
 
-from blufio.context import CONTEXT_TOKEN_ALLOWANCE, recent_messages, system_prompt
+from blufio.conversation.context import CONTEXT_TOKEN_ALLOWANCE, recent_messages, system_prompt
 from blufio.models import ChatMessage, ChatSession
 
 pytestmark = pytest.mark.django_db

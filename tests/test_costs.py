@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from costs.pricing import TokenUsage
-from costs.services import call_cost
+from tests.ledger import call_cost
 
 pytestmark = pytest.mark.django_db
 

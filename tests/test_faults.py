@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from blufio import updates
 from blufio.celery import app as celery_app
+from blufio.inbox import handoff
+from blufio.inbox.tasks import updates_sweep_task
 from blufio.models import InboundUpdate
-from blufio.updates import updates_sweep
 from costs.models import BudgetWindow, LedgerEntry, Reservation
 from tests.conftest import text_update
 from tests.test_concurrency import post
@@ -47,7 +47,7 @@ def test_a_worker_killed_during_the_claude_call_leaves_the_update_to_be_answered
     InboundUpdate.objects.update(updated_at=ten_minutes_ago)
     Reservation.objects.update(created_at=ten_minutes_ago)
     celery_app.conf.task_always_eager = False
-    assert updates_sweep() == 1
+    assert updates_sweep_task() == 1
 
     wait_for(lambda: InboundUpdate.objects.get().status == "done")
     assert fake_telegram.sent_texts() == ["Hello from Claude."]
@@ -117,7 +117,7 @@ def private_redis(tmp_path):
 def test_updates_that_arrive_while_redis_is_stopped_are_answered_after_it_returns(
     private_redis, switch_broker, start_worker, fake_claude, fake_telegram, monkeypatch
 ):
-    monkeypatch.setattr(updates, "BROKER_PAUSE_SECONDS", 1.0)
+    monkeypatch.setattr(handoff, "BROKER_PAUSE_SECONDS", 1.0)
     switch_broker(private_redis["url"])
     start_worker(broker_url=private_redis["url"])
     private_redis["stop"]()
@@ -130,7 +130,7 @@ def test_updates_that_arrive_while_redis_is_stopped_are_answered_after_it_return
 
     private_redis["start"]()
     InboundUpdate.objects.update(updated_at=timezone.now() - timedelta(minutes=2))
-    assert updates_sweep() == 3
+    assert updates_sweep_task() == 3
     wait_for(lambda: InboundUpdate.objects.filter(status="done").count() == 3, timeout=60)
     assert fake_telegram.sent_texts() == ["Hello from Claude."] * 3
     assert [call.params["messages"][-1]["content"] for call in fake_claude.calls] == [

@@ -32,7 +32,7 @@ def test_saving_a_new_interval_in_admin_reschedules_the_pass(client):
         "compaction_threshold_tokens": "6000",
         "compaction_keep_tokens": "2000",
     }
-    HeartbeatSettings.load()
+    HeartbeatSettings.get_solo()
 
     page = client.get("/admin/heartbeat/heartbeatsettings/1/change/").content.decode()
     assert "$10.00 a month" in page and "/admin/costs/budgetsettings/1/change/" in page
@@ -43,5 +43,5 @@ def test_saving_a_new_interval_in_admin_reschedules_the_pass(client):
     assert "The heartbeat now runs every 15 minutes." in response.content.decode()
     task = PeriodicTask.objects.get(task="heartbeat.run_pass")
     assert (task.interval.every, task.interval.period) == (15, "minutes")
-    settings = HeartbeatSettings.load()
+    settings = HeartbeatSettings.get_solo()
     assert settings.delivery == "on_next_message" and settings.quiet_hours_start.hour == 23

@@ -146,7 +146,7 @@ def test_extraction_is_paid_from_the_conversation_budget_and_stops_at_its_cap(
     message = ChatMessage.objects.create(
         session=session, role="user", text="I'll call the plumber tomorrow"
     )
-    cap = BudgetSettings.load().daily_budget_usd
+    cap = BudgetSettings.get_solo().daily_budget_usd
     todays_window().update(spent_usd=cap)
 
     assert memory_extract(message_id=message.pk) == "budget"
@@ -155,7 +155,7 @@ def test_extraction_is_paid_from_the_conversation_budget_and_stops_at_its_cap(
 
 
 def todays_window():
-    today, _ = day_bounds(timezone.now(), BudgetSettings.load().timezone)
+    today, _ = day_bounds(timezone.now(), BudgetSettings.get_solo().timezone)
     BudgetWindow.objects.get_or_create(pool="conversation", starts_on=today)
     return BudgetWindow.objects.filter(pool="conversation", starts_on=today)
 

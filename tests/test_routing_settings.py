@@ -7,7 +7,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_defaults_match_the_design():
-    settings = RoutingSettings.load()
+    settings = RoutingSettings.get_solo()
 
     assert [settings.model_for(t) for t in ("haiku", "sonnet", "opus")] == [
         "claude-haiku-5-5",
@@ -26,7 +26,7 @@ def test_defaults_match_the_design():
     ],
 )
 def test_invalid_values_are_refused_with_a_clear_message(field, value, error_on):
-    settings = RoutingSettings.load()
+    settings = RoutingSettings.get_solo()
     setattr(settings, field, value)
 
     with pytest.raises(ValidationError) as caught:

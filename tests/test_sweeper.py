@@ -1,5 +1,6 @@
 """No lost updates: the broker may be down and a worker may die; the sweeper recovers both."""
 
+import os
 import time
 from datetime import timedelta
 
@@ -7,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from blufio.celery import app as celery_app
+from blufio.inbox.tasks import updates_sweep_task
 from blufio.models import InboundUpdate
-from blufio.updates import updates_sweep
 from tests.conftest import text_update
 
 pytestmark = pytest.mark.django_db
@@ -42,10 +43,10 @@ def test_with_the_broker_down_the_update_is_kept_and_answered_later(
     assert InboundUpdate.objects.get().status == "received"
     assert fake_telegram.sent_texts() == []
 
-    broker_down("redis://127.0.0.1:6379/15")
+    broker_down(os.environ["REDIS_URL"])  # the tests' own Redis again
     celery_app.conf.task_always_eager = True
     age(update["update_id"], minutes=2)
-    assert updates_sweep() == 1
+    assert updates_sweep_task() == 1
 
     assert fake_telegram.sent_texts() == ["Hello from Claude."]
     assert InboundUpdate.objects.get().status == "done"
@@ -60,7 +61,7 @@ def test_an_update_left_processing_by_a_dead_worker_is_retried(
     )
     age(update["update_id"], minutes=10)
 
-    assert updates_sweep() == 1
+    assert updates_sweep_task() == 1
 
     inbound = InboundUpdate.objects.get()
     assert (inbound.status, inbound.attempts) == ("done", 2)
@@ -79,7 +80,7 @@ def test_fresh_updates_and_planned_retries_are_left_alone():
     )
     age(planned["update_id"], minutes=2)
 
-    assert updates_sweep() == 0
+    assert updates_sweep_task() == 0
 
 
 def test_the_sweeper_runs_every_minute_from_beat():
@@ -100,7 +101,7 @@ def test_a_hold_that_names_no_call_is_released():
         created_at=timezone.now() - timedelta(minutes=10)
     )
 
-    updates_sweep()
+    updates_sweep_task()
 
     assert Reservation.objects.get().status == "released"
     assert BudgetWindow.objects.get().reserved_usd == 0
@@ -118,7 +119,7 @@ def test_a_paid_calls_hold_left_by_a_dead_worker_is_charged_and_recorded():
         created_at=timezone.now() - timedelta(minutes=10)
     )
 
-    updates_sweep()
+    updates_sweep_task()
 
     assert Reservation.objects.get().status == "settled"
     window = BudgetWindow.objects.get()

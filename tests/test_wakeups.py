@@ -8,8 +8,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from blufio.celery import app as celery_app
+from blufio.inbox.tasks import updates_sweep_task
 from blufio.models import InboundUpdate
-from blufio.updates import updates_sweep
 from tests.conftest import text_update
 from tests.test_concurrency import post, wait_until_settled
 
@@ -53,7 +53,7 @@ def test_updates_behind_a_lost_task_are_found_by_the_sweeper(
 
     start_worker()
     InboundUpdate.objects.update(updated_at=timezone.now() - timedelta(minutes=2))
-    assert updates_sweep() == 2
+    assert updates_sweep_task() == 2
     wait_until_settled(2)
     assert asked(fake_claude) == ["first", "second"]
     assert len(fake_telegram.sent_texts()) == 2

@@ -10,10 +10,11 @@ from django.db.models import Sum
 from blufio.models import ChatSession
 from costs.models import BudgetSettings, LedgerEntry
 from costs.pricing import TokenUsage
-from costs.services import call_cost, ledger_entry_create
+from costs.services import ledger_entry_create
 from heartbeat.weekly import weekly_digest_send
 from routing.models import RoutingSettings
 from tests.conftest import OWNER_CHAT_ID
+from tests.ledger import call_cost
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")

@@ -6,11 +6,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO
 
-from blufio.context import SYSTEM_PROMPT, estimated_tokens, prompt_token_bound
-from costs.pricing import TokenUsage, usage_cost, worst_case_cost
-from costs.services import price_rule_for
-from routing.core import TIERS, route
+from costs.pricing import (
+    CHARS_PER_TOKEN,
+    TokenUsage,
+    estimated_tokens,
+    prompt_token_bound,
+    usage_cost,
+    worst_case_cost,
+)
+from costs.selectors import price_rule_for
+from routing.core import route
 from routing.models import RoutingSettings
+from routing.tiers import TIERS
 
 # Assumed tokens per message by how hard the router judged it: (context + prompt, output).
 DEFAULT_TOKENS = {"haiku": (800, 150), "sonnet": (1500, 500), "opus": (3000, 1200)}
@@ -31,7 +38,7 @@ def simulate(lines: IO[str], *, tokens: dict[str, tuple[int, int]] = DEFAULT_TOK
     A message's tokens depend on the task (the tier the router picks), not on the
     model that answers it, so every scenario prices the same tokens.
     """
-    settings = RoutingSettings.load()
+    settings = RoutingSettings.get_solo()
     config = settings.to_config()
     rules = {tier: price_rule_for(model=settings.model_for(tier)) for tier in TIERS}
     result = Simulation()
@@ -41,7 +48,8 @@ def simulate(lines: IO[str], *, tokens: dict[str, tuple[int, int]] = DEFAULT_TOK
         item = json.loads(line)
         decision = route(item["message"], item.get("context") or [], config=config)
         prompt, output = tokens[decision.tier]
-        usage = TokenUsage(input_tokens=prompt + len(decision.text) // 4, output_tokens=output)
+        prompt += len(decision.text) // CHARS_PER_TOKEN
+        usage = TokenUsage(input_tokens=prompt, output_tokens=output)
         result.messages += 1
         result.mix[decision.tier] += 1
         result.cost["routed"] += usage_cost(usage, rules[decision.tier])
@@ -53,10 +61,10 @@ def simulate(lines: IO[str], *, tokens: dict[str, tuple[int, int]] = DEFAULT_TOK
 TYPICAL_OUTPUT_TOKENS = 400
 
 
-def tier_estimates(text: str) -> list[dict]:
-    """What one message would cost at each tier: typically, and at most (as reserved)."""
-    settings = RoutingSettings.load()
-    system = SYSTEM_PROMPT
+def tier_estimates(text: str, *, system: str = "") -> list[dict]:
+    """What one message would cost at each tier, under the `system` prompt: typically, and
+    at most (as reserved)."""
+    settings = RoutingSettings.get_solo()
     messages = [{"role": "user", "content": text}]
     typical_prompt = estimated_tokens(system) + estimated_tokens(text)
     rows = []

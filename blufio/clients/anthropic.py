@@ -1,4 +1,5 @@
-"""All calls to Claude go through here: the official `anthropic` SDK, one error type."""
+"""All calls to Claude go through here: the official `anthropic` SDK, one error type
+(`ClaudeError`, whose `permanent` says whether retrying the same call can help)."""
 
 import time
 from dataclasses import dataclass

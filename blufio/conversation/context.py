@@ -1,8 +1,8 @@
 """What Claude sees: the system prompt, the session summary, notes and the recent turns."""
 
-from dataclasses import dataclass
-
+from blufio.conversation.hooks import ContextNote
 from blufio.models import ChatMessage, ChatSession
+from costs.pricing import estimated_tokens
 
 SYSTEM_PROMPT = (
     "You are Blufio, the owner's personal assistant on Telegram. Answer clearly and "
@@ -12,31 +12,6 @@ SYSTEM_PROMPT = (
 # Recent turns are kept while their estimated size fits this allowance.
 CONTEXT_TOKEN_ALLOWANCE = 8000
 RECENT_TURNS_LIMIT = 40
-# Per-message overhead of the Messages API format, in tokens (generous).
-MESSAGE_OVERHEAD_TOKENS = 8
-REQUEST_OVERHEAD_TOKENS = 64
-
-
-def estimated_tokens(text: str) -> int:
-    """A typical-case estimate (about four characters a token), for trimming history."""
-    return len(text) // 4 + 1
-
-
-def prompt_token_bound(system: str, messages: list[dict]) -> int:
-    """An upper bound on the prompt's tokens: no token is shorter than one UTF-8 byte."""
-    text_bytes = len(system.encode("utf-8", "surrogatepass")) + sum(
-        len(m["content"].encode("utf-8", "surrogatepass")) for m in messages
-    )
-    return text_bytes + MESSAGE_OVERHEAD_TOKENS * len(messages) + REQUEST_OVERHEAD_TOKENS
-
-
-@dataclass(frozen=True)
-class ContextNote:
-    """Something another app wants in the next reply (a kept check-in); `key` names it."""
-
-    source: str
-    key: int
-    text: str
 
 
 def system_prompt(session: ChatSession, notes: list[ContextNote] = ()) -> str:

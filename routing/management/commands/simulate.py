@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from blufio.simulation import DEFAULT_TOKENS, simulate
+from routing.simulation import DEFAULT_TOKENS, simulate
 
 
 def token_pair(value: str) -> tuple[int, int]:

@@ -2,20 +2,14 @@
 
 import json
 import logging
-import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 import telegram
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
 from django.utils import timezone
 
 from blufio.models import InboundUpdate
-from blufio.tasks import process_update
-from blufio.wakeups import wake_claim, wake_clear
-from costs.services import reservations_close_stale
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +95,7 @@ def update_receive(*, raw: dict) -> Receipt:
     """Store an update once; a duplicate `update_id` changes nothing.
 
     A new update that needs an answer stays `received` until a worker takes it;
-    `update_enqueue` tells one (and if the broker is down, the sweeper will).
+    `handoff.update_enqueue` tells one (and if the broker is down, the sweeper will).
     """
     update = update_parse(raw)
     kind = update_kind(update)
@@ -134,69 +128,3 @@ _INSERT = """
     ON CONFLICT (update_id) DO NOTHING
     RETURNING 1
 """
-
-
-# After the broker refuses once, a web process stops trying for a while: each try can
-# hold it for the connect timeout, and the sweeper hands the waiting updates on anyway.
-BROKER_PAUSE_SECONDS = 15.0
-_broker_paused_until = 0.0
-
-
-def update_enqueue(update_id: int, chat_id: int) -> None:
-    """Queue a task for the update's chat unless one is queued already (see `wakeups`).
-
-    If the broker refuses, or refused a moment ago, the update waits in the database
-    for the sweeper.
-    """
-    global _broker_paused_until
-    if time.monotonic() < _broker_paused_until:
-        return
-    claimed = False
-    try:
-        claimed = wake_claim(chat_id)
-        if claimed:
-            process_update.delay(update_id)
-    except Exception as exc:  # Redis's, or whatever the broker's transport raises
-        _broker_paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
-        if claimed:
-            wake_clear(chat_id)  # no task is on its way: the next update tries again
-        logger.warning(
-            "Update %s waits for the sweeper: the broker refused it (%s)",
-            update_id,
-            type(exc).__name__,
-        )
-
-
-# An update still `received` this long after it arrived (or after its planned
-# retry) was never handed to a worker: the broker was down, or the task was lost.
-STALE_AFTER = timedelta(minutes=1)
-# Longer than the task's hard time limit: a worker that held it this long is gone.
-STUCK_AFTER = timedelta(minutes=5)
-SWEEP_BATCH = 500
-
-
-def updates_sweep(*, now: datetime | None = None) -> int:
-    """Hand waiting updates to the workers again; returns how many were enqueued.
-
-    Updates whose worker died mid-task go back to `received` first, and the budget
-    held for their unfinished calls is charged (see `reservations_close_stale`).
-    Enqueuing an update twice is harmless: the worker's claim lets only one through.
-    """
-    now = now or timezone.now()
-    reservations_close_stale(older_than=STUCK_AFTER, now=now)
-    revived = InboundUpdate.objects.filter(
-        status=InboundUpdate.Status.PROCESSING, updated_at__lt=now - STUCK_AFTER
-    ).update(status=InboundUpdate.Status.RECEIVED, last_error="worker stopped mid-task")
-    if revived:
-        logger.warning("%s updates were stuck in processing; retrying them", revived)
-    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    waiting = list(
-        InboundUpdate.objects.filter(
-            due, status=InboundUpdate.Status.RECEIVED, updated_at__lt=now - STALE_AFTER
-        )
-        .order_by("update_id")
-        .values_list("update_id", flat=True)[:SWEEP_BATCH]
-    )
-    for update_id in waiting:
-        process_update.delay(update_id)
-    return len(waiting)
