@@ -95,6 +95,15 @@ def post_update(client, settings, django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
+def staff(client, db):
+    """The test client, logged in as a staff user (the owner)."""
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_user("owner", is_staff=True))
+    return client
+
+
+@pytest.fixture
 def prices(transactional_db):
     """The seeded price table again: transactional tests start from an emptied database."""
     from django.apps import apps

@@ -11,7 +11,7 @@ from blufio.celery import app as celery_app
 from blufio.inbox.tasks import updates_sweep_task
 from blufio.models import InboundUpdate
 from tests.conftest import text_update
-from tests.test_concurrency import post, wait_until_settled
+from tests.helpers import post, wait_until_settled
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -13,7 +13,7 @@ from blufio.inbox.tasks import updates_sweep_task
 from blufio.models import InboundUpdate
 from costs.models import BudgetWindow, LedgerEntry, Reservation
 from tests.conftest import text_update
-from tests.test_concurrency import post
+from tests.helpers import post
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

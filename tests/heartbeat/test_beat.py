@@ -2,7 +2,6 @@
 and the 🔔 reaches the fake Telegram server; later beats find nothing new and stay quiet."""
 
 import time
-from datetime import time as clock
 from datetime import timedelta
 
 import pytest
@@ -11,8 +10,9 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from blufio.models import ChatSession
 from costs.models import LedgerEntry
-from heartbeat.models import CheckIn, HeartbeatSettings, PendingItem
+from heartbeat.models import CheckIn, PendingItem
 from tests.conftest import OWNER_CHAT_ID
+from tests.helpers import quiet_hours_off
 
 
 @pytest.mark.worker
@@ -20,9 +20,7 @@ from tests.conftest import OWNER_CHAT_ID
 def test_beat_fires_the_heartbeat_through_a_worker_and_the_owner_gets_one_bell(
     start_worker, start_beat, fake_claude, fake_telegram, tmp_path
 ):
-    HeartbeatSettings.objects.update_or_create(
-        pk=1, defaults={"quiet_hours_start": clock(0), "quiet_hours_end": clock(0)}
-    )
+    quiet_hours_off()
     session = ChatSession.objects.create(
         chat_id=OWNER_CHAT_ID, user_id=OWNER_CHAT_ID, last_message_at=timezone.now()
     )

@@ -18,7 +18,7 @@ from werkzeug.test import Client
 
 from blufio.models import ApiToken
 from blufio.tokens import _hash
-from tests.ledger import ledger_row
+from tests.helpers import ledger_row
 
 pytestmark = pytest.mark.django_db
 

@@ -5,23 +5,17 @@ from decimal import Decimal
 import pytest
 
 from blufio.models import ChatMessage
-from costs.models import BudgetWindow, LedgerEntry
-from costs.selectors import budget_status
+from costs.models import LedgerEntry
 from routing.models import RoutingSettings
 from tests.conftest import text_update
+from tests.helpers import spend_now
 
 pytestmark = pytest.mark.django_db
 HARD = "prove that there are infinitely many primes of the form 4k+3"
 
 
 def spend_share(share: str) -> None:
-    BudgetWindow.objects.update_or_create(
-        pool="conversation",
-        starts_on=budget_status()
-        .resets_at.date()
-        .fromordinal(budget_status().resets_at.toordinal() - 1),
-        defaults={"spent_usd": Decimal("5") * Decimal(share)},
-    )
+    spend_now(Decimal("5") * Decimal(share))  # of the default $5 daily budget
 
 
 def test_an_opus_prefix_reaches_claude_as_opus_with_the_prefix_stripped(

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 
 from tests.conftest import text_update
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository
 
 
 def test_production_settings_pass_the_deploy_checks():

@@ -4,7 +4,7 @@ Real SDKs against the loopback fakes, on PostgreSQL.
 """
 
 import threading
-from datetime import time, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
 from zoneinfo import ZoneInfo
@@ -22,6 +22,7 @@ from heartbeat.memory import item_status_set
 from heartbeat.models import CheckIn, HeartbeatSettings, PendingItem
 from tests.conftest import OWNER_CHAT_ID, OWNER_ID, STRANGER_ID, text_update
 from tests.fakes.telegram import BOT_USER
+from tests.helpers import quiet_hours_off
 
 CHECKIN = "Time to call mom: it was due a few minutes ago."
 
@@ -29,10 +30,7 @@ CHECKIN = "Time to call mom: it was due a few minutes ago."
 @pytest.fixture
 def beat(db):
     """Heartbeat settings without quiet hours, so tests do not depend on the clock."""
-    settings, _ = HeartbeatSettings.objects.update_or_create(
-        pk=1, defaults={"quiet_hours_start": time(0), "quiet_hours_end": time(0)}
-    )
-    return settings
+    return quiet_hours_off()
 
 
 def owner_session(chat_id=OWNER_CHAT_ID, idle=timedelta(hours=2)) -> ChatSession:

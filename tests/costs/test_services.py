@@ -11,22 +11,14 @@ from costs.models import BudgetSettings, BudgetWindow, LedgerEntry, Reservation
 from costs.selectors import budget_status
 from costs.services import BudgetExhausted, budget_release, budget_reserve, budget_settle
 from tests.conftest import text_update
-
-
-def spend_today(amount: str) -> None:
-    status = budget_status()
-    BudgetWindow.objects.update_or_create(
-        pool="conversation",
-        starts_on=status.resets_at.date().fromordinal(status.resets_at.date().toordinal() - 1),
-        defaults={"spent_usd": Decimal(amount)},
-    )
+from tests.helpers import spend_now
 
 
 @pytest.mark.django_db
 def test_at_the_cap_claude_is_not_called_and_the_owner_is_told(
     post_update, fake_claude, fake_telegram
 ):
-    spend_today("4.9995")  # above 95% the message goes to Haiku: its worst case is ~0.1 cent
+    spend_now("4.9995")  # above 95% the message goes to Haiku: its worst case is ~0.1 cent
 
     post_update(text_update("One more question"))
 
@@ -41,7 +33,7 @@ def test_at_the_cap_claude_is_not_called_and_the_owner_is_told(
 
 @pytest.mark.django_db
 def test_below_the_cap_the_message_goes_through(post_update, fake_claude, fake_telegram):
-    spend_today("4.90")
+    spend_now("4.90")
 
     post_update(text_update("One more question"))
 

@@ -6,15 +6,14 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
 from blufio.models import ChatMessage, ChatSession, InboundUpdate
-from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
-from costs.selectors import day_bounds
+from costs.models import BudgetSettings, LedgerEntry
 from heartbeat.memory import EXTRACTION_TOOL_NAME, memory_extract
 from heartbeat.models import ExtractionRun, HeartbeatSettings, PendingItem
 from heartbeat.selectors import extraction_stats
 from tests.conftest import OWNER_CHAT_ID, text_update
+from tests.helpers import budget_window_now
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
@@ -147,17 +146,11 @@ def test_extraction_is_paid_from_the_conversation_budget_and_stops_at_its_cap(
         session=session, role="user", text="I'll call the plumber tomorrow"
     )
     cap = BudgetSettings.get_solo().daily_budget_usd
-    todays_window().update(spent_usd=cap)
+    budget_window_now().update(spent_usd=cap)
 
     assert memory_extract(message_id=message.pk) == "budget"
     assert fake_claude.calls == []
     assert PendingItem.objects.count() == 0
-
-
-def todays_window():
-    today, _ = day_bounds(timezone.now(), BudgetSettings.get_solo().timezone)
-    BudgetWindow.objects.get_or_create(pool="conversation", starts_on=today)
-    return BudgetWindow.objects.filter(pool="conversation", starts_on=today)
 
 
 def test_a_long_history_is_compacted_into_the_summary_and_leaves_the_context(

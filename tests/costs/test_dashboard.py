@@ -1,22 +1,14 @@
-"""The dashboard and router playground, server side (the browser test drives them too)."""
+"""The spend dashboard, server side (the browser test drives it too)."""
 
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import User
 from django.utils import timezone
 
-from costs.models import LedgerEntry
-from tests.ledger import ledger_row
+from tests.helpers import ledger_row
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff(client):
-    client.force_login(User.objects.create_user("owner", is_staff=True))
-    return client
 
 
 def entry(model, tier, cost, *, days_ago=0, reason=""):
@@ -74,21 +66,6 @@ def test_decisions_can_be_filtered_by_tier_and_reason(staff):
 
     assert "reason for haiku" in html and "reason for opus" not in html
     assert "hx-trigger=\"every 10s [document.visibilityState === 'visible']\"" in html
-
-
-def test_the_playground_routes_without_calling_a_model(staff):
-    response = staff.post(
-        "/dashboard/playground/",
-        {"message": "prove that sqrt(2) is irrational", "budget_used": "0.85"},
-        headers={"HX-Request": "true"},
-    )
-
-    html = response.content.decode()
-    assert html.lstrip().startswith('<section class="card" id="decision"')
-    assert "claude-sonnet-5-5" in html
-    assert "(Using Sonnet — budget at 85%)" in html
-    assert "Intended tier: opus (downgraded: budget_downgrade)" in html
-    assert LedgerEntry.objects.count() == 0
 
 
 def test_it_shows_the_heartbeat_budget_apart_from_the_daily_budget(staff):

@@ -25,29 +25,3 @@ def test_creating_a_token_in_admin_shows_the_key_once_and_stores_its_hash(client
         headers={"Authorization": f"Bearer {key}"},
     )
     assert api.status_code == 200
-
-
-def test_the_ledger_admin_exports_selected_entries_as_csv(client):
-    from decimal import Decimal
-
-    from costs.services import ledger_entry_create
-
-    client.force_login(User.objects.create_superuser("owner", "o@example.com", "pw"))
-    entry = ledger_entry_create(
-        feature="message",
-        intended_model="claude-opus-5-5",
-        actual_model="claude-sonnet-5-5",
-        cost_usd=Decimal("0.0123"),
-        reason="budget_downgrade",
-        tier="sonnet",
-        intended_tier="opus",
-    )
-
-    response = client.post(
-        "/admin/costs/ledgerentry/",
-        {"action": "export_csv", "_selected_action": [entry.pk]},
-    )
-
-    lines = response.content.decode().splitlines()
-    assert lines[0].startswith("created_at,feature,intended_model,actual_model,tier")
-    assert "claude-opus-5-5,claude-sonnet-5-5,sonnet,opus,budget_downgrade" in lines[1]

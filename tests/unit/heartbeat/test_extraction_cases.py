@@ -13,7 +13,7 @@ import pytest
 
 from heartbeat.rules import needs_extraction
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[2] / "data"  # tests/data
 
 
 def scores(name: str) -> tuple[float, float]:

@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from django.contrib.auth.models import User
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -97,12 +96,6 @@ def test_an_oversize_body_is_refused_before_it_is_read(client):
 
     assert response.status_code == 413
     assert InboundUpdate.objects.count() == 0
-
-
-@pytest.fixture
-def staff(client):
-    client.force_login(User.objects.create_user("owner", is_staff=True))
-    return client
 
 
 def test_a_one_megabyte_message_is_routed_by_the_api(staff):

@@ -10,11 +10,10 @@ from django.db.models import Sum
 from blufio.models import ChatSession
 from costs.models import BudgetSettings, LedgerEntry
 from costs.pricing import TokenUsage
-from costs.services import ledger_entry_create
 from heartbeat.weekly import weekly_digest_send
 from routing.models import RoutingSettings
 from tests.conftest import OWNER_CHAT_ID
-from tests.ledger import call_cost
+from tests.helpers import call_cost, ledger_row
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
@@ -22,16 +21,16 @@ MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=PARIS)  # the digest covers Nov 16â
 
 
 def record(feature, model, tier, days_ago, tokens_in, tokens_out, reason=""):
-    usage = TokenUsage(input_tokens=tokens_in, output_tokens=tokens_out)
-    ledger_entry_create(
+    """A call priced at the price table, `days_ago` days before Monday's digest."""
+    ledger_row(
+        model,
         feature=feature,
-        intended_model=model,
-        actual_model=model,
         tier=tier,
         reason=reason,
-        usage=usage,
-        cost_usd=call_cost(model=model, usage=usage),
-        created_at=MONDAY - timedelta(days=days_ago),
+        input_tokens=tokens_in,
+        output_tokens=tokens_out,
+        at=MONDAY,
+        days_ago=days_ago,
     )
 
 

@@ -5,18 +5,16 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import User
 
 from costs.services import budget_reserve, budget_settle
-from tests.ledger import ledger_row
+from tests.helpers import ledger_row
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def api(client):
-    client.force_login(User.objects.create_user("owner", is_staff=True))
-    return client
+def api(staff):
+    return staff
 
 
 @pytest.fixture
