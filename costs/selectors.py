@@ -1,6 +1,8 @@
 """Reads: prices, budget state and spend."""
 
+import csv
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -225,3 +227,43 @@ def cost_at_prices(rows: list[dict], *, model: str = SAVINGS_REFERENCE_MODEL) ->
     """What the calls of these `ledger_rollup` rows would have cost at `model`'s prices
     (Opus 5.5's by default: the savings baseline)."""
     return totals_cost((rollup_usage(row) for row in rows), price_rule_for(model=model))
+
+
+# The ledger's CSV export, in admin and at /api/ledger.csv: one column list.
+LEDGER_CSV_COLUMNS = (
+    "created_at",
+    "feature",
+    "intended_model",
+    "actual_model",
+    "tier",
+    "intended_tier",
+    "reason",
+    "override",
+    "input_tokens",
+    "output_tokens",
+    "cache_write_tokens",
+    "cache_write_1h_tokens",
+    "cache_read_tokens",
+    "inference_geo",
+    "speed",
+    "cost_usd",
+    "latency_ms",
+    "outcome",
+    "request_id",
+    "id",
+)
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def ledger_csv(rows) -> Iterator[str]:
+    """The header and one CSV line per ledger entry of `rows`, read in chunks."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(LEDGER_CSV_COLUMNS)
+    for row in rows.values_list(*LEDGER_CSV_COLUMNS).iterator(chunk_size=2000):
+        yield writer.writerow(row)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from blufio.clients import telegram as telegram_client
 from blufio.clients.anthropic import ClaudeError
-from blufio.conversation.calls import paid_call
+from blufio.conversation.calls import call_pay
 from blufio.conversation.hooks import ContextNote
 from blufio.models import ChatMessage, ChatSession
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
@@ -144,7 +144,7 @@ def checkin_run(
     """
     session = checkin.session
     try:
-        completion = paid_call(
+        completion = call_pay(
             pool=BudgetWindow.Pool.HEARTBEAT,
             model=settings.model,
             system=CHECKIN_SYSTEM,

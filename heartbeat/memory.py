@@ -14,7 +14,7 @@ from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from blufio.clients.anthropic import ClaudeError
-from blufio.conversation.calls import paid_call
+from blufio.conversation.calls import call_pay
 from blufio.models import ChatMessage, ChatSession
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
 from costs.pricing import CHARS_PER_TOKEN, estimated_tokens
@@ -185,7 +185,7 @@ def memory_extract(*, message_id: int, now: datetime | None = None) -> str:
 
 def _extract(message, open_items, settings, zone, now) -> tuple[str, int, int]:
     try:
-        completion = paid_call(
+        completion = call_pay(
             pool=BudgetWindow.Pool.CONVERSATION,
             model=settings.extraction_model,
             system=EXTRACTION_SYSTEM,
@@ -307,7 +307,7 @@ def history_compact(*, session_id: int) -> bool:
     )
     prompt = f"Earlier summary:\n{session.summary or '(none)'}\n\nNew turns:\n{transcript}"
     try:
-        completion = paid_call(
+        completion = call_pay(
             pool=BudgetWindow.Pool.CONVERSATION,
             model=settings.compaction_model,
             system=COMPACTION_SYSTEM,

@@ -78,12 +78,16 @@ def complete(
         ) from exc
     except anthropic.APIConnectionError as exc:  # includes timeouts
         raise ClaudeError(f"Could not reach Claude: {type(exc).__name__}", permanent=False) from exc
+    return _completion(response, latency_ms=int((time.monotonic() - started) * 1000))
+
+
+def _completion(response: anthropic.types.Message, *, latency_ms: int) -> Completion:
     return Completion(
         text="".join(block.text for block in response.content if block.type == "text"),
         model=response.model,
         usage=TokenUsage.from_api(response.usage),
         request_id=response._request_id or response.id,
-        latency_ms=int((time.monotonic() - started) * 1000),
+        latency_ms=latency_ms,
         stop_reason=response.stop_reason,
         tool_inputs=tuple(
             (block.name, block.input) for block in response.content if block.type == "tool_use"

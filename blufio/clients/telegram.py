@@ -96,6 +96,15 @@ def split_message(
     cross a cut are clipped into both chunks, so formatting continues.
     """
     offsets = _utf16_offsets(text)
+    chunks = []
+    for start, end in _cuts(text, offsets, limit):
+        if text[start:end].strip():
+            chunks.append((text[start:end], _clipped(entities, offsets[start], offsets[end])))
+    return chunks
+
+
+def _cuts(text: str, offsets: list[int], limit: int) -> list[tuple[int, int]]:
+    """(start, end) character ranges of at most `limit` UTF-16 units, cut where it reads best."""
     ranges: list[tuple[int, int]] = []
     start = 0
     while offsets[-1] - offsets[start] > limit:
@@ -110,23 +119,21 @@ def split_message(
         ranges.append((start, cut))
         start = cut
     ranges.append((start, len(text)))
+    return ranges
 
-    chunks = []
-    for chunk_start, chunk_end in ranges:
-        chunk_text = text[chunk_start:chunk_end]
-        if not chunk_text.strip():
-            continue
-        low, high = offsets[chunk_start], offsets[chunk_end]
-        clipped = [
-            entity.copy_with(
-                offset=max(entity.offset, low) - low,
-                length=min(entity.offset + entity.length, high) - max(entity.offset, low),
-            )
-            for entity in entities
-            if entity.offset < high and entity.offset + entity.length > low
-        ]
-        chunks.append((chunk_text, clipped))
-    return chunks
+
+def _clipped(
+    entities: list[telegramify_markdown.MessageEntity], low: int, high: int
+) -> list[telegramify_markdown.MessageEntity]:
+    """The entities overlapping UTF-16 units [low, high), clipped to them and re-based."""
+    return [
+        entity.copy_with(
+            offset=max(entity.offset, low) - low,
+            length=min(entity.offset + entity.length, high) - max(entity.offset, low),
+        )
+        for entity in entities
+        if entity.offset < high and entity.offset + entity.length > low
+    ]
 
 
 def render_markdown(markdown: str) -> list[tuple[str, list[telegramify_markdown.MessageEntity]]]:

@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 Keep = Callable[[claude_client.Completion], object]
 
 
-def paid_call(
+def call_pay(
     *,
     pool: str,
     model: str,
@@ -38,24 +38,10 @@ def paid_call(
     `costs.services.BudgetExhausted` (nothing was called) or
     `claude_client.ClaudeError` (the failure is in the ledger, the hold released).
     """
-    prompt = system + (str(tools) if tools else "")
-    reservation = call_hold(
-        pool=pool,
-        model=model,
-        prompt=prompt,
-        messages=messages,
-        max_tokens=max_tokens,
-        ledger=ledger,
-    )
+    request = {"model": model, "system": system, "messages": messages, "max_tokens": max_tokens}
+    reservation = call_hold(pool=pool, ledger=ledger, tools=tools, **request)
     try:
-        completion = claude_client.complete(
-            model=model,
-            system=system,
-            messages=messages,
-            max_tokens=max_tokens,
-            tools=tools,
-            tool_choice=tool_choice,
-        )
+        completion = claude_client.complete(**request, tools=tools, tool_choice=tool_choice)
     except claude_client.ClaudeError as exc:
         call_fail(reservation, model=model, ledger=ledger, error=exc)
         raise
@@ -64,13 +50,20 @@ def paid_call(
 
 
 def call_hold(
-    *, pool: str, model: str, prompt: str, messages: list[dict], max_tokens: int, ledger: dict
+    *,
+    pool: str,
+    ledger: dict,
+    model: str,
+    system: str,
+    messages: list[dict],
+    max_tokens: int,
+    tools: list[dict] | None,
 ) -> Reservation:
-    """Hold the call's worst case; the ledger fields go with the hold, for a stopped worker."""
+    """Hold the call's worst case (tool definitions are prompt too); the ledger fields go
+    with the hold, for a worker that stops mid-call."""
+    prompt_bound = prompt_token_bound(system + (str(tools) if tools else ""), messages)
     rule = price_rule_for(model=model)
-    worst = worst_case_cost(
-        rule, prompt_tokens=prompt_token_bound(prompt, messages), max_output_tokens=max_tokens
-    )
+    worst = worst_case_cost(rule, prompt_tokens=prompt_bound, max_output_tokens=max_tokens)
     return budget_reserve(amount=worst, pool=pool, call={**ledger, "actual_model": model})
 
 

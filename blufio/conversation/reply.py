@@ -11,7 +11,7 @@ from django.utils import timezone
 from blufio.clients import anthropic as claude_client
 from blufio.clients import telegram as telegram_client
 from blufio.conversation import texts
-from blufio.conversation.calls import paid_call
+from blufio.conversation.calls import call_pay
 from blufio.conversation.commands import command_answer
 from blufio.conversation.context import recent_messages, system_prompt
 from blufio.conversation.hooks import (
@@ -40,11 +40,11 @@ class ClaudeUnavailable(Exception):
 def update_answer(update: telegram.Update) -> str:
     """Answer one update; returns what happened, for the update's record."""
     if update.callback_query is not None:
-        return button_answer(update.callback_query)
+        return press_answer(update.callback_query)
     return message_answer(update.message)
 
 
-def button_answer(query: telegram.CallbackQuery) -> str:
+def press_answer(query: telegram.CallbackQuery) -> str:
     """The owner pressed a button under one of our messages: the app that owns it acts."""
     answer = button_dispatch(
         chat_id=query.message.chat.id, message_id=query.message.message_id, data=query.data or ""
@@ -66,13 +66,15 @@ def message_answer(message: telegram.Message) -> str:
     session, _ = ChatSession.objects.get_or_create(
         chat_id=chat_id, defaults={"user_id": message.from_user.id}
     )
-    return reply(session, message.text, telegram_message_id=message.message_id)
+    return message_reply(session, message.text, telegram_message_id=message.message_id)
 
 
-def reply(session: ChatSession, text: str, *, telegram_message_id: int | None = None) -> str:
+def message_reply(
+    session: ChatSession, text: str, *, telegram_message_id: int | None = None
+) -> str:
     """Route the owner's message, pay for one Claude call within budget, and answer."""
     routing = RoutingSettings.get_solo()
-    decision = message_route(session, text, routing=routing)
+    decision = reply_route(session, text, routing=routing)
     if decision.override == "prefix" and not decision.text:
         telegram_client.send_text(session.chat_id, texts.bare_prefix_text(decision.tier))
         return "bare_prefix"
@@ -105,7 +107,7 @@ def routing_context(session: ChatSession) -> list[dict]:
     return [{"role": m.role, "content": m.text} for m in reversed(latest[:ROUTING_CONTEXT_TURNS])]
 
 
-def message_route(session: ChatSession, text: str, *, routing: RoutingSettings) -> Decision:
+def reply_route(session: ChatSession, text: str, *, routing: RoutingSettings) -> Decision:
     """The router's decision for the message, with the last turns and today's budget."""
     return route_message(
         message=text,
@@ -171,7 +173,7 @@ def answer_pay(
     telegram_client.send_typing(session.chat_id)
     for tier in [decision.tier, *routing.fallbacks_for(decision.tier)]:
         try:
-            paid_call(
+            call_pay(
                 pool=BudgetWindow.Pool.CONVERSATION,
                 model=routing.model_for(tier),
                 system=system,
