@@ -18,6 +18,7 @@ from blufio.conversation.hooks import ContextNote
 from blufio.models import ChatMessage, ChatSession
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
 from costs.services import BudgetExhausted
+from heartbeat import texts
 from heartbeat.memory import item_status_set
 from heartbeat.models import CheckIn, HeartbeatSettings, PendingItem
 from heartbeat.rules import (
@@ -31,7 +32,6 @@ from heartbeat.rules import (
 
 logger = logging.getLogger(__name__)
 
-CHECKIN_MARK = "🔔"
 CHECKIN_SYSTEM = (
     "You write Blufio's proactive check-ins to its owner on Telegram. You get the "
     "owner's pending items and a short digest, not the conversation. If an item is due "
@@ -41,7 +41,6 @@ CHECKIN_SYSTEM = (
 )
 REPEAT_WINDOW = timedelta(days=7)
 MAX_BUTTON_ITEMS = 3
-BUTTON_LABEL_CHARS = 24
 
 
 @dataclass(frozen=True)
@@ -180,7 +179,7 @@ def checkin_run(
     if settings.delivery == HeartbeatSettings.Delivery.ON_NEXT_MESSAGE:
         _finish(checkin, CheckIn.Outcome.STORED, text=text)
         return "stored"
-    shown = f"{CHECKIN_MARK} {text}"
+    shown = texts.checkin_shown(text)
     try:
         message_ids = telegram_client.send_markdown(
             session.chat_id, shown, buttons=checkin_buttons(digest, pending)
@@ -218,10 +217,8 @@ def checkin_buttons(digest: Digest, pending: dict[int, PendingItem]) -> telegram
 
 
 def _item_buttons(item: PendingItem) -> list[tuple[str, str]]:
-    label = item.text
-    if len(label) > BUTTON_LABEL_CHARS:
-        label = label[: BUTTON_LABEL_CHARS - 1] + "…"
-    return [(f"✅ {label}", f"item:{item.pk}:done"), ("⏰ 1 h", f"item:{item.pk}:snooze")]
+    done, snooze = texts.item_button_labels(item.text)
+    return [(done, f"item:{item.pk}:done"), (snooze, f"item:{item.pk}:snooze")]
 
 
 def button_press(*, chat_id: int, message_id: int, data: str) -> str | None:
@@ -237,15 +234,15 @@ def button_press(*, chat_id: int, message_id: int, data: str) -> str | None:
         return None
     item = PendingItem.objects.filter(pk=int(parts[1]), session__chat_id=chat_id).first()
     if item is None:
-        return "That item is gone."
+        return texts.ITEM_GONE
     status = PendingItem.Status.DONE if action == "done" else PendingItem.Status.SNOOZED
     changed = item_status_set(item_id=item.pk, session_id=item.session_id, status=status)
     _remove_item_buttons(chat_id, message_id, item.pk)
     if not changed:
-        return f"Already {item.get_status_display()}: {item.text}"[:200]
+        return texts.item_already(item.get_status_display(), item.text)
     if status == PendingItem.Status.DONE:
-        return f"✅ Done: {item.text}"[:200]
-    return f"⏰ I'll remind you again in an hour: {item.text}"[:200]
+        return texts.item_done(item.text)
+    return texts.item_snoozed(item.text)
 
 
 def _remove_item_buttons(chat_id: int, message_id: int, item_id: int) -> None:
