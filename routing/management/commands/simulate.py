@@ -3,6 +3,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from routing.simulation import DEFAULT_TOKENS, simulate
+from routing.tiers import TIER_NAMES, TIERS
 
 
 def token_pair(value: str) -> tuple[int, int]:
@@ -47,14 +48,12 @@ class Command(BaseCommand):
         mix = ", ".join(f"{tier} {result.mix[tier]}" for tier in DEFAULT_TOKENS)
         self.stdout.write(f"{result.messages} messages routed: {mix}")
         routed = result.cost["routed"]
-        for name, label in (
+        for name, label in [
             ("routed", "with routing"),
-            ("haiku", "all Haiku"),
-            ("sonnet", "all Sonnet"),
-            ("opus", "all Opus"),
-        ):
+            *((tier, f"all {TIER_NAMES[tier]}") for tier in TIERS),
+        ]:
             cost = result.cost[name]
             line = f"{label:<13} ${cost:>10.4f}   ${cost / result.messages:.5f}/message"
-            if name in ("sonnet", "opus") and cost:
+            if name in TIERS[1:] and cost:  # dearer than the cheapest tier
                 line += f"   routing saves {1 - routed / cost:.0%}"
             self.stdout.write(line)
