@@ -1,4 +1,5 @@
-# Two commands: `make run` (the app on embedded defaults) and `make test` (the test suite).
+# Two commands: `make run` (the app on embedded defaults) and `make test` (lint, the import
+# rules of DESIGN.md through import-linter, then the test suite).
 SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
@@ -25,6 +26,7 @@ superuser: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 test: lint

@@ -60,7 +60,7 @@ def main() -> None:
                     actual_model=model,
                     tier=tier,
                     intended_tier=tier,
-                    reason=rng.choice([""] * 18 + ["budget_80", "budget_95"]),
+                    reason=rng.choice([""] * 18 + ["budget_downgrade", "budget_haiku_only"]),
                     input_tokens=rng.randrange(200, 4000),
                     output_tokens=rng.randrange(50, 1500),
                     cost_usd=Decimal(rng.randrange(10, 50_000)) / Decimal(1_000_000),

@@ -117,7 +117,7 @@ def main() -> None:
     calls = LedgerEntry.objects.filter(feature="heartbeat")
     prompt_tokens = [entry.input_tokens for entry in calls]
     cost = sum(entry.cost_usd for entry in calls)
-    cap = BudgetSettings.load().heartbeat_monthly_budget_usd
+    cap = BudgetSettings.get_solo().heartbeat_monthly_budget_usd
     print(f"simulated: {args.days} days x 48 passes, one owner: {passes} passes")
     for outcome, count in outcomes.most_common():
         print(f"  {outcome:28} {count:5}  ({count / passes:.1%})")

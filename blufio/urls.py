@@ -3,15 +3,23 @@ from django.urls import path
 
 from blufio import views
 from blufio.api import api
+from blufio.conversation.context import SYSTEM_PROMPT
+from blufio.inbox import webhook
 from costs import views as cost_views
 from heartbeat import views as heartbeat_views
+from routing import views as routing_views
 
 urlpatterns = [
-    path("telegram/webhook/", views.telegram_webhook, name="telegram-webhook"),
+    path("telegram/webhook/", webhook.telegram_webhook, name="telegram-webhook"),
     path("healthz", views.healthz, name="healthz"),
     path("dashboard/", cost_views.dashboard, name="dashboard"),
     path("dashboard/decisions/", cost_views.decisions, name="dashboard-decisions"),
-    path("dashboard/playground/", views.playground, name="playground"),
+    path(
+        "dashboard/playground/",
+        routing_views.playground,
+        {"system_prompt": SYSTEM_PROMPT},
+        name="playground",
+    ),
     path("dashboard/heartbeats/", heartbeat_views.heartbeats, name="dashboard-heartbeats"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

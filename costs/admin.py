@@ -1,38 +1,14 @@
-import csv
-
 from django.contrib import admin
 from django.http import HttpResponse
 
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry, Price
-
-CSV_FIELDS = [
-    "created_at",
-    "feature",
-    "intended_model",
-    "actual_model",
-    "tier",
-    "intended_tier",
-    "reason",
-    "override",
-    "input_tokens",
-    "output_tokens",
-    "cache_write_tokens",
-    "cache_read_tokens",
-    "cost_usd",
-    "latency_ms",
-    "outcome",
-    "request_id",
-]
+from costs.selectors import ledger_csv
 
 
 @admin.action(description="Export selected entries as CSV")
 def export_csv(modeladmin, request, queryset):
-    response = HttpResponse(content_type="text/csv")
+    response = HttpResponse(ledger_csv(queryset.order_by("-created_at")), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="blufio-ledger.csv"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_FIELDS)
-    for row in queryset.order_by("-created_at").values_list(*CSV_FIELDS).iterator():
-        writer.writerow(row)
     return response
 
 

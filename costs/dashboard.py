@@ -4,15 +4,22 @@ from collections import defaultdict
 from decimal import Decimal
 
 from costs.models import BudgetWindow, LedgerEntry
-from costs.selectors import PERIODS, budget_status, ledger_rollup, month_spend, period_bounds
-from costs.services import price_rule_for
+from costs.selectors import (
+    PERIODS,
+    budget_status,
+    cost_at_prices,
+    ledger_rollup,
+    month_spend,
+    period_bounds,
+)
+from routing.tiers import (
+    BUDGET_DOWNGRADE,
+    BUDGET_HAIKU_ONLY,
+    DOWNGRADE_REASONS,
+    TIERS,
+)
 
 PERIOD_LABELS = {"today": "Today", "7d": "7 days", "30d": "30 days", "month": "This month"}
-# Savings are measured against the default Opus tier's list prices, whatever the tiers
-# are set to, so the dashboard and the weekly digest agree and the baseline stays put.
-SAVINGS_REFERENCE_MODEL = "claude-opus-5-5"
-TIERS = ("haiku", "sonnet", "opus")
-MILLION = Decimal(1_000_000)
 
 
 def _totals(rows: list[dict], key: str) -> list[dict]:
@@ -60,24 +67,6 @@ def _daily_stacks(rows: list[dict]) -> tuple[list[dict], list[str]]:
     return days, models
 
 
-def cost_at_prices(rows: list[dict], model: str) -> Decimal:
-    """What the tokens of these daily totals would have cost at `model`'s prices."""
-    rates = price_rule_for(model=model).rates
-    return (
-        sum(
-            (
-                (row["input_tokens"] or 0) * rates.input
-                + (row["output_tokens"] or 0) * rates.output
-                + (row["cache_write_tokens"] or 0) * rates.cache_write_5m
-                + (row["cache_read_tokens"] or 0) * rates.cache_read
-                for row in rows
-            ),
-            Decimal(0),
-        )
-        / MILLION
-    )
-
-
 def dashboard_summary(*, period: str) -> dict:
     """Everything that changes with the period switch."""
     if period not in PERIODS:
@@ -96,9 +85,9 @@ def dashboard_summary(*, period: str) -> dict:
             downgrades[row["day"]][reason] += row["calls"]
         fallbacks += row["calls"] if row["reason"] == "fallback" else 0
     message_count = sum(row["calls"] for row in messages)
-    budget_downgrades = sum(row["calls"] for row in messages if row["reason"].startswith("budget"))
+    budget_downgrades = sum(row["calls"] for row in messages if row["reason"] in DOWNGRADE_REASONS)
     actual = sum((row["cost_usd"] or Decimal(0) for row in rows), Decimal(0))
-    at_opus = cost_at_prices(rows, SAVINGS_REFERENCE_MODEL)
+    at_opus = cost_at_prices(rows)
     days, models = _daily_stacks(rows)
     return {
         "period": period,
@@ -121,14 +110,35 @@ def dashboard_summary(*, period: str) -> dict:
     }
 
 
-def dashboard_budget() -> dict:
-    """Today's conversation budget and this month's heartbeat budget."""
+def meter_level(used_fraction: float, *, warn_at: float, stop_at: float) -> str:
+    """The meter's colour class: `stop` from the Haiku-only threshold, `warn` from the first
+    downgrade, else none."""
+    if used_fraction >= stop_at:
+        return "stop"
+    return "warn" if used_fraction >= warn_at else ""
+
+
+def reason_choices(*, downgrade_at: float, haiku_only_at: float) -> list[tuple[str, str]]:
+    """The routing reasons the decisions table filters on, labelled with today's thresholds."""
+    return [
+        (BUDGET_DOWNGRADE, f"budget past {downgrade_at:.0%}"),
+        (BUDGET_HAIKU_ONLY, f"budget past {haiku_only_at:.0%}"),
+        ("fallback", "fallback"),
+    ]
+
+
+def dashboard_budget(*, warn_at: float, stop_at: float) -> dict:
+    """Today's conversation budget and this month's heartbeat budget; their meters turn
+    `warn` and `stop` at the routing thresholds (`warn_at`, `stop_at`, shares of the cap)."""
     status = budget_status()
     heartbeat = budget_status(pool=BudgetWindow.Pool.HEARTBEAT)
     return {
         "budget": status,
         "used_percent": min(100.0, status.used_fraction * 100),
+        "used_meter": meter_level(status.used_fraction, warn_at=warn_at, stop_at=stop_at),
         "month_spent": month_spend(),
         "heartbeat_budget": heartbeat,
         "heartbeat_percent": min(100.0, heartbeat.used_fraction * 100),
+        "heartbeat_meter": meter_level(heartbeat.used_fraction, warn_at=warn_at, stop_at=stop_at),
+        "reason_choices": reason_choices(downgrade_at=warn_at, haiku_only_at=stop_at),
     }

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from solo.models import SingletonModel
 
 from costs.pricing import PriceRule, Rates
 
@@ -152,8 +153,8 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(f"{value!r} is not a known time zone (try Europe/Berlin).") from exc
 
 
-class BudgetSettings(models.Model):
-    """The single row of budget settings (pk 1)."""
+class BudgetSettings(SingletonModel):
+    """The single row of budget settings (`BudgetSettings.get_solo()`)."""
 
     daily_budget_usd = models.DecimalField(
         "daily conversation budget (USD)",
@@ -185,14 +186,6 @@ class BudgetSettings(models.Model):
 
     def __str__(self) -> str:
         return f"${self.daily_budget_usd} a day ({self.timezone})"
-
-    def save(self, *args, **kwargs) -> None:
-        self.pk = 1
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def load(cls) -> "BudgetSettings":
-        return cls.objects.get_or_create(pk=1)[0]
 
 
 class BudgetWindow(models.Model):
@@ -277,8 +270,19 @@ class LedgerEntry(models.Model):
     routing_reasons = models.JSONField(default=list, blank=True)
     input_tokens = models.PositiveIntegerField(default=0)
     output_tokens = models.PositiveIntegerField(default=0)
-    cache_write_tokens = models.PositiveIntegerField(default=0)
+    cache_write_tokens = models.PositiveIntegerField(
+        default=0, help_text="Tokens written to the cache, 5-minute and 1-hour together."
+    )
+    cache_write_1h_tokens = models.PositiveIntegerField(
+        default=0, help_text="Of the cache writes, those to the 1-hour cache."
+    )
     cache_read_tokens = models.PositiveIntegerField(default=0)
+    inference_geo = models.CharField(
+        max_length=20, blank=True, help_text="As the usage reported it ('us' costs more)."
+    )
+    speed = models.CharField(
+        max_length=20, blank=True, help_text="As the usage reported it ('fast' costs more)."
+    )
     cost_usd = models.DecimalField(default=Decimal(0), **USD)
     latency_ms = models.PositiveIntegerField(default=0)
     reason = models.CharField(
@@ -298,7 +302,16 @@ class LedgerEntry(models.Model):
         )
 
 
-LEDGER_DAY_KEY = ("day", "actual_model", "feature", "tier", "reason", "override")
+LEDGER_DAY_KEY = (
+    "day",
+    "actual_model",
+    "feature",
+    "tier",
+    "reason",
+    "override",
+    "inference_geo",
+    "speed",
+)
 
 
 class LedgerDay(models.Model):
@@ -314,15 +327,25 @@ class LedgerDay(models.Model):
     tier = models.CharField(max_length=10, blank=True)
     reason = models.CharField(max_length=30, blank=True)
     override = models.CharField(max_length=10, blank=True)
+    inference_geo = models.CharField(max_length=20, blank=True)
+    speed = models.CharField(max_length=20, blank=True)
     calls = models.PositiveIntegerField(default=0)
     cost_usd = models.DecimalField(default=Decimal(0), **USD)
     input_tokens = models.BigIntegerField(default=0)
     output_tokens = models.BigIntegerField(default=0)
     cache_write_tokens = models.BigIntegerField(default=0)
+    cache_write_1h_tokens = models.BigIntegerField(default=0)
     cache_read_tokens = models.BigIntegerField(default=0)
 
     KEY = LEDGER_DAY_KEY
-    SUMS = ("cost_usd", "input_tokens", "output_tokens", "cache_write_tokens", "cache_read_tokens")
+    SUMS = (
+        "cost_usd",
+        "input_tokens",
+        "output_tokens",
+        "cache_write_tokens",
+        "cache_write_1h_tokens",
+        "cache_read_tokens",
+    )
 
     class Meta:
         constraints = [

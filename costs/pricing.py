@@ -1,4 +1,5 @@
-"""Cost maths: from a Messages API usage object and a price rule to US dollars.
+"""Cost maths: from a Messages API usage object and a price rule to US dollars, token
+estimates, and every other price sum (worst cases, totals at another model's prices).
 
 Pure functions, no database: the price table rows become `PriceRule`s first.
 Prices are USD per million tokens. A request's prompt is its input tokens plus
@@ -7,6 +8,7 @@ higher prices when the prompt passes a threshold, as Claude Haiku 5.5 does.
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fnmatch import fnmatchcase
@@ -134,9 +136,8 @@ def ceiling_rule(rules: list[PriceRule]) -> PriceRule:
     )
 
 
-def usage_cost(usage: TokenUsage, rule: PriceRule) -> Decimal:
-    """What a call with this usage costs, in USD."""
-    rates = rule.rates_for(usage.prompt_tokens)
+def _priced(usage: TokenUsage, rates: Rates, rule: PriceRule) -> Decimal:
+    """Every kind of token at its rate, times the rule's US-only and fast multipliers."""
     total = (
         usage.input_tokens * rates.input
         + usage.output_tokens * rates.output
@@ -148,6 +149,22 @@ def usage_cost(usage: TokenUsage, rule: PriceRule) -> Decimal:
         total *= rule.us_geo_multiplier
     if usage.speed == "fast":
         total *= rule.fast_multiplier
+    return total
+
+
+def usage_cost(usage: TokenUsage, rule: PriceRule) -> Decimal:
+    """What a call with this usage costs, in USD."""
+    total = _priced(usage, rule.rates_for(usage.prompt_tokens), rule)
+    return total.quantize(COST_PLACES, rounding=ROUND_HALF_UP)
+
+
+def totals_cost(totals: Iterable[TokenUsage], rule: PriceRule) -> Decimal:
+    """What token totals of many calls (a day's, say) would cost at `rule`'s prices.
+
+    A total says nothing of each prompt's length, so the standard rates apply, not the
+    long-prompt ones; cache writes keep their lifetime and the multipliers still apply.
+    """
+    total = sum((_priced(usage, rule.rates, rule) for usage in totals), Decimal(0))
     return total.quantize(COST_PLACES, rounding=ROUND_HALF_UP)
 
 
@@ -162,3 +179,23 @@ def worst_case_cost(rule: PriceRule, *, prompt_tokens: int, max_output_tokens: i
     total = (prompt_tokens * rates.prompt_ceiling + max_output_tokens * rates.output) / MILLION
     total *= max(Decimal(1), rule.us_geo_multiplier)
     return total.quantize(COST_PLACES, rounding=ROUND_HALF_UP)
+
+
+# Token estimates. A typical token is about four characters (for trimming history and
+# deciding when to compact); no token is shorter than one UTF-8 byte (for worst cases).
+CHARS_PER_TOKEN = 4
+MESSAGE_OVERHEAD_TOKENS = 8  # per message of the Messages API format (generous)
+REQUEST_OVERHEAD_TOKENS = 64
+
+
+def estimated_tokens(text: str) -> int:
+    """A typical-case estimate of a text's tokens."""
+    return len(text) // CHARS_PER_TOKEN + 1
+
+
+def prompt_token_bound(system: str, messages: list[dict]) -> int:
+    """An upper bound on the prompt's tokens: no token is shorter than one UTF-8 byte."""
+    text_bytes = len(system.encode("utf-8", "surrogatepass")) + sum(
+        len(m["content"].encode("utf-8", "surrogatepass")) for m in messages
+    )
+    return text_bytes + MESSAGE_OVERHEAD_TOKENS * len(messages) + REQUEST_OVERHEAD_TOKENS

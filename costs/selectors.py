@@ -1,5 +1,8 @@
-"""Reads: budget state and spend."""
+"""Reads: prices, budget state and spend."""
 
+import csv
+import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -9,7 +12,27 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from costs.models import BudgetSettings, BudgetWindow, LedgerDay, LedgerEntry
+from costs.models import BudgetSettings, BudgetWindow, LedgerDay, LedgerEntry, Price
+from costs.pricing import PriceRule, TokenUsage, ceiling_rule, find_rule, totals_cost
+from routing.tiers import DEFAULT_MODELS, DOWNGRADE_REASONS, TIERS
+
+logger = logging.getLogger(__name__)
+
+# Savings are measured against the default Opus tier's list prices, whatever the tiers
+# are set to, so the dashboard and the weekly digest agree and the baseline stays put.
+SAVINGS_REFERENCE_MODEL = DEFAULT_MODELS["opus"]
+
+
+def price_rule_for(*, model: str) -> PriceRule:
+    """The price rule for a model id; unknown ids get the dearest known prices (logged)."""
+    rules = [price.to_rule() for price in Price.objects.all()]
+    rule = find_rule(model, rules)
+    if rule is None:
+        logger.warning(
+            "No price for model %r: charging it at the most expensive known prices", model
+        )
+        return ceiling_rule(rules)
+    return rule
 
 
 @dataclass(frozen=True)
@@ -61,7 +84,7 @@ def budget_status(
 ) -> BudgetStatus:
     """A budget's current period (today's conversation budget by default): cap, spent, held,
     and when it resets."""
-    settings = BudgetSettings.load()
+    settings = BudgetSettings.get_solo()
     starts_on, resets_at, cap = budget_window(pool, settings, now or timezone.now())
     window = BudgetWindow.objects.filter(pool=pool, starts_on=starts_on).first()
     return BudgetStatus(
@@ -74,7 +97,7 @@ def budget_status(
 
 def month_spend(*, now: datetime | None = None) -> Decimal:
     """Conversation spend so far in the current month, in the budget's time zone."""
-    settings = BudgetSettings.load()
+    settings = BudgetSettings.get_solo()
     today, _ = day_bounds(now or timezone.now(), settings.timezone)
     total = BudgetWindow.objects.filter(
         pool=BudgetWindow.Pool.CONVERSATION, starts_on__gte=today.replace(day=1)
@@ -87,7 +110,7 @@ PERIODS = ("today", "7d", "30d", "month")
 
 def period_bounds(period: str, *, now: datetime | None = None) -> tuple[datetime, datetime]:
     """Start and end of a reporting period, in the budget's time zone."""
-    settings = BudgetSettings.load()
+    settings = BudgetSettings.get_solo()
     zone = ZoneInfo(settings.timezone)
     now = (now or timezone.now()).astimezone(zone)
     midnight = datetime.combine(now.date(), time.min, tzinfo=zone)
@@ -105,7 +128,7 @@ def spend_by(*, group_by: str, start: datetime, end: datetime) -> list[dict]:
     field = {"model": "actual_model", "feature": "feature", "day": "day"}[group_by]
     rows = LedgerEntry.objects.filter(created_at__gte=start, created_at__lt=end)
     if group_by == "day":
-        zone = ZoneInfo(BudgetSettings.load().timezone)
+        zone = ZoneInfo(BudgetSettings.get_solo().timezone)
         rows = rows.annotate(day=TruncDate("created_at", tzinfo=zone))
     grouped = rows.values(field).annotate(cost_usd=Sum("cost_usd"), calls=Count("id"))
     return [
@@ -134,8 +157,8 @@ def routing_stats(*, start: datetime, end: datetime) -> RoutingStats:
     reasons = dict(rows.exclude(reason="").values_list("reason").annotate(n=Count("id")).order_by())
     return RoutingStats(
         messages=sum(tiers.values()),
-        tier_mix={tier: tiers.get(tier, 0) for tier in ("haiku", "sonnet", "opus")},
-        downgrades={r: n for r, n in reasons.items() if r.startswith("budget")},
+        tier_mix={tier: tiers.get(tier, 0) for tier in TIERS},
+        downgrades={r: n for r, n in reasons.items() if r in DOWNGRADE_REASONS},
         fallbacks=reasons.get("fallback", 0),
     )
 
@@ -177,10 +200,70 @@ def ledger_rollup(*, start: datetime, end: datetime) -> list[dict]:
     Read from `LedgerDay`, kept as entries are written: a few hundred rows however
     many calls there were. Periods start at a local midnight, so whole days match.
     """
-    zone = ZoneInfo(BudgetSettings.load().timezone)
+    zone = ZoneInfo(BudgetSettings.get_solo().timezone)
     first, last = start.astimezone(zone).date(), end.astimezone(zone).date()
     return list(
         LedgerDay.objects.filter(day__gte=first, day__lte=last).values(
             *LedgerDay.KEY, "calls", *LedgerDay.SUMS
         )
     )
+
+
+def rollup_usage(row: dict) -> TokenUsage:
+    """The token totals of a `ledger_rollup` row."""
+    one_hour = row["cache_write_1h_tokens"] or 0
+    return TokenUsage(
+        input_tokens=row["input_tokens"] or 0,
+        output_tokens=row["output_tokens"] or 0,
+        cache_write_5m_tokens=(row["cache_write_tokens"] or 0) - one_hour,
+        cache_write_1h_tokens=one_hour,
+        cache_read_tokens=row["cache_read_tokens"] or 0,
+        inference_geo=row["inference_geo"] or None,
+        speed=row["speed"] or None,
+    )
+
+
+def cost_at_prices(rows: list[dict], *, model: str = SAVINGS_REFERENCE_MODEL) -> Decimal:
+    """What the calls of these `ledger_rollup` rows would have cost at `model`'s prices
+    (Opus 5.5's by default: the savings baseline)."""
+    return totals_cost((rollup_usage(row) for row in rows), price_rule_for(model=model))
+
+
+# The ledger's CSV export, in admin and at /api/ledger.csv: one column list.
+LEDGER_CSV_COLUMNS = (
+    "created_at",
+    "feature",
+    "intended_model",
+    "actual_model",
+    "tier",
+    "intended_tier",
+    "reason",
+    "override",
+    "input_tokens",
+    "output_tokens",
+    "cache_write_tokens",
+    "cache_write_1h_tokens",
+    "cache_read_tokens",
+    "inference_geo",
+    "speed",
+    "cost_usd",
+    "latency_ms",
+    "outcome",
+    "request_id",
+    "id",
+)
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def ledger_csv(rows) -> Iterator[str]:
+    """The header and one CSV line per ledger entry of `rows`, read in chunks."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(LEDGER_CSV_COLUMNS)
+    for row in rows.values_list(*LEDGER_CSV_COLUMNS).iterator(chunk_size=2000):
+        yield writer.writerow(row)

@@ -1,4 +1,4 @@
-"""Writes: pricing calls, holding and settling budget, recording ledger rows."""
+"""Writes: holding and settling budget, recording ledger rows."""
 
 import logging
 from datetime import datetime, timedelta
@@ -15,29 +15,12 @@ from costs.models import (
     BudgetWindow,
     LedgerDay,
     LedgerEntry,
-    Price,
     Reservation,
 )
-from costs.pricing import PriceRule, TokenUsage, ceiling_rule, find_rule, usage_cost
+from costs.pricing import TokenUsage
 from costs.selectors import BudgetStatus, budget_window, day_bounds
 
 logger = logging.getLogger(__name__)
-
-
-def price_rule_for(*, model: str) -> PriceRule:
-    """The price rule for a model id; unknown ids get the dearest known prices (logged)."""
-    rules = [price.to_rule() for price in Price.objects.all()]
-    rule = find_rule(model, rules)
-    if rule is None:
-        logger.warning(
-            "No price for model %r: charging it at the most expensive known prices", model
-        )
-        return ceiling_rule(rules)
-    return rule
-
-
-def call_cost(*, model: str, usage: TokenUsage) -> Decimal:
-    return usage_cost(usage, price_rule_for(model=model))
 
 
 class BudgetExhausted(Exception):
@@ -64,7 +47,7 @@ def budget_reserve(
     database write lock at the start of the transaction), so the check and the hold
     are one step even with many workers.
     """
-    settings = BudgetSettings.load()
+    settings = BudgetSettings.get_solo()
     starts_on, resets_at, cap = budget_window(pool, settings, now or timezone.now())
     with transaction.atomic():
         BudgetWindow.objects.get_or_create(pool=pool, starts_on=starts_on)
@@ -141,7 +124,10 @@ def ledger_entry_create(
             input_tokens=usage.input_tokens,
             output_tokens=usage.output_tokens,
             cache_write_tokens=usage.cache_write_tokens,
+            cache_write_1h_tokens=usage.cache_write_1h_tokens,
             cache_read_tokens=usage.cache_read_tokens,
+            inference_geo=usage.inference_geo or "",
+            speed=usage.speed or "",
             cost_usd=cost_usd,
             session_id=session_id,
             latency_ms=latency_ms,
@@ -160,16 +146,10 @@ def ledger_entry_create(
 
 
 def _ledger_day_add(entry: LedgerEntry) -> None:
-    day, _ = day_bounds(entry.created_at, BudgetSettings.load().timezone)
+    day, _ = day_bounds(entry.created_at, BudgetSettings.get_solo().timezone)
     key = {name: getattr(entry, name) for name in LedgerDay.KEY if name != "day"}
     key["day"] = day
-    sums = {
-        "cost_usd": entry.cost_usd,
-        "input_tokens": entry.input_tokens,
-        "output_tokens": entry.output_tokens,
-        "cache_write_tokens": entry.cache_write_tokens,
-        "cache_read_tokens": entry.cache_read_tokens,
-    }
+    sums = {name: getattr(entry, name) for name in LedgerDay.SUMS}
     increments = {name: F(name) + value for name, value in sums.items()}
     if LedgerDay.objects.filter(**key).update(calls=F("calls") + 1, **increments):
         return
@@ -182,7 +162,7 @@ def _ledger_day_add(entry: LedgerEntry) -> None:
 
 def ledger_days_rebuild() -> int:
     """Recompute every day's totals from the ledger (after a time zone change, or bulk loads)."""
-    zone = ZoneInfo(BudgetSettings.load().timezone)
+    zone = ZoneInfo(BudgetSettings.get_solo().timezone)
     rows = (
         LedgerEntry.objects.annotate(day=TruncDate("created_at", tzinfo=zone))
         .values(*LedgerDay.KEY)
@@ -200,7 +180,7 @@ def budget_alert_claim(*, share: float, now: datetime | None = None) -> bool:
 
     The claim is a conditional UPDATE, so two workers settling at once send one alert.
     """
-    settings = BudgetSettings.load()
+    settings = BudgetSettings.get_solo()
     today, _ = day_bounds(now or timezone.now(), settings.timezone)
     return (
         BudgetWindow.objects.filter(

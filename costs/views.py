@@ -4,6 +4,7 @@ from django.views.decorators.http import require_GET
 
 from costs.dashboard import dashboard_budget, dashboard_summary
 from costs.selectors import recent_decisions
+from routing.models import RoutingSettings
 
 TEMPLATE = "dashboard/index.html"
 
@@ -19,8 +20,9 @@ def _filters(request) -> dict:
 @require_GET
 def dashboard(request):
     filters = _filters(request)
+    routing = RoutingSettings.get_solo()
     context = {
-        **dashboard_budget(),
+        **dashboard_budget(warn_at=routing.downgrade_at, stop_at=routing.haiku_only_at),
         **dashboard_summary(period=request.GET.get("period", "30d")),
         "decisions": recent_decisions(**filters),
         "filters": filters,

@@ -45,7 +45,7 @@ class HeartbeatSettingsAdmin(admin.ModelAdmin):
 
     @admin.display(description="Monthly budget")
     def monthly_budget(self, obj) -> str:
-        budget = BudgetSettings.load()
+        budget = BudgetSettings.get_solo()
         link = reverse("admin:costs_budgetsettings_change", args=[budget.pk])
         return format_html(
             "${} a month, set with the daily budget and the owner's time zone in "

@@ -11,13 +11,14 @@ from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from blufio import telegram_client
-from blufio.anthropic_client import ClaudeError
-from blufio.calls import paid_call
-from blufio.context import ContextNote
+from blufio.clients import telegram as telegram_client
+from blufio.clients.anthropic import ClaudeError
+from blufio.conversation.calls import call_pay
+from blufio.conversation.hooks import ContextNote
 from blufio.models import ChatMessage, ChatSession
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
 from costs.services import BudgetExhausted
+from heartbeat import texts
 from heartbeat.memory import item_status_set
 from heartbeat.models import CheckIn, HeartbeatSettings, PendingItem
 from heartbeat.rules import (
@@ -31,7 +32,6 @@ from heartbeat.rules import (
 
 logger = logging.getLogger(__name__)
 
-CHECKIN_MARK = "🔔"
 CHECKIN_SYSTEM = (
     "You write Blufio's proactive check-ins to its owner on Telegram. You get the "
     "owner's pending items and a short digest, not the conversation. If an item is due "
@@ -41,7 +41,6 @@ CHECKIN_SYSTEM = (
 )
 REPEAT_WINDOW = timedelta(days=7)
 MAX_BUTTON_ITEMS = 3
-BUTTON_LABEL_CHARS = 24
 
 
 @dataclass(frozen=True)
@@ -63,30 +62,31 @@ def heartbeat_pass(*, now: datetime | None = None) -> list[PassResult]:
     """One heartbeat for every chat, one after the other; returns what happened to each."""
     now = now or timezone.now()
     return [
-        PassResult(session, chat_heartbeat(session_id=session.pk, now=now))
+        PassResult(session, session_heartbeat(session_id=session.pk, now=now))
         for session in ChatSession.objects.order_by("pk")
     ]
 
 
-def chat_heartbeat(*, session_id: int, now: datetime) -> str:
+def session_heartbeat(*, session_id: int, now: datetime) -> str:
     """The heartbeat of one chat at `now` (the pass's time, shared by all its chats)."""
-    settings = HeartbeatSettings.load()
+    settings = HeartbeatSettings.get_solo()
     if not settings.enabled:
         return "skipped (disabled)"
     if not django_settings.ANTHROPIC_API_KEY:
         return "skipped (ANTHROPIC_API_KEY is not set)"
-    zone = ZoneInfo(BudgetSettings.load().timezone)
+    zone = ZoneInfo(BudgetSettings.get_solo().timezone)
     local = now.astimezone(zone).time()
     if in_quiet_hours(local, start=settings.quiet_hours_start, end=settings.quiet_hours_end):
         return "skipped (quiet hours)"
     session = ChatSession.objects.get(pk=session_id)
-    return session_heartbeat(session, settings=settings, zone=zone, now=now)
+    return checkin_attempt(session, settings=settings, zone=zone, now=now)
 
 
-def session_heartbeat(
+def checkin_attempt(
     session: ChatSession, *, settings: HeartbeatSettings, zone: ZoneInfo, now: datetime
 ) -> str:
-    """The heartbeat of one chat: a short line saying what it did."""
+    """Past the quiet hours: skip unless something is due or changed, else claim the slot
+    and run the check-in. A short line saying what it did."""
     idle_since = now - timedelta(days=settings.idle_after_days)
     idle = session.last_message_at is None or session.last_message_at < idle_since
     items = PendingItem.objects.filter(session=session, status__in=PendingItem.PENDING)
@@ -143,7 +143,7 @@ def checkin_run(
     """
     session = checkin.session
     try:
-        completion = paid_call(
+        completion = call_pay(
             pool=BudgetWindow.Pool.HEARTBEAT,
             model=settings.model,
             system=CHECKIN_SYSTEM,
@@ -179,7 +179,7 @@ def checkin_run(
     if settings.delivery == HeartbeatSettings.Delivery.ON_NEXT_MESSAGE:
         _finish(checkin, CheckIn.Outcome.STORED, text=text)
         return "stored"
-    shown = f"{CHECKIN_MARK} {text}"
+    shown = texts.checkin_shown(text)
     try:
         message_ids = telegram_client.send_markdown(
             session.chat_id, shown, buttons=checkin_buttons(digest, pending)
@@ -217,10 +217,8 @@ def checkin_buttons(digest: Digest, pending: dict[int, PendingItem]) -> telegram
 
 
 def _item_buttons(item: PendingItem) -> list[tuple[str, str]]:
-    label = item.text
-    if len(label) > BUTTON_LABEL_CHARS:
-        label = label[: BUTTON_LABEL_CHARS - 1] + "…"
-    return [(f"✅ {label}", f"item:{item.pk}:done"), ("⏰ 1 h", f"item:{item.pk}:snooze")]
+    done, snooze = texts.item_button_labels(item.text)
+    return [(done, f"item:{item.pk}:done"), (snooze, f"item:{item.pk}:snooze")]
 
 
 def button_press(*, chat_id: int, message_id: int, data: str) -> str | None:
@@ -236,15 +234,15 @@ def button_press(*, chat_id: int, message_id: int, data: str) -> str | None:
         return None
     item = PendingItem.objects.filter(pk=int(parts[1]), session__chat_id=chat_id).first()
     if item is None:
-        return "That item is gone."
+        return texts.ITEM_GONE
     status = PendingItem.Status.DONE if action == "done" else PendingItem.Status.SNOOZED
     changed = item_status_set(item_id=item.pk, session_id=item.session_id, status=status)
     _remove_item_buttons(chat_id, message_id, item.pk)
     if not changed:
-        return f"Already {item.get_status_display()}: {item.text}"[:200]
+        return texts.item_already(item.get_status_display(), item.text)
     if status == PendingItem.Status.DONE:
-        return f"✅ Done: {item.text}"[:200]
-    return f"⏰ I'll remind you again in an hour: {item.text}"[:200]
+        return texts.item_done(item.text)
+    return texts.item_snoozed(item.text)
 
 
 def _remove_item_buttons(chat_id: int, message_id: int, item_id: int) -> None:

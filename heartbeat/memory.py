@@ -13,11 +13,11 @@ from django.db.models.functions import Length
 from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from blufio.anthropic_client import ClaudeError
-from blufio.calls import paid_call
-from blufio.context import estimated_tokens
+from blufio.clients.anthropic import ClaudeError
+from blufio.conversation.calls import call_pay
 from blufio.models import ChatMessage, ChatSession
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
+from costs.pricing import CHARS_PER_TOKEN, estimated_tokens
 from costs.services import BudgetExhausted
 from heartbeat.models import ExtractionRun, HeartbeatSettings, PendingItem
 from heartbeat.rules import needs_extraction
@@ -174,8 +174,8 @@ def memory_extract(*, message_id: int, now: datetime | None = None) -> str:
     )
     if not needs_extraction(message.text, has_open_items=bool(open_items)):
         return run.outcome
-    settings = HeartbeatSettings.load()
-    zone = ZoneInfo(BudgetSettings.load().timezone)
+    settings = HeartbeatSettings.get_solo()
+    zone = ZoneInfo(BudgetSettings.get_solo().timezone)
     outcome, created, updated = _extract(message, open_items, settings, zone, now)
     ExtractionRun.objects.filter(pk=run.pk).update(
         outcome=outcome, items_created=created, items_updated=updated
@@ -185,7 +185,7 @@ def memory_extract(*, message_id: int, now: datetime | None = None) -> str:
 
 def _extract(message, open_items, settings, zone, now) -> tuple[str, int, int]:
     try:
-        completion = paid_call(
+        completion = call_pay(
             pool=BudgetWindow.Pool.CONVERSATION,
             model=settings.extraction_model,
             system=EXTRACTION_SYSTEM,
@@ -281,11 +281,11 @@ def history_compact(*, session_id: int) -> bool:
     stay word for word; everything before them goes into the summary and leaves the
     context. Returns whether a summary was written.
     """
-    settings = HeartbeatSettings.load()
+    settings = HeartbeatSettings.get_solo()
     session = ChatSession.objects.get(pk=session_id)
     unsummarised = ChatMessage.objects.filter(session=session, id__gt=session.compacted_through_id)
     # estimated_tokens() summed in the database: no rows are read until it is time.
-    size = unsummarised.aggregate(tokens=Sum(Length("text") / 4 + 1))["tokens"] or 0
+    size = unsummarised.aggregate(tokens=Sum(Length("text") / CHARS_PER_TOKEN + 1))["tokens"] or 0
     if size <= settings.compaction_threshold_tokens:
         return False
     turns = list(unsummarised.order_by("id").values_list("id", "role", "text"))
@@ -307,7 +307,7 @@ def history_compact(*, session_id: int) -> bool:
     )
     prompt = f"Earlier summary:\n{session.summary or '(none)'}\n\nNew turns:\n{transcript}"
     try:
-        completion = paid_call(
+        completion = call_pay(
             pool=BudgetWindow.Pool.CONVERSATION,
             model=settings.compaction_model,
             system=COMPACTION_SYSTEM,

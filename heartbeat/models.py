@@ -3,13 +3,15 @@ from datetime import time
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from solo.models import SingletonModel
 
 from blufio.models import ChatMessage, ChatSession
+from routing.tiers import DEFAULT_MODELS
 
-HAIKU = "claude-haiku-5-5"
+HAIKU = DEFAULT_MODELS["haiku"]  # internal calls are never routed: a model id each
 
 
-class HeartbeatSettings(models.Model):
+class HeartbeatSettings(SingletonModel):
     """Memory and heartbeat tunables (one row, edited in admin).
 
     The monthly heartbeat budget sits with the other budget in "Budget settings".
@@ -65,14 +67,6 @@ class HeartbeatSettings(models.Model):
 
     def __str__(self) -> str:
         return "Memory and heartbeat settings"
-
-    def save(self, *args, **kwargs) -> None:
-        self.pk = 1
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def load(cls) -> "HeartbeatSettings":
-        return cls.objects.get_or_create(pk=1)[0]
 
 
 class PendingItem(models.Model):

@@ -3,8 +3,9 @@
 from django.db import transaction
 from django.dispatch import receiver
 
-from blufio.signals import button_pressed, context_notes_requested, reply_sent
+from blufio.conversation.hooks import button_pressed, context_notes_requested, reply_sent
 from heartbeat import checkins
+from heartbeat.tasks import memory_after_reply_task
 
 
 @receiver(context_notes_requested)
@@ -15,10 +16,8 @@ def add_kept_checkins(sender, *, session, **kwargs):
 @receiver(reply_sent)
 def remember_after_reply(sender, *, user_message, notes, **kwargs):
     """Mark woven check-ins delivered; read the owner's message for memory in its own task."""
-    from heartbeat.tasks import after_reply  # here: tasks imports the services
-
     checkins.kept_checkins_delivered(notes=notes)
-    transaction.on_commit(lambda: after_reply.delay(user_message.pk), robust=True)
+    transaction.on_commit(lambda: memory_after_reply_task.delay(user_message.pk), robust=True)
 
 
 @receiver(button_pressed)

@@ -1,11 +1,16 @@
-"""Reads: how memory extraction and heartbeats are doing."""
+"""Reads: how memory extraction and heartbeats are doing, and a week's spend."""
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
 
+from costs.models import LedgerEntry
+from costs.selectors import cost_at_prices, ledger_rollup
 from heartbeat.models import CheckIn, ExtractionRun, PendingItem
+from routing.tiers import DOWNGRADE_REASONS
 
 
 @dataclass(frozen=True)
@@ -59,3 +64,41 @@ def heartbeat_overview(*, month_start: datetime, limit: int = 8) -> HeartbeatOve
         ).count(),
         extraction=extraction_stats(),
     )
+
+
+@dataclass
+class WeekSpend:
+    start: datetime
+    end: datetime
+    calls: int = 0
+    total: Decimal = Decimal(0)
+    by_tier: dict[str, list] = field(default_factory=lambda: defaultdict(lambda: [Decimal(0), 0]))
+    by_feature: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    messages: int = 0
+    downgrades: int = 0
+    fallbacks: int = 0
+    at_opus_prices: Decimal = Decimal(0)
+
+    @property
+    def saved(self) -> Decimal:
+        return self.at_opus_prices - self.total
+
+
+def week_spend(*, start: datetime, end: datetime) -> WeekSpend:
+    """The week's calls from the ledger's daily totals, and what they would cost on Opus."""
+    # The days from `start` up to, not including, the midnight that is `end`.
+    rows = ledger_rollup(start=start, end=end - timedelta(microseconds=1))
+    week = WeekSpend(start=start, end=end)
+    for row in rows:
+        cost = row["cost_usd"] or Decimal(0)
+        week.calls += row["calls"]
+        week.total += cost
+        week.by_feature[row["feature"]] += cost
+        if row["feature"] == LedgerEntry.Feature.MESSAGE:
+            week.messages += row["calls"]
+            week.by_tier[row["tier"] or "?"][0] += cost
+            week.by_tier[row["tier"] or "?"][1] += row["calls"]
+            week.downgrades += row["calls"] if row["reason"] in DOWNGRADE_REASONS else 0
+            week.fallbacks += row["calls"] if row["reason"] == "fallback" else 0
+    week.at_opus_prices = cost_at_prices(rows)
+    return week

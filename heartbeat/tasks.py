@@ -1,3 +1,9 @@
+"""The heartbeat's Celery tasks: thin entry points named after the service they call.
+
+The registered names (`heartbeat.after_reply`, `heartbeat.run_pass`, …) are kept: the
+beat schedule in the database and queued messages refer to them.
+"""
+
 import logging
 from datetime import datetime
 
@@ -11,31 +17,32 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(name="heartbeat.after_reply")
-def after_reply(message_id: int) -> None:
+def memory_after_reply_task(message_id: int) -> None:
     """Read the owner's message for pending items, then compact the history if it is long."""
     memory.memory_after_reply(message_id=message_id)
 
 
 @shared_task(name="heartbeat.run_pass")
-def run_pass() -> int:
-    """Scheduled by beat (every 30 minutes by default): one heartbeat task per chat, so
-    chats run in parallel on the workers. Returns how many were queued."""
+def heartbeat_pass_task() -> int:
+    """Scheduled by beat (every 30 minutes by default): the heartbeat pass, as one
+    `session_heartbeat_task` per chat, so chats run in parallel on the workers. Returns
+    how many were queued. (`checkins.heartbeat_pass` is the same pass in one process.)"""
     now = timezone.now()
     session_ids = list(ChatSession.objects.values_list("pk", flat=True))
     for session_id in session_ids:
-        beat_chat.delay(session_id, now.isoformat())
+        session_heartbeat_task.delay(session_id, now.isoformat())
     return len(session_ids)
 
 
 @shared_task(name="heartbeat.beat_chat")
-def beat_chat(session_id: int, now: str) -> str:
+def session_heartbeat_task(session_id: int, now: str) -> str:
     """One chat's heartbeat at the pass's time (so a late task still claims its slot)."""
-    outcome = checkins.chat_heartbeat(session_id=session_id, now=datetime.fromisoformat(now))
+    outcome = checkins.session_heartbeat(session_id=session_id, now=datetime.fromisoformat(now))
     logger.info("Heartbeat of session %s: %s", session_id, outcome)
     return outcome
 
 
 @shared_task(name="heartbeat.weekly_digest")
-def weekly_digest() -> list[str]:
+def weekly_digest_send_task() -> list[str]:
     """Send the owner last week's 📊 cost summary."""
     return weekly.weekly_digest_send()

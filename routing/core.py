@@ -22,9 +22,8 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from routing import lexicon
+from routing.tiers import BUDGET_DOWNGRADE, BUDGET_HAIKU_ONLY, TIER_NAMES, TIERS
 
-TIERS = ("haiku", "sonnet", "opus")
-TIER_NAMES = {"haiku": "Haiku", "sonnet": "Sonnet", "opus": "Opus"}
 BASE_SCORE = 0.45
 PASTE_WINDOW = 1500  # characters of a message scanned for stakes and bug cues in its paste
 REQUEST_WORDS = ("now ", "can you", "could you", "please", "pls", "next")
@@ -489,9 +488,9 @@ def route(
         reasons = classification.reasons
     tier, downgrade_reason = intended, None
     if budget_used >= config.haiku_only_at and intended != "haiku":
-        tier, downgrade_reason = "haiku", "budget_95"
+        tier, downgrade_reason = "haiku", BUDGET_HAIKU_ONLY
     elif budget_used >= config.downgrade_at and intended != "haiku":
-        tier, downgrade_reason = TIERS[TIERS.index(intended) - 1], "budget_80"
+        tier, downgrade_reason = TIERS[TIERS.index(intended) - 1], BUDGET_DOWNGRADE
     notice = None
     if downgrade_reason:
         notice = f"(Using {TIER_NAMES[tier]} — budget at {_percent(budget_used)}%)"

@@ -1,30 +1,28 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from solo.models import SingletonModel
 
-from routing.core import TIERS, RouterConfig
+from routing.core import RouterConfig
+from routing.tiers import DEFAULT_MODELS, TIER_NAMES, TIERS
 
 MAX_TOKENS = {"validators": [MinValueValidator(1), MaxValueValidator(128_000)]}
 SHARE = {"validators": [MinValueValidator(0.0), MaxValueValidator(1.0)]}
 
 
-class RoutingSettings(models.Model):
-    """The single row of routing settings (pk 1)."""
+class RoutingSettings(SingletonModel):
+    """The single row of routing settings (`RoutingSettings.get_solo()`)."""
 
-    class ForceTier(models.TextChoices):
-        NONE = "", "no (classify every message)"
-        HAIKU = "haiku", "Haiku"
-        SONNET = "sonnet", "Sonnet"
-        OPUS = "opus", "Opus"
+    FORCE_TIER_CHOICES = [("", "no (classify every message)"), *TIER_NAMES.items()]
 
     haiku_model = models.CharField(
-        max_length=100, default="claude-haiku-5-5", help_text="Model id for the cheapest tier."
+        max_length=100, default=DEFAULT_MODELS["haiku"], help_text="Model id for the cheapest tier."
     )
     sonnet_model = models.CharField(
-        max_length=100, default="claude-sonnet-5-5", help_text="Model id for the middle tier."
+        max_length=100, default=DEFAULT_MODELS["sonnet"], help_text="Model id for the middle tier."
     )
     opus_model = models.CharField(
-        max_length=100, default="claude-opus-5-5", help_text="Model id for the strongest tier."
+        max_length=100, default=DEFAULT_MODELS["opus"], help_text="Model id for the strongest tier."
     )
     haiku_max_tokens = models.PositiveIntegerField(
         default=1024, help_text="Most output tokens a Haiku reply may use.", **MAX_TOKENS
@@ -74,7 +72,7 @@ class RoutingSettings(models.Model):
     )
     force_model = models.CharField(
         max_length=10,
-        choices=ForceTier.choices,
+        choices=FORCE_TIER_CHOICES,
         blank=True,
         default="",
         help_text="Send every message to this tier instead of classifying it. Budget "
@@ -87,10 +85,6 @@ class RoutingSettings(models.Model):
 
     def __str__(self) -> str:
         return "Routing settings"
-
-    def save(self, *args, **kwargs) -> None:
-        self.pk = 1
-        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         errors = {}
@@ -109,10 +103,6 @@ class RoutingSettings(models.Model):
                 errors[f"{tier}_fallbacks"] = "List other tiers (haiku, sonnet, opus) once each."
         if errors:
             raise ValidationError(errors)
-
-    @classmethod
-    def load(cls) -> "RoutingSettings":
-        return cls.objects.get_or_create(pk=1)[0]
 
     def model_for(self, tier: str) -> str:
         return getattr(self, f"{tier}_model")

@@ -2,6 +2,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from routing.tiers import DowngradeReason, Tier
+
 
 class Turn(Schema):
     role: Literal["user", "assistant"]
@@ -19,13 +21,13 @@ class RouteIn(Schema):
 
 class RouteOut(Schema):
     text: str
-    tier: Literal["haiku", "sonnet", "opus"]
-    intended_tier: Literal["haiku", "sonnet", "opus"]
+    tier: Tier
+    intended_tier: Tier
     model: str
     score: float
     reasons: list[str]
     override: Literal["prefix", "force"] | None
     downgraded: bool
-    downgrade_reason: Literal["budget_80", "budget_95"] | None
+    downgrade_reason: DowngradeReason | None
     notice: str | None
     budget_used: float

@@ -12,5 +12,5 @@ def route_message(
     settings: RoutingSettings | None = None,
 ) -> Decision:
     """Route with the admin's settings (pass them in when the caller has loaded them)."""
-    config = (settings or RoutingSettings.load()).to_config()
+    config = (settings or RoutingSettings.get_solo()).to_config()
     return route(message, context, budget_used=budget_used, config=config)

@@ -24,13 +24,13 @@ _update_ids = itertools.count(100_000)
 def _fresh_broker_state(monkeypatch):
     """Wake-up flags (in Redis) and a web process's pause after a broker failure live
     outside the test database: neither carries over from one test to the next."""
-    from blufio import updates
+    from blufio.inbox import handoff
 
     client = redis.Redis.from_url(django_settings.REDIS_URL)
     keys = list(client.scan_iter("blufio:wake:*"))
     if keys:
         client.delete(*keys)
-    monkeypatch.setattr(updates, "_broker_paused_until", 0.0)
+    monkeypatch.setattr(handoff, "_broker_paused_until", 0.0)
 
 
 @pytest.fixture(scope="session")
@@ -92,6 +92,15 @@ def post_update(client, settings, django_capture_on_commit_callbacks):
             )
 
     return post
+
+
+@pytest.fixture
+def staff(client, db):
+    """The test client, logged in as a staff user (the owner)."""
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_user("owner", is_staff=True))
+    return client
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The owner's pages in headless Chromium (Debian's build) through Playwright."""
 
 import os
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
 from costs.pricing import TokenUsage
-from costs.services import call_cost, ledger_entry_create
+from tests.helpers import ledger_row
 
 # Playwright's sync API runs an event loop; the ORM calls in this test are synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -54,22 +53,20 @@ def seed_ledger() -> None:
         ("claude-haiku-5-5", "haiku", ""),
         ("claude-sonnet-5-5", "sonnet", ""),
         ("claude-opus-5-5", "opus", ""),
-        ("claude-haiku-5-5", "haiku", "budget_95"),
+        ("claude-haiku-5-5", "haiku", "budget_haiku_only"),
     ]
     usage = TokenUsage(input_tokens=1500, output_tokens=400)
     for day in range(12):
         for model, tier, reason in plan[: 2 + day % 3]:
-            ledger_entry_create(
-                feature="message",
-                intended_model=model,
-                actual_model=model,
+            ledger_row(
+                model,
                 tier=tier,
                 intended_tier="opus" if reason else tier,
                 reason=reason,
-                cost_usd=call_cost(model=model, usage=usage),
                 usage=usage,
                 routing_reasons=[f"seeded {tier}"],
-                created_at=now - timedelta(days=day),
+                at=now,
+                days_ago=day,
             )
 
 

@@ -1,56 +1,27 @@
 """Many messages or heartbeats at once, real worker processes: the caps hold, duplicates are
 answered once."""
 
-import json
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import time as clock
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test import Client
 from django.utils import timezone
 
 from blufio.models import ChatSession, InboundUpdate
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
-from costs.selectors import budget_status
-from heartbeat.models import CheckIn, HeartbeatSettings, PendingItem
-from heartbeat.tasks import run_pass
+from heartbeat.models import CheckIn, PendingItem
+from heartbeat.tasks import heartbeat_pass_task
 from tests.conftest import text_update
+from tests.helpers import post, quiet_hours_off, spend_now, wait_until_settled
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-HEADERS = {"X-Telegram-Bot-Api-Secret-Token": "test-webhook-secret"}
-
-
-def post(body: dict) -> int:
-    try:
-        response = Client().post(
-            "/telegram/webhook/",
-            data=json.dumps(body),
-            content_type="application/json",
-            headers=HEADERS,
-        )
-        return response.status_code
-    finally:
-        connection.close()  # each thread has its own connection
-
-
-def wait_until_settled(expected: int, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if InboundUpdate.objects.filter(status__in=["done", "failed"]).count() >= expected:
-            return
-        time.sleep(0.2)
-    raise AssertionError("the workers did not finish in time")
 
 
 def test_fifty_messages_at_99_percent_never_pass_the_cap(start_worker, fake_claude, fake_telegram):
     BudgetSettings.objects.update_or_create(pk=1, defaults={"daily_budget_usd": Decimal("1.00")})
     cap = Decimal("1.00")  # 1% left is one cent: about a dozen of these Haiku replies
-    day = budget_status().resets_at.date().fromordinal(budget_status().resets_at.toordinal() - 1)
-    BudgetWindow.objects.create(pool="conversation", starts_on=day, spent_usd=cap * Decimal("0.99"))
+    spend_now(cap * Decimal("0.99"))
     fake_claude.usage = {"input_tokens": 3000, "output_tokens": 1000}  # 0.08 cents at Haiku
     start_worker(pool="prefork", concurrency=4)
 
@@ -123,17 +94,12 @@ def test_each_chat_is_answered_in_order_one_message_at_a_time_while_chats_run_in
 def test_fifty_heartbeats_at_99_percent_never_pass_the_heartbeat_cap(
     start_worker, fake_claude, fake_telegram
 ):
-    HeartbeatSettings.objects.update_or_create(
-        pk=1, defaults={"quiet_hours_start": clock(0), "quiet_hours_end": clock(0)}
-    )
+    quiet_hours_off()
     BudgetSettings.objects.update_or_create(
         pk=1, defaults={"heartbeat_monthly_budget_usd": Decimal("1.00")}
     )
     cap, already = Decimal("1.00"), Decimal("0.995")  # half a cent left: a few dozen check-ins
-    month = budget_status(pool="heartbeat").resets_at - timedelta(days=1)
-    BudgetWindow.objects.create(
-        pool="heartbeat", starts_on=month.date().replace(day=1), spent_usd=already
-    )
+    spend_now(already, pool="heartbeat")
     for chat_id in range(1, 51):
         session = ChatSession.objects.create(
             chat_id=chat_id, user_id=chat_id, last_message_at=timezone.now()
@@ -146,7 +112,7 @@ def test_fifty_heartbeats_at_99_percent_never_pass_the_heartbeat_cap(
     fake_claude.usage = {"output_tokens": 200}  # the heartbeat's max_tokens
     start_worker(pool="prefork", concurrency=4)
 
-    run_pass.delay()  # beat's task: one heartbeat task per chat, four at a time
+    heartbeat_pass_task.delay()  # beat's task: one heartbeat task per chat, four at a time
 
     deadline = time.monotonic() + 90
     while CheckIn.objects.exclude(outcome="claimed").count() < 50:

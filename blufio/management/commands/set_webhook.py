@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from blufio import telegram_client
-from blufio.commands import COMMANDS
+from blufio.clients import telegram as telegram_client
+from blufio.conversation.commands import COMMANDS
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 

@@ -28,7 +28,7 @@ class Command(BaseCommand):
             raise CommandError('Give either "TEXT" or --jsonl FILE.')
         if not 0 <= budget_used <= 10:
             raise CommandError("--budget-used is a share: 0.85 means 85%.")
-        config = RoutingSettings.load().to_config()
+        config = RoutingSettings.get_solo().to_config()
         if jsonl:
             self.route_lines(jsonl, config, budget_used)
             return

@@ -1,0 +1,269 @@
+"""All calls to the Telegram Bot API go through here (python-telegram-bot's `Bot`).
+
+The functions are synchronous for Celery tasks and commands; each runs one short
+event loop. Claude's Markdown becomes plain text plus message entities
+(telegramify-markdown), so no MarkdownV2 escaping can go wrong; if Telegram still
+refuses the entities, the same text is sent again without them.
+"""
+
+import asyncio
+import bisect
+import logging
+import ssl
+from collections.abc import Awaitable, Callable
+from functools import cache
+
+import telegram
+import telegramify_markdown
+from django.conf import settings
+from telegram.request import HTTPXRequest
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_LENGTH = 4096  # UTF-16 code units, as Telegram counts them
+FLOOD_RETRIES = 3
+MAX_FLOOD_WAIT = 60  # seconds; a longer wait fails the send (the update can be retried)
+
+
+class TelegramError(Exception):
+    """A failed Bot API call; `permanent` means retrying the same call cannot help."""
+
+    def __init__(self, message: str, *, permanent: bool) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class TelegramNotConfigured(TelegramError):
+    def __init__(self) -> None:
+        super().__init__("TELEGRAM_BOT_TOKEN is not set", permanent=True)
+
+
+@cache
+def _tls_context() -> ssl.SSLContext:
+    """Loading CA certificates takes ~40 ms: do it once per process, not per call."""
+    return ssl.create_default_context()
+
+
+def _run[T](call: Callable[[telegram.Bot], Awaitable[T]]) -> T:
+    if not settings.TELEGRAM_BOT_TOKEN:
+        raise TelegramNotConfigured()
+
+    async def with_bot() -> T:
+        request = HTTPXRequest(
+            connection_pool_size=4,
+            read_timeout=10,
+            connect_timeout=5,
+            httpx_kwargs={"verify": _tls_context()},
+        )
+        bot = telegram.Bot(
+            settings.TELEGRAM_BOT_TOKEN,
+            base_url=settings.TELEGRAM_API_BASE_URL,
+            request=request,
+            get_updates_request=request,
+        )
+        try:
+            return await call(bot)
+        finally:
+            await request.shutdown()
+
+    try:
+        return asyncio.run(with_bot())
+    except telegram.error.BadRequest as exc:
+        raise TelegramError(f"Telegram refused the request: {exc.message}", permanent=True) from exc
+    except telegram.error.Forbidden as exc:
+        raise TelegramError(f"Telegram forbids it: {exc.message}", permanent=True) from exc
+    except telegram.error.TelegramError as exc:
+        raise TelegramError(f"Telegram call failed: {exc}", permanent=False) from exc
+
+
+def _utf16_offsets(text: str) -> list[int]:
+    """offsets[i] is the UTF-16 length of text[:i]."""
+    offsets = [0]
+    for char in text:
+        offsets.append(offsets[-1] + (2 if ord(char) > 0xFFFF else 1))
+    return offsets
+
+
+def split_message(
+    text: str,
+    entities: list[telegramify_markdown.MessageEntity],
+    limit: int = MAX_MESSAGE_LENGTH,
+) -> list[tuple[str, list[telegramify_markdown.MessageEntity]]]:
+    """Cut text into chunks of at most `limit` UTF-16 units.
+
+    Cuts after a blank line if one fits, else after a line break, else after a
+    space; only a single word longer than `limit` is cut inside. Entities that
+    cross a cut are clipped into both chunks, so formatting continues.
+    """
+    offsets = _utf16_offsets(text)
+    chunks = []
+    for start, end in _cuts(text, offsets, limit):
+        if text[start:end].strip():
+            chunks.append((text[start:end], _clipped(entities, offsets[start], offsets[end])))
+    return chunks
+
+
+def _cuts(text: str, offsets: list[int], limit: int) -> list[tuple[int, int]]:
+    """(start, end) character ranges of at most `limit` UTF-16 units, cut where it reads best."""
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    while offsets[-1] - offsets[start] > limit:
+        end = bisect.bisect_right(offsets, offsets[start] + limit) - 1
+        window = text[start:end]
+        cut = end
+        for separator in ("\n\n", "\n", " "):
+            found = window.rfind(separator)
+            if found > 0:
+                cut = start + found + len(separator)
+                break
+        ranges.append((start, cut))
+        start = cut
+    ranges.append((start, len(text)))
+    return ranges
+
+
+def _clipped(
+    entities: list[telegramify_markdown.MessageEntity], low: int, high: int
+) -> list[telegramify_markdown.MessageEntity]:
+    """The entities overlapping UTF-16 units [low, high), clipped to them and re-based."""
+    return [
+        entity.copy_with(
+            offset=max(entity.offset, low) - low,
+            length=min(entity.offset + entity.length, high) - max(entity.offset, low),
+        )
+        for entity in entities
+        if entity.offset < high and entity.offset + entity.length > low
+    ]
+
+
+def render_markdown(markdown: str) -> list[tuple[str, list[telegramify_markdown.MessageEntity]]]:
+    """Claude's Markdown as Telegram-sized (text, entities) chunks."""
+    try:
+        text, entities = telegramify_markdown.convert(markdown)
+    except Exception:
+        logger.exception("Could not convert a reply's Markdown; sending it as plain text")
+        text, entities = markdown, []
+    return split_message(text, entities)
+
+
+# Inline keyboard rows of (label, callback data) buttons.
+Buttons = list[list[tuple[str, str]]]
+
+
+def _keyboard(buttons: Buttons | None) -> telegram.InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return telegram.InlineKeyboardMarkup(
+        [
+            [telegram.InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in buttons
+        ]
+    )
+
+
+async def _send_chunk(
+    bot: telegram.Bot,
+    chat_id: int,
+    text: str,
+    entities: list[telegramify_markdown.MessageEntity],
+    **options,
+) -> int:
+    """Send one message; if Telegram refuses its formatting, send the same text plain."""
+    if entities:
+        try:
+            return await _send(
+                bot,
+                chat_id,
+                text,
+                entities=[telegram.MessageEntity.de_json(e.to_dict(), bot) for e in entities],
+                **options,
+            )
+        except telegram.error.BadRequest as exc:
+            logger.warning("Telegram refused the formatting (%s); sending plain text", exc.message)
+    return await _send(bot, chat_id, text, **options)
+
+
+async def _send(bot: telegram.Bot, chat_id: int, text: str, **options) -> int:
+    """sendMessage, waiting out Telegram's flood control (429 retry_after) a few times."""
+    attempt = 0
+    while True:
+        try:
+            message = await bot.send_message(
+                chat_id,
+                text,
+                link_preview_options=telegram.LinkPreviewOptions(is_disabled=True),
+                **options,
+            )
+            return message.message_id
+        except telegram.error.RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
+            if attempt == FLOOD_RETRIES or seconds > MAX_FLOOD_WAIT:
+                raise
+            logger.info("Telegram asked us to wait %.0f s before sending", seconds)
+            await asyncio.sleep(seconds)
+            attempt += 1
+
+
+def send_markdown(chat_id: int, markdown: str, *, buttons: Buttons | None = None) -> list[int]:
+    """Send a reply written in Markdown, split as needed; returns the message ids.
+
+    `buttons` go under the last message.
+    """
+    chunks = render_markdown(markdown)
+
+    async def send(bot: telegram.Bot) -> list[int]:
+        ids = []
+        for number, (text, entities) in enumerate(chunks, start=1):
+            options = {"reply_markup": _keyboard(buttons)} if number == len(chunks) else {}
+            ids.append(await _send_chunk(bot, chat_id, text, entities, **options))
+        return ids
+
+    return _run(send)
+
+
+def send_text(chat_id: int, text: str) -> list[int]:
+    """Send plain text (notices, command answers), split as needed."""
+    chunks = split_message(text, [])
+
+    async def send(bot: telegram.Bot) -> list[int]:
+        return [await _send_chunk(bot, chat_id, chunk, []) for chunk, _ in chunks]
+
+    return _run(send)
+
+
+def send_typing(chat_id: int) -> None:
+    """Show "typing…" in the chat; failing to show it is not worth an error."""
+    try:
+        _run(lambda bot: bot.send_chat_action(chat_id, telegram.constants.ChatAction.TYPING))
+    except TelegramError as exc:
+        logger.info("Could not show typing: %s", exc)
+
+
+def answer_button(query_id: str, text: str) -> None:
+    """Acknowledge a button press with a short notice; a stale query is not worth an error."""
+    try:
+        _run(lambda bot: bot.answer_callback_query(query_id, text=text[:200]))
+    except TelegramError as exc:
+        logger.info("Could not answer a button press: %s", exc)
+
+
+def set_buttons(chat_id: int, message_id: int, buttons: Buttons | None) -> None:
+    """Replace the buttons under a message (None removes them)."""
+    _run(
+        lambda bot: bot.edit_message_reply_markup(
+            chat_id=chat_id, message_id=message_id, reply_markup=_keyboard(buttons)
+        )
+    )
+
+
+def set_webhook(*, url: str, secret: str, allowed_updates: list[str]) -> None:
+    _run(
+        lambda bot: bot.set_webhook(
+            url, secret_token=secret or None, allowed_updates=allowed_updates
+        )
+    )
+
+
+def set_commands(commands: list[tuple[str, str]]) -> None:
+    _run(lambda bot: bot.set_my_commands([telegram.BotCommand(c, d) for c, d in commands]))

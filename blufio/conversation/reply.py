@@ -1,0 +1,248 @@
+"""One stored Telegram update answered: a button press, a bot command, or a message that
+is routed, paid for (at most one charged answer, with the fallback chain) and delivered."""
+
+import logging
+from dataclasses import dataclass
+
+import telegram
+from django.conf import settings
+from django.utils import timezone
+
+from blufio.clients import anthropic as claude_client
+from blufio.clients import telegram as telegram_client
+from blufio.conversation import texts
+from blufio.conversation.calls import call_pay
+from blufio.conversation.commands import command_answer
+from blufio.conversation.context import recent_messages, system_prompt
+from blufio.conversation.hooks import (
+    ContextNote,
+    button_dispatch,
+    context_notes_collect,
+    reply_announce,
+)
+from blufio.models import ChatMessage, ChatSession
+from costs.models import BudgetWindow, LedgerEntry
+from costs.selectors import budget_status
+from costs.services import BudgetExhausted, budget_alert_claim
+from routing.core import Decision
+from routing.models import RoutingSettings
+from routing.services import route_message
+
+logger = logging.getLogger(__name__)
+
+ROUTING_CONTEXT_TURNS = 3
+
+
+class ClaudeUnavailable(Exception):
+    """Every model in the fallback chain failed."""
+
+
+def update_answer(update: telegram.Update) -> str:
+    """Answer one update; returns what happened, for the update's record."""
+    if update.callback_query is not None:
+        return press_answer(update.callback_query)
+    return message_answer(update.message)
+
+
+def press_answer(query: telegram.CallbackQuery) -> str:
+    """The owner pressed a button under one of our messages: the app that owns it acts."""
+    answer = button_dispatch(
+        chat_id=query.message.chat.id, message_id=query.message.message_id, data=query.data or ""
+    )
+    telegram_client.answer_button(query.id, answer or texts.EXPIRED_BUTTON_TEXT)
+    return "button" if answer else "button_unknown"
+
+
+def message_answer(message: telegram.Message) -> str:
+    """Answer one message from the owner: text only; commands without a model call."""
+    chat_id = message.chat.id
+    if not message.text:
+        telegram_client.send_text(chat_id, texts.NON_TEXT_REPLY)
+        return "non_text"
+    answer = command_answer(message.text)
+    if answer is not None:
+        telegram_client.send_text(chat_id, answer)
+        return "command"
+    session, _ = ChatSession.objects.get_or_create(
+        chat_id=chat_id, defaults={"user_id": message.from_user.id}
+    )
+    return message_reply(session, message.text, telegram_message_id=message.message_id)
+
+
+def message_reply(
+    session: ChatSession, text: str, *, telegram_message_id: int | None = None
+) -> str:
+    """Route the owner's message, pay for one Claude call within budget, and answer."""
+    routing = RoutingSettings.get_solo()
+    decision = reply_route(session, text, routing=routing)
+    if decision.override == "prefix" and not decision.text:
+        telegram_client.send_text(session.chat_id, texts.bare_prefix_text(decision.tier))
+        return "bare_prefix"
+    user_message, earlier = user_message_store(session, decision.text, telegram_message_id)
+    if earlier is not None:  # paid for on an earlier attempt
+        return earlier_answer_resend(session, user_message, earlier)
+    if not settings.ANTHROPIC_API_KEY:
+        logger.error("Cannot answer chat %s: ANTHROPIC_API_KEY is not set", session.chat_id)
+        telegram_client.send_text(session.chat_id, texts.NOT_CONFIGURED_REPLY)
+        return "not_configured"
+    notes = context_notes_collect(session)
+    try:
+        paid = answer_pay(session, user_message, decision, routing=routing, notes=notes)
+    except BudgetExhausted as exc:
+        logger.info("Budget reached; not calling Claude for chat %s", session.chat_id)
+        spent = texts.budget_spent_text(
+            cap=exc.status.cap_usd, resets_at=exc.status.resets_at, now=timezone.now()
+        )
+        telegram_client.send_text(session.chat_id, spent)
+        return "budget"
+    reply_deliver(session, paid.answer, shown=paid.shown(decision))
+    reply_announce(session, user_message, paid.answer, notes=notes)
+    budget_alert_send(session.chat_id, routing=routing)
+    return "replied"
+
+
+def routing_context(session: ChatSession) -> list[dict]:
+    """The last few turns, oldest first, as the router reads them."""
+    latest = ChatMessage.objects.filter(session=session).order_by("-created_at", "-id")
+    return [{"role": m.role, "content": m.text} for m in reversed(latest[:ROUTING_CONTEXT_TURNS])]
+
+
+def reply_route(session: ChatSession, text: str, *, routing: RoutingSettings) -> Decision:
+    """The router's decision for the message, with the last turns and today's budget."""
+    return route_message(
+        message=text,
+        context=routing_context(session),
+        budget_used=budget_status().used_fraction,
+        settings=routing,
+    )
+
+
+def user_message_store(
+    session: ChatSession, text: str, telegram_message_id: int | None
+) -> tuple[ChatMessage, ChatMessage | None]:
+    """Store the owner's message once (a retried update finds it), and any answer kept for it."""
+    user_message, first_time = ChatMessage.objects.get_or_create(
+        session=session,
+        role=ChatMessage.Role.USER,
+        telegram_message_id=telegram_message_id,
+        defaults={"text": text},
+    )
+    ChatSession.objects.filter(pk=session.pk).update(last_message_at=timezone.now())
+    earlier = None if first_time else ChatMessage.objects.filter(answers=user_message).first()
+    return user_message, earlier
+
+
+def earlier_answer_resend(
+    session: ChatSession, user_message: ChatMessage, earlier: ChatMessage
+) -> str:
+    """Send an answer paid for on an earlier attempt, unless it reached Telegram already."""
+    if earlier.telegram_message_id is None:
+        reply_deliver(session, earlier, shown=earlier.text)
+        reply_announce(session, user_message, earlier, notes=[])
+    return "replied"
+
+
+@dataclass(frozen=True)
+class PaidAnswer:
+    answer: ChatMessage  # kept as it was settled
+    tier: str  # the tier that answered
+
+    def shown(self, decision: Decision) -> str:
+        """The answer as the owner sees it: under the routing or fallback notice, if any."""
+        notice = decision.notice
+        if self.tier != decision.tier:
+            notice = texts.fallback_notice(answered_by=self.tier, intended=decision.tier)
+        return f"{notice}\n\n{self.answer.text}" if notice else self.answer.text
+
+
+def answer_pay(
+    session: ChatSession,
+    user_message: ChatMessage,
+    decision: Decision,
+    *,
+    routing: RoutingSettings,
+    notes: list[ContextNote],
+) -> PaidAnswer:
+    """Pay for one answer: the decided tier, then its fallback chain while Claude is down.
+
+    Each attempt holds and settles its own budget. Raises BudgetExhausted (a hold did not
+    fit) or ClaudeUnavailable (every tier failed, or one failed for good).
+    """
+    system, messages = system_prompt(session, notes), recent_messages(session)
+    kept: list[ChatMessage] = []
+    telegram_client.send_typing(session.chat_id)
+    for tier in [decision.tier, *routing.fallbacks_for(decision.tier)]:
+        try:
+            call_pay(
+                pool=BudgetWindow.Pool.CONVERSATION,
+                model=routing.model_for(tier),
+                system=system,
+                messages=messages,
+                max_tokens=routing.max_tokens_for(tier),
+                ledger=message_ledger(session, decision, routing=routing, tier=tier),
+                keep=lambda paid: kept.append(answer_keep(session, user_message, paid)),
+            )
+        except claude_client.ClaudeError as exc:
+            if exc.permanent:
+                break
+            continue
+        return PaidAnswer(answer=kept[0], tier=tier)
+    raise ClaudeUnavailable()
+
+
+def message_ledger(
+    session: ChatSession, decision: Decision, *, routing: RoutingSettings, tier: str
+) -> dict:
+    """The ledger fields of a reply's call at `tier` (besides usage and cost)."""
+    fallback = tier != decision.tier
+    return {
+        "feature": LedgerEntry.Feature.MESSAGE,
+        "intended_model": routing.model_for(decision.intended_tier),
+        "session_id": session.pk,
+        "intended_tier": decision.intended_tier,
+        "override": decision.override or "",
+        "score": decision.score,
+        "routing_reasons": decision.reasons,
+        "tier": tier,
+        "reason": "fallback" if fallback else decision.downgrade_reason or "",
+    }
+
+
+def answer_keep(
+    session: ChatSession, user_message: ChatMessage, paid: claude_client.Completion
+) -> ChatMessage:
+    """Store a paid answer (in the settlement's transaction), linked to what it answers."""
+    return ChatMessage.objects.create(
+        session=session,
+        role=ChatMessage.Role.ASSISTANT,
+        text=paid.text.strip() or texts.EMPTY_ANSWER_REPLY,
+        input_tokens=paid.usage.prompt_tokens,
+        output_tokens=paid.usage.output_tokens,
+        model=paid.model,
+        answers=user_message,
+    )
+
+
+def reply_deliver(session: ChatSession, reply: ChatMessage, *, shown: str) -> None:
+    """Send a kept reply and record its Telegram message id."""
+    sent_ids = telegram_client.send_markdown(session.chat_id, shown)
+    reply.telegram_message_id = sent_ids[0] if sent_ids else None
+    ChatMessage.objects.filter(pk=reply.pk).update(telegram_message_id=reply.telegram_message_id)
+
+
+def budget_alert_send(chat_id: int, *, routing: RoutingSettings) -> None:
+    """Tell the owner, once a day per threshold, that spend passed a downgrade threshold."""
+    status = budget_status()
+    crossed = [
+        t for t in (routing.downgrade_at, routing.haiku_only_at) if status.used_fraction >= t
+    ]
+    if not crossed or not budget_alert_claim(share=crossed[-1]):
+        return
+    alert = texts.budget_alert_text(
+        share=crossed[-1],
+        haiku_only=crossed[-1] == routing.haiku_only_at,
+        spent=status.spent_usd,
+        cap=status.cap_usd,
+        resets_at=status.resets_at,
+    )
+    telegram_client.send_text(chat_id, alert)

@@ -1,0 +1,106 @@
+"""Everything the owner reads from the agent that Claude did not write: replies to what
+cannot be answered, notices, alerts and bot command answers. Pure: data in, text out."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from routing.tiers import TIER_NAMES
+
+NON_TEXT_REPLY = "I can only read text for now. Please type your message."
+UNAVAILABLE_REPLY = "Claude is unavailable right now. I will retry your message in a minute."
+GAVE_UP_REPLY = "I still couldn't reach Claude, so I gave up on that message. Please send it again."
+NOT_CONFIGURED_REPLY = (
+    "I can't reach Claude: this server has no ANTHROPIC_API_KEY set. "
+    "The owner needs to add it to the environment."
+)
+EMPTY_ANSWER_REPLY = "I have no answer to that."
+EXPIRED_BUTTON_TEXT = "That button no longer does anything."
+
+HELP_TEXT = (
+    "I'm Blufio, your assistant. Just write to me and I answer with Claude, "
+    "picking the cheapest model that can do the job.\n\n"
+    "Commands:\n"
+    "/budget - today's and this month's spend\n"
+    "/stats - how the last 7 days' messages were routed\n"
+    "/opus, /sonnet or /haiku before a message - use that model for it\n"
+    "/help - this message"
+)
+START_TEXT = "Hi! " + HELP_TEXT
+NO_MESSAGES_TEXT = "No messages in the last 7 days."
+
+
+def money(amount: Decimal) -> str:
+    return f"${amount:,.2f}"
+
+
+def _clock(moment: datetime) -> str:
+    return f"{moment:%H:%M} {moment.tzname()}"
+
+
+def bare_prefix_text(tier: str) -> str:
+    return (
+        f"Add your message after /{tier}, for example: /{tier} compare these two offers. "
+        f"That sends it to {TIER_NAMES[tier]} whatever it is; without a prefix I pick "
+        "the cheapest model that can answer well."
+    )
+
+
+def fallback_notice(*, answered_by: str, intended: str) -> str:
+    return f"({TIER_NAMES[answered_by]} answered — {TIER_NAMES[intended]} is unavailable)"
+
+
+def budget_spent_text(*, cap: Decimal, resets_at: datetime, now: datetime) -> str:
+    left = resets_at - now
+    hours, minutes = divmod(max(0, int(left.total_seconds()) // 60), 60)
+    return (
+        f"Today's budget of {money(cap)} is spent, so I won't call Claude "
+        f"until it resets at {_clock(resets_at)} (in {hours}h {minutes:02d}m)."
+    )
+
+
+def budget_alert_text(
+    *, share: float, haiku_only: bool, spent: Decimal, cap: Decimal, resets_at: datetime
+) -> str:
+    effect = "every reply now uses Haiku" if haiku_only else "replies now use one tier cheaper"
+    return (
+        f"⚠️ Budget alert: today's spend passed {int(share * 100)}% "
+        f"({money(spent)} of {money(cap)}); {effect} until {_clock(resets_at)}. "
+        "A /opus or /sonnet prefix still works until the cap."
+    )
+
+
+def budget_text(
+    *,
+    spent: Decimal,
+    cap: Decimal,
+    used: float,
+    resets_at: datetime,
+    month: Decimal,
+    heartbeat_spent: Decimal,
+    heartbeat_cap: Decimal,
+) -> str:
+    return (
+        f"Today: {money(spent)} of {money(cap)} ({used:.0%}); resets at {_clock(resets_at)}.\n"
+        f"This month: {money(month)}.\n"
+        f"Check-ins this month: {money(heartbeat_spent)} of {money(heartbeat_cap)}, "
+        "a budget of their own."
+    )
+
+
+def stats_text(
+    *,
+    messages: int,
+    tier_mix: dict[str, int],
+    downgrades: int,
+    rate: float,
+    fallbacks: int,
+    spend: Decimal,
+) -> str:
+    mix = ", ".join(f"{TIER_NAMES[tier]} {n}" for tier, n in tier_mix.items())
+    return "\n".join(
+        [
+            f"Last 7 days: {messages} messages ({mix}).",
+            f"Downgraded for budget: {downgrades} ({rate:.0%}); fallbacks: {fallbacks}.",
+            f"Spend: {money(spend)}.",
+        ]
+    )

@@ -1,0 +1,27 @@
+"""The inbox's Celery tasks: thin entry points named after the service they call.
+
+Services never import this module, except `handoff`, which only queues tasks.
+The registered names (`blufio.process_update`, `blufio.sweep_updates`) are kept: queued
+messages and the beat schedule in the database refer to them.
+"""
+
+from celery import shared_task
+
+from blufio.inbox.sweeper import updates_sweep
+from blufio.inbox.worker import update_process
+
+
+@shared_task(name="blufio.process_update")
+def update_process_task(update_id: int) -> None:
+    """Answer a stored update's chat; queue the retries it planned."""
+    for retry in update_process(update_id=update_id):
+        update_process_task.apply_async((retry.update_id,), countdown=retry.delay)
+
+
+@shared_task(name="blufio.sweep_updates")
+def updates_sweep_task() -> int:
+    """Queue updates that never reached a worker or whose worker died; returns how many."""
+    waiting = updates_sweep()
+    for update_id in waiting:
+        update_process_task.delay(update_id)
+    return len(waiting)

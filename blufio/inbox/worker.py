@@ -1,0 +1,149 @@
+"""The per-chat worker loop: one worker at a time answers a chat, its waiting updates in
+order, each claimed once; failures are recorded and retries planned.
+
+The worker never queues tasks itself: it returns the retries it planned, and the task
+(`blufio.inbox.tasks`) queues them. So tasks import this module, never the reverse.
+"""
+
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+import telegram
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
+
+from blufio.clients import telegram as telegram_client
+from blufio.conversation import texts
+from blufio.conversation.reply import ClaudeUnavailable, update_answer
+from blufio.inbox.wakeups import wake_clear
+from blufio.models import InboundUpdate
+
+logger = logging.getLogger(__name__)
+
+RETRY_DELAYS = (60, 300)  # seconds before the second and third attempts
+CHAT_BUSY_RETRY_SECONDS = 2
+
+
+@dataclass(frozen=True)
+class Retry:
+    """An update to hand to a worker again in `delay` seconds."""
+
+    update_id: int
+    delay: int
+
+
+def update_process(*, update_id: int) -> list[Retry]:
+    """Answer the waiting updates of an update's chat, in order; returns the retries to queue.
+
+    One worker at a time answers a chat (a PostgreSQL advisory lock per chat), taking
+    its waiting updates in `update_id` order; different chats run in parallel. A
+    worker that finds the chat busy asks for the task again a moment later. The task's
+    own update may have been answered already by the worker that held the chat: the
+    rest of the chat still is looked at, since the webhook queues one task per chat
+    at a time (see `wakeups`). A burst of messages is answered one by one, each with
+    its own reply.
+    """
+    inbound = InboundUpdate.objects.filter(update_id=update_id).first()
+    if inbound is None or inbound.chat_id is None:
+        logger.info("Update %s has no chat to answer; skipping", update_id)
+        return []
+    with chat_lock(inbound.chat_id) as held:
+        if not held:
+            return [Retry(update_id, CHAT_BUSY_RETRY_SECONDS)]
+        wake_clear(inbound.chat_id)  # before looking: an update stored after this queues a task
+        retries = []
+        ready = update_id  # this task's own update is due even if a retry was planned
+        while (next_id := _next_in_chat(inbound.chat_id, ready=ready)) is not None:
+            retries += update_answer_once(next_id)
+            ready = None
+        return retries
+
+
+def _next_in_chat(chat_id: int, *, ready: int | None) -> int | None:
+    """The oldest waiting update of the chat, if it is due (a planned retry holds the line)."""
+    first = (
+        InboundUpdate.objects.filter(chat_id=chat_id, status=InboundUpdate.Status.RECEIVED)
+        .order_by("update_id")
+        .first()
+    )
+    if first is None:
+        return None
+    planned = first.next_attempt_at and first.next_attempt_at > timezone.now()
+    if planned and first.update_id != ready:
+        return None
+    return first.update_id
+
+
+@contextmanager
+def chat_lock(chat_id: int):
+    """Whether this worker may answer the chat now (always, on SQLite: one dev worker)."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [chat_id])
+        held = cursor.fetchone()[0]
+    try:
+        yield held
+    finally:
+        if held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [chat_id])
+
+
+def update_answer_once(update_id: int) -> list[Retry]:
+    """Claim one update and answer it; the claim is a conditional UPDATE, so it runs once."""
+    claimed = InboundUpdate.objects.filter(
+        update_id=update_id, status=InboundUpdate.Status.RECEIVED
+    ).update(status=InboundUpdate.Status.PROCESSING, attempts=F("attempts") + 1)
+    if claimed != 1:
+        return []
+    inbound = InboundUpdate.objects.get(update_id=update_id)
+    try:
+        result = update_answer(telegram.Update.de_json(inbound.raw, None))
+    except ClaudeUnavailable:
+        return update_retry(inbound, reason="claude_unavailable", tell_owner=True)
+    except telegram_client.TelegramError as exc:
+        if not exc.permanent:
+            logger.warning("Telegram failed for update %s (%s); retrying later", update_id, exc)
+            return update_retry(inbound, reason="telegram_unavailable", tell_owner=False)
+        logger.error("Cannot answer update %s: %s", update_id, exc)
+        _update_set(inbound, status=InboundUpdate.Status.FAILED, last_error=str(exc))
+        return []
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        _update_set(inbound, status=InboundUpdate.Status.FAILED, last_error=error)
+        raise
+    _update_set(inbound, status=InboundUpdate.Status.DONE, result=result)
+    return []
+
+
+def _update_set(inbound: InboundUpdate, **fields) -> None:
+    InboundUpdate.objects.filter(pk=inbound.pk).update(**fields)
+
+
+def update_retry(inbound: InboundUpdate, *, reason: str, tell_owner: bool) -> list[Retry]:
+    """Plan another attempt, a bounded number of times; when Claude is down, tell the owner
+    once. Returns the retry to queue (none once the attempts are used up).
+
+    A reply already paid for is kept (`ChatMessage.answers`), so a retry after
+    Telegram failed sends it without calling Claude again.
+    """
+    if inbound.attempts > len(RETRY_DELAYS):
+        _update_set(inbound, status=InboundUpdate.Status.FAILED, result=reason)
+        if tell_owner:
+            telegram_client.send_text(inbound.chat_id, texts.GAVE_UP_REPLY)
+        return []
+    delay = RETRY_DELAYS[inbound.attempts - 1]
+    _update_set(
+        inbound,
+        status=InboundUpdate.Status.RECEIVED,
+        result="retrying",
+        next_attempt_at=timezone.now() + timedelta(seconds=delay),
+    )
+    if tell_owner and inbound.attempts == 1:
+        telegram_client.send_text(inbound.chat_id, texts.UNAVAILABLE_REPLY)
+    return [Retry(inbound.update_id, delay)]

@@ -1,0 +1,87 @@
+"""What routing saves: price a traffic file under routing and under one tier for everything."""
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import IO
+
+from costs.pricing import (
+    CHARS_PER_TOKEN,
+    TokenUsage,
+    estimated_tokens,
+    prompt_token_bound,
+    usage_cost,
+    worst_case_cost,
+)
+from costs.selectors import price_rule_for
+from routing.core import route
+from routing.models import RoutingSettings
+from routing.tiers import TIERS
+
+# Assumed tokens per message by how hard the router judged it: (context + prompt, output).
+DEFAULT_TOKENS = {"haiku": (800, 150), "sonnet": (1500, 500), "opus": (3000, 1200)}
+
+
+@dataclass
+class Simulation:
+    messages: int = 0
+    mix: Counter = field(default_factory=Counter)
+    cost: dict[str, Decimal] = field(
+        default_factory=lambda: {name: Decimal(0) for name in ("routed", *TIERS)}
+    )
+
+
+def simulate(lines: IO[str], *, tokens: dict[str, tuple[int, int]] = DEFAULT_TOKENS) -> Simulation:
+    """Route every `{"message", "context"?}` line; cost each under routing and each tier.
+
+    A message's tokens depend on the task (the tier the router picks), not on the
+    model that answers it, so every scenario prices the same tokens.
+    """
+    settings = RoutingSettings.get_solo()
+    config = settings.to_config()
+    rules = {tier: price_rule_for(model=settings.model_for(tier)) for tier in TIERS}
+    result = Simulation()
+    for line in lines:
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        decision = route(item["message"], item.get("context") or [], config=config)
+        prompt, output = tokens[decision.tier]
+        prompt += len(decision.text) // CHARS_PER_TOKEN
+        usage = TokenUsage(input_tokens=prompt, output_tokens=output)
+        result.messages += 1
+        result.mix[decision.tier] += 1
+        result.cost["routed"] += usage_cost(usage, rules[decision.tier])
+        for tier in TIERS:
+            result.cost[tier] += usage_cost(usage, rules[tier])
+    return result
+
+
+TYPICAL_OUTPUT_TOKENS = 400
+
+
+def tier_estimates(text: str, *, system: str = "") -> list[dict]:
+    """What one message would cost at each tier, under the `system` prompt: typically, and
+    at most (as reserved)."""
+    settings = RoutingSettings.get_solo()
+    messages = [{"role": "user", "content": text}]
+    typical_prompt = estimated_tokens(system) + estimated_tokens(text)
+    rows = []
+    for tier in TIERS:
+        model = settings.model_for(tier)
+        rule = price_rule_for(model=model)
+        usage = TokenUsage(input_tokens=typical_prompt, output_tokens=TYPICAL_OUTPUT_TOKENS)
+        rows.append(
+            {
+                "tier": tier,
+                "model": model,
+                "typical": usage_cost(usage, rule),
+                "most": worst_case_cost(
+                    rule,
+                    prompt_tokens=prompt_token_bound(system, messages),
+                    max_output_tokens=settings.max_tokens_for(tier),
+                ),
+            }
+        )
+    return rows

@@ -1,0 +1,84 @@
+"""Production settings pass Django's deploy checks; logins lock out; secrets stay out of logs."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+
+from tests.conftest import text_update
+
+ROOT = Path(__file__).resolve().parents[2]  # the repository
+
+
+def test_production_settings_pass_the_deploy_checks():
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="blufio.settings",
+        DJANGO_SECRET_KEY="x7#kq!" + "v" * 20 + "-a-long-random-production-secret-9f3b",
+        DJANGO_ALLOWED_HOSTS="bot.example.com",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres",
+    )
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_without_a_secret_key_production_refuses_to_start():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env["DJANGO_SETTINGS_MODULE"] = "blufio.settings"
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.django_db
+def test_repeated_failed_logins_lock_the_account_out(client):
+    User.objects.create_user("owner", password="the-right-password", is_staff=True)
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "owner", "password": "wrong"})
+
+    response = client.post(
+        "/admin/login/?next=/dashboard/", {"username": "owner", "password": "the-right-password"}
+    )
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_no_secret_or_message_body_reaches_the_logs(
+    post_update, fake_claude, fake_telegram, caplog
+):
+    caplog.set_level("INFO")
+
+    post_update(text_update("my bank PIN is 4321, remind me to change it"))
+    post_update(text_update("a stranger's secret", user_id=4242))
+
+    logged = caplog.text
+    for secret in ("TEST-TOKEN", "sk-ant-test-key", "test-webhook-secret", "4321", "stranger's"):
+        assert secret not in logged

@@ -1,0 +1,47 @@
+"""Heartbeat settings in admin: the interval change reschedules beat's periodic task."""
+
+import pytest
+from django.contrib.auth.models import User
+from django_celery_beat.models import PeriodicTask
+
+from heartbeat.models import HeartbeatSettings
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_pass_runs_every_30_minutes_by_default():
+    task = PeriodicTask.objects.get(task="heartbeat.run_pass")
+    assert (task.interval.every, task.interval.period, task.enabled) == (30, "minutes", True)
+    weekly = PeriodicTask.objects.get(task="heartbeat.weekly_digest")
+    assert (weekly.crontab.day_of_week, weekly.crontab.hour) == ("1", "8")
+
+
+def test_saving_a_new_interval_in_admin_reschedules_the_pass(client):
+    client.force_login(User.objects.create_superuser("owner", password="x"))
+    form = {
+        "enabled": "on",
+        "interval_minutes": "15",
+        "delivery": "on_next_message",
+        "quiet_hours_start": "23:00",
+        "quiet_hours_end": "07:00",
+        "idle_after_days": "3",
+        "model": "claude-haiku-5-5",
+        "max_output_tokens": "200",
+        "extraction_model": "claude-haiku-5-5",
+        "compaction_model": "claude-haiku-5-5",
+        "compaction_threshold_tokens": "6000",
+        "compaction_keep_tokens": "2000",
+    }
+    HeartbeatSettings.get_solo()
+
+    page = client.get("/admin/heartbeat/heartbeatsettings/1/change/").content.decode()
+    assert "$10.00 a month" in page and "/admin/costs/budgetsettings/1/change/" in page
+
+    response = client.post("/admin/heartbeat/heartbeatsettings/1/change/", form, follow=True)
+
+    assert response.status_code == 200
+    assert "The heartbeat now runs every 15 minutes." in response.content.decode()
+    task = PeriodicTask.objects.get(task="heartbeat.run_pass")
+    assert (task.interval.every, task.interval.period) == (15, "minutes")
+    settings = HeartbeatSettings.get_solo()
+    assert settings.delivery == "on_next_message" and settings.quiet_hours_start.hour == 23
