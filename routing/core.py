@@ -22,7 +22,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from routing import lexicon
-from routing.tiers import BUDGET_DOWNGRADE, BUDGET_HAIKU_ONLY, TIER_NAMES, TIERS
+from routing.tiers import BUDGET_DOWNGRADE, BUDGET_HAIKU_ONLY, DEFAULT_MODELS, TIER_NAMES, TIERS
 
 BASE_SCORE = 0.45
 PASTE_WINDOW = 1500  # characters of a message scanned for stakes and bug cues in its paste
@@ -37,9 +37,9 @@ SIGNAL_WINDOW = 600  # characters of the ask scanned for numbers, terms and math
 
 @dataclass(frozen=True)
 class RouterConfig:
-    haiku_model: str = "claude-haiku-5-5"
-    sonnet_model: str = "claude-sonnet-5-5"
-    opus_model: str = "claude-opus-5-5"
+    haiku_model: str = DEFAULT_MODELS["haiku"]
+    sonnet_model: str = DEFAULT_MODELS["sonnet"]
+    opus_model: str = DEFAULT_MODELS["opus"]
     sonnet_from: float = 0.30  # scores below this go to Haiku
     opus_from: float = 0.65  # scores from this up go to Opus
     downgrade_at: float = 0.80  # budget share: Opus→Sonnet, Sonnet→Haiku
