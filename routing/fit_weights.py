@@ -1,0 +1,211 @@
+"""Fit the router's weights on the tuning cases and write `routing/weights.py`.
+
+    .venv/bin/python -m routing.fit_weights            # fit and write the table
+    .venv/bin/python -m routing.fit_weights --check    # exit 1 if the table is stale
+    .venv/bin/python -m routing.fit_weights --choose   # compare settings on validation
+
+A cost-weighted ordinal logistic model: the tiers are ordered, and the two cut
+points share one weight vector. It is fitted as two weighted binary problems
+("above Haiku?", "above Sonnet?"), the reduction of Li and Lin (2007), where each
+case weighs what a wrong side of that cut would cost: sending an Opus case to
+Haiku costs far more than sending a Haiku case to Sonnet, and a tier the label
+accepts costs little. The latent score is then rescaled so that the fitted cut
+points land on the default band edges, 0.30 and 0.65.
+
+The own signals are fitted on the messages that stand alone (so "ok" after an
+offer does not teach the model that "ok" is hard); the momentum weights are then
+fitted on the messages in a thread, with the message's own score as a fixed
+offset and the thread's earlier turns scored with the own weights. Needs scikit-learn (the `fit` extra);
+the runtime never imports it.
+"""
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize
+from sklearn.linear_model import LogisticRegression
+
+from routing import core, weights
+from routing.message import parse
+from routing.signals import MOMENTUM, ORDER, OWN, TEXT, Signal, momentum, own_values
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+TABLE = Path(__file__).resolve().parent / "weights.py"
+TIERS = core.TIERS
+# What a decision costs, by expected tier (rows) and routed tier (columns).
+COST = {"haiku": (0.0, 1.0, 2.0), "sonnet": (1.5, 0.0, 1.0), "opus": (4.0, 1.5, 0.0)}
+ACCEPTABLE_COST = 0.25  # a tier the label accepts, though not the expected one
+REGULARISATION = 10.0  # inverse strength (scikit-learn's C), chosen on validation
+CUT_SCALE = 100.0  # the cut points' columns are scaled up so the penalty barely touches them
+SONNET_FROM, OPUS_FROM = 0.30, 0.65
+
+
+def load(part: str) -> list[dict]:
+    with (DATA / f"routing_{part}.jsonl").open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def case_costs(case: dict) -> tuple[float, float, float]:
+    base = COST[case["expected"]]
+    return tuple(
+        0.0 if tier == case["expected"] else ACCEPTABLE_COST if tier in case["acceptable"] else c
+        for tier, c in zip(TIERS, base, strict=True)
+    )
+
+
+class Table:
+    """Weights in the runtime's form: latent = bias + Σ weight × value."""
+
+    def __init__(self, bias: float, weights_by_code: dict[Signal, float]) -> None:
+        self.bias, self.weights = bias, weights_by_code
+        self.own = tuple(weights_by_code[code] for code in OWN)
+        self.momentum = tuple(weights_by_code[code] for code in MOMENTUM)
+
+    def own_latent(self, parsed) -> float:
+        return self.bias + sum(w * v for w, v in zip(self.own, own_values(parsed)))
+
+
+def features(cases: list[dict], table: Table | None) -> np.ndarray:
+    """One row of signal values per case; momentum from `table` (none in round one)."""
+    rows = []
+    for case in cases:
+        parsed = parse(core.parse_prefix(case["message"])[1])
+        values = dict(zip(OWN, own_values(parsed)))
+        values.update(core.NO_MOMENTUM)
+        if table is not None and case["context"]:
+            levels = core.thread_levels(case["context"], table.own_latent(parsed), table.own_latent)
+            values.update(momentum(parsed, *levels))
+        rows.append([values[code] for code in ORDER])
+    return np.array(rows, dtype=float)
+
+
+def fit(cases: list[dict], regularisation: float = REGULARISATION) -> Table:
+    """Own signals on the messages that stand alone; then momentum on those in a thread."""
+    alone = [case for case in cases if not case["context"]]
+    own = _fit_own(features(alone, None)[:, : len(OWN)], alone, regularisation)
+    threaded = [case for case in cases if case["context"]]
+    return _fit_momentum(own, threaded, regularisation)
+
+
+def _cut_rows(cases: list[dict]):
+    """(case index, cut, label, weight) for the two binary problems of the reduction."""
+    for index, case in enumerate(cases):
+        costs = case_costs(case)
+        expected = TIERS.index(case["expected"])
+        for cut in (0, 1):
+            weight = abs(costs[cut] - costs[cut + 1])
+            if weight:
+                yield index, cut, int(expected > cut), weight
+
+
+def _fit_own(x: np.ndarray, cases: list[dict], regularisation: float) -> Table:
+    rows, labels, sample_weights = [], [], []
+    for index, cut, label, weight in _cut_rows(cases):
+        cuts = [-CUT_SCALE * (cut == 0), -CUT_SCALE * (cut == 1)]
+        rows.append(np.concatenate([x[index], cuts]))
+        labels.append(label)
+        sample_weights.append(weight)
+    model = LogisticRegression(C=regularisation, fit_intercept=False, max_iter=5000)
+    model.fit(np.array(rows), np.array(labels), sample_weight=np.array(sample_weights))
+    *coefficients, low_cut, high_cut = (
+        model.coef_[0] * np.r_[np.ones(len(OWN)), CUT_SCALE, CUT_SCALE]
+    )
+    scale = (_logit(OPUS_FROM) - _logit(SONNET_FROM)) / (high_cut - low_cut)
+    bias = _logit(SONNET_FROM) - scale * low_cut
+    weights_by_code = {code: scale * c for code, c in zip(OWN, coefficients, strict=True)}
+    weights_by_code.update(dict.fromkeys(MOMENTUM, 0.0))
+    return Table(bias, weights_by_code)
+
+
+def _fit_momentum(own: Table, cases: list[dict], regularisation: float) -> Table:
+    """Momentum weights with the own score as a fixed offset and the cut points kept."""
+    x = features(cases, own)[:, len(OWN) :]
+    offset = np.array([own.own_latent(parse(core.parse_prefix(c["message"])[1])) for c in cases])
+    cut_points = np.array([_logit(SONNET_FROM), _logit(OPUS_FROM)])
+    index, cut, label, weight = (np.array(column) for column in zip(*_cut_rows(cases)))
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        margin = offset[index] + x[index] @ w - cut_points[cut]
+        p = 1 / (1 + np.exp(-margin))
+        nll = -np.sum(weight * (label * np.log(p + 1e-12) + (1 - label) * np.log(1 - p + 1e-12)))
+        gradient = x[index].T @ (weight * (p - label))
+        return nll + w @ w / (2 * regularisation), gradient + w / regularisation
+
+    result = minimize(loss, np.zeros(len(MOMENTUM)), jac=True, method="L-BFGS-B")
+    weights_by_code = dict(own.weights)
+    weights_by_code.update(zip(MOMENTUM, result.x, strict=True))
+    return Table(
+        round(own.bias, 4), {code: round(float(w), 4) for code, w in weights_by_code.items()}
+    )
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+def render(table: Table, cases: int) -> str:
+    lines = [
+        '"""The router\'s weights, fitted by `python -m routing.fit_weights`: do not edit.',
+        "",
+        f"Fitted on {cases} tuning cases (tests/data/routing_tuning.jsonl). Each weight",
+        "multiplies its signal's value (see routing/signals.py); the latent score is",
+        "BIAS plus their sum, and the score is its logistic. The fit places its two cut",
+        "points at the default band edges below.",
+        '"""',
+        "",
+        f"SONNET_FROM = {SONNET_FROM}",
+        f"OPUS_FROM = {OPUS_FROM}",
+        f"BIAS = {table.bias}",
+        "WEIGHTS = {",
+    ]
+    lines += [f'    "{code}": {table.weights[code]},  # {TEXT[code]}' for code in ORDER]
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def score(cases: list[dict], table: Table) -> dict:
+    """Exact and acceptable shares, and the cost, of routing `cases` with `table`."""
+    saved = (weights.BIAS, dict(weights.WEIGHTS), core._OWN_WEIGHTS)
+    weights.BIAS, weights.WEIGHTS = table.bias, {k: v for k, v in table.weights.items()}
+    core._OWN_WEIGHTS = table.own
+    try:
+        routed = [core.route(c["message"], c["context"]).tier for c in cases]
+    finally:
+        weights.BIAS, weights.WEIGHTS, core._OWN_WEIGHTS = saved
+    exact = sum(t == c["expected"] for t, c in zip(routed, cases)) / len(cases)
+    ok = sum(t in c["acceptable"] for t, c in zip(routed, cases)) / len(cases)
+    opus_haiku = sum(t == "haiku" and c["expected"] == "opus" for t, c in zip(routed, cases))
+    cost = sum(case_costs(c)[TIERS.index(t)] for t, c in zip(routed, cases)) / len(cases)
+    return {"exact": exact, "acceptable": ok, "opus_to_haiku": opus_haiku, "cost": cost}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if the table is stale")
+    parser.add_argument("--choose", action="store_true", help="compare settings on validation")
+    args = parser.parse_args(argv)
+    tuning = load("tuning")
+    if args.choose:
+        validation = load("validation")
+        for regularisation in (0.1, 0.3, 1.0, 3.0, 10.0):
+            table = fit(tuning, regularisation)
+            print(f"C={regularisation:<5} tuning {score(tuning, table)}")
+            print(f"{'':8} validation {score(validation, table)}")
+        return 0
+    text = render(fit(tuning), len(tuning))
+    if args.check:
+        stale = TABLE.read_text(encoding="utf-8") != text
+        print("routing/weights.py is stale: re-run the fit" if stale else "up to date")
+        return int(stale)
+    TABLE.write_text(text, encoding="utf-8")
+    print(f"wrote {TABLE.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

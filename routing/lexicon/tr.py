@@ -1,0 +1,57 @@
+"""Turkish cues (suffixes attach: most cues are stems)."""
+
+SPACED = True
+ENDINGS = (
+    "m",
+    "n",
+    "mi",
+    "mı",
+    "mu",
+    "mü",
+    "ler",
+    "lar",
+    "i",
+    "ı",
+    "u",
+    "ü",
+    "yi",
+    "yı",
+    "e",
+    "a",
+    "de",
+    "da",
+)
+
+# fmt: off
+CUES = {
+    "greeting": ["merhaba", "selam", "günaydın", "iyi akşamlar", "nasılsın", "naber", "ne haber", "hahaha"],
+    "thanks": ["teşekkürler", "teşekkür ederim", "sağol", "sağ ol", "eyvallah", "tamam", "süper", "harika", "iyi geceler", "görüşürüz", "anladım", "tamamdır"],
+    "affirm": ["evet", "olur", "tabii", "tabi", "yap", "yapalım", "devam et", "evet lütfen", "tamam yap", "ikisi de"],
+    "lookup": ["saat kaç", "kaç", "ne kadar", "başkenti", "ne demek", "anlamı ne", "nedir", "kimdir", "kim", "ne zaman", "nerede", "hangi yıl", "nasıl yazılır", "çevir*", "dönüştür", "kaç lira", "kaç euro", "kur", "saat farkı"],
+    "remind": ["hatırlat", "hatırlatıcı", "alarm kur", "haber ver"],
+    "arithmetic": ["yüzde", "artı", "eksi", "bölü", "çarpı", "hesapla", "kaç eder", "bahşiş", "yarısı"],
+    "format": ["sırala", "alfabetik", "liste yap", "liste", "tablo", "büyük harf", "yazım hatası", "imla", "düzelt", "tercüme", "ingilizce", "almanca", "nasıl denir"],
+    "explain": ["açıkla", "anlat", "neden", "niye", "nasıl çalışır", "farkı ne", "arasındaki fark"],
+    "write": ["yaz", "yazar mısın", "taslak", "mail", "e-posta", "mektup", "mesaj yaz", "cevap yaz", "daha resmi", "iyileştir"],
+    "summarise": ["özetle", "özet", "ana noktalar"],
+    "advise": ["plan", "planla", "karşılaştır", "öner*", "tavsiye", "fikir", "fikirler", "ne yapmalıyım", "mantıklı mı", "değer mi", "artıları ve eksileri", "tarif", "daha iyi", "seçenekler", "yardım et"],
+    "code": ["fonksiyon", "kod", "script", "sorgu", "formül"],
+    "build": ["geliştir", "oluştur", "uygulama yap", "servis", "kütüphane"],
+    "hard": ["kanıtla", "ispatla", "ispat", "teorem", "mimari", "sistem tasarımı", "kilitlenme", "güvenlik denetimi", "tehdit modeli"],
+    "deep": ["analiz et", "analiz", "derinlemesine", "ayrıntılı", "optimize et", "optimizasyon", "ölçeklen*", "strateji", "değerlendir", "sonuçları", "uç durumlar", "tasarla"],
+    "research": ["araştırmalar", "çalışmalar", "kanıtlar", "literatür", "meta-analiz", "klinik çalışmalar", "çelişiyor", "araştırmalar ne diyor"],
+    "stakes": ["avukat", "dava", "sözleşme", "madde", "vergi", "kdv", "muhasebeci", "kredi", "ipotek", "yatırım", "emeklilik", "miras", "vasiyet", "tazminat", "kıdem", "işten çıkar*", "işveren", "belirti*", "ilaç", "doz", "teşhis", "hamile", "ameliyat", "kira", "kiracı", "ev sahibi", "mahkeme", "ceza", "franchise", "bayilik"],
+    "symptom": ["takılıyor", "donuyor", "çöküyor", "bazen", "yavaş", "hata", "çalışmıyor"],
+    "simpler": ["kısaca", "basitçe", "çocuklar için", "tek cümle"],
+    "effort": ["iyice düşün", "adım adım", "dikkatlice düşün"],
+    "creative": ["şiir", "hikaye", "fıkra", "şarkı", "kutlama mesajı"],
+    "what_if": ["peki ya", "ya eğer", "eğer", "varsayalım"],
+    "offer": ["ister misin", "yazayım mı", "hazırlayayım mı"],
+    "continue": ["devam", "devam et", "daha fazla", "gerisi"],
+    "commit": ["lazım", "gerek", "yapacağım", "unutma", "randevu", "söz verdim"],
+    "when": ["yarın", "bugün", "bu akşam", "haftaya", "gelecek hafta", "pazartesi", "salı", "çarşamba", "perşembe", "cuma", "cumartesi", "pazar"],
+    "done": ["tamamlandı", "hallettim", "yaptım", "gönderdim", "ödedim", "iptal"],
+    "question": ["ne", "nedir", "kim", "nerede", "ne zaman", "nasıl", "kaç", "hangi", "var mı"],
+    "first_person": ["ben", "benim", "bana", "biz", "bizim"],
+}
+# fmt: on

@@ -1,0 +1,169 @@
+"""One message, read once: the owner's own words apart from any paste, and what is in them.
+
+Everything the signals look at is computed here in one pass over a bounded
+window, so the cost of a decision grows linearly with the message and stays in
+microseconds for ordinary ones.
+"""
+
+import re
+from dataclasses import dataclass
+
+from routing import lexicon
+
+LONG_PASTE = 600  # a multi-line message longer than this may hold a paste
+EDGE_LINES = 40  # lines at each end of a long message examined for the ask
+ASK_WINDOW = 1200  # characters of the ask scanned for cues and shape
+TRACE_WINDOW = 20_000  # characters scanned for stack-trace markers
+
+TRACE_MARKERS = (
+    "Traceback", "Exception", "\n\tat ", "\n    at ", "panic:", "goroutine ",
+    "ThreadSanitizer", "Segmentation fault", "FATAL", "core dumped", "ERROR",
+)  # fmt: skip
+QUESTION_MARKS = ("?", "？", "؟")
+WIDE_CHARS = re.compile("[\u3040-\u9fff\uac00-\ud7af]")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+OPERATOR = re.compile(r"\d\s*[-+*/x×÷^%]\s*\d|\d\s*%")
+MATHS = re.compile(r"[=^²³√π∑∫≤≥±∀∃∈]|\b(?:mod|log|lim|sin|cos)\b")
+TOKEN = re.compile(r"\w+")
+# PostgreSQL, TTL, synchronous_commit, os.path, reset(), O(1), p99, 5xx, 250ms
+TECH_TERM = re.compile(
+    r"(?<![\w.])(?:[A-Z][a-z]+[A-Z][A-Za-z]*|[A-Z]{2,}[a-z]?\d*|[A-Za-z]+_[A-Za-z_]+"
+    r"|[a-z]+\.[a-z]\w*|\w+\(\)|O\([^)]{1,8}\)|p\d{2}|\d+x{2}|\d+(?:ms|gb|mb|kb|tb|rps|qps))"
+    r"(?![\w])"
+)
+PROPER_NOUN = re.compile(r"(?<=[a-z,;:] )[A-Z][a-zA-Z]{2,}")
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    ask: str  # the owner's own words (the whole message when nothing is pasted)
+    length: int  # of the ask, in Latin-letter terms (a CJK character counts two)
+    words: int
+    paste_chars: int
+    has_trace: bool
+    cues: dict[str, list[tuple[str, int]]]  # family -> distinct cues and where they start
+    numbers: int
+    operators: int
+    maths: int
+    tech_terms: int  # identifier-like tokens and product names
+    questions: int
+    list_items: int
+    sentences: int
+    opening: str  # the first 30 characters of the ask, lowercased
+
+    def has(self, family: str) -> int:
+        """How many distinct cues of a family the ask holds."""
+        return len(self.cues.get(family, ()))
+
+    def opens_with(self, family: str, within: int = 30) -> bool:
+        return any(start < within for _, start in self.cues.get(family, ()))
+
+
+def _is_paste_line(line: str) -> bool:
+    """A line that looks copied from a log, a trace, code or an email header."""
+    s = line.strip()
+    if not s:
+        return False
+    if line[:1] in (" ", "\t") and len(s) > 3:
+        return True
+    if s.startswith(("at ", 'File "', "Traceback", "Caused by", "#", "//", "$ ", ">>>", ">")):
+        return True
+    head = s[:40]
+    if any(marker in head for marker in ("ERROR", "WARN", "INFO", "DEBUG", "FATAL", "Exception")):
+        return True
+    if s[-1:] in ("{", "}", ";", "(", ","):
+        return True
+    if s[:4].isdigit() and s[4:5] in ("-", "/"):  # a date stamp: 2026-11-21 ...
+        return True
+    return s.split(":", 1)[0] in ("From", "To", "Subject", "Date", "Cc", "Von", "An", "De", "Para")
+
+
+def _is_question(text: str) -> bool:
+    return any(mark in text for mark in QUESTION_MARKS)
+
+
+def _short_paragraph(paragraph: str) -> bool:
+    if not 0 < len(paragraph) <= 300:
+        return False
+    if _is_question(paragraph):
+        return True
+    return not any(_is_paste_line(line) for line in paragraph.split("\n") if line.strip())
+
+
+def _greeting_only(paragraph: str) -> bool:
+    """A paragraph that only greets ("Hi Carla, how are you?"): part of a pasted letter."""
+    cues = lexicon.find(paragraph)
+    return bool(cues.get("greeting")) and len(TOKEN.findall(paragraph)) <= 5
+
+
+def split_ask(message: str) -> tuple[str, int]:
+    """The owner's own words and how many characters around them are pasted.
+
+    Fenced code is pasted. In a long multi-line message, a short first or last
+    paragraph is the ask and the rest is the paste; failing that, lines that look
+    like logs, code or headers are the paste; failing that, it is all the owner's.
+    """
+    pieces = message.split("```")
+    prose = "\n".join(pieces[0::2]).strip()
+    pasted = sum(len(p) for p in pieces[1::2])
+    if len(prose) <= LONG_PASTE or "\n" not in prose:
+        return prose, pasted
+    ask = prose
+    paragraphs = [p for p in prose.split("\n\n") if p.strip()]
+    ends = [paragraphs[0], paragraphs[-1]] if len(paragraphs) > 1 else []
+    asks = list(dict.fromkeys(p for p in ends if _short_paragraph(p) and not _greeting_only(p)))
+    asks = [p for p in asks if _is_question(p)] or asks
+    lines = [line for line in prose.split("\n") if line.strip()]
+    if not asks:
+        asks = [ln for ln in (lines[0], lines[-1]) if len(ln) <= 150 and _is_question(ln)]
+    if asks:
+        ask = "\n".join(asks)
+    else:
+        if len(lines) > 2 * EDGE_LINES:  # the ask sits at an end; the middle is pasted
+            lines = lines[:EDGE_LINES] + lines[-EDGE_LINES:]
+        own = [line for line in lines if not _is_paste_line(line)]
+        if len(own) < len(lines) / 2:
+            ask = "\n".join(own[:2] + own[-2:]) if len(own) > 4 else "\n".join(own)
+    return ask, pasted + len(prose) - len(ask)
+
+
+def _weighted_length(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    sample = text[:ASK_WINDOW]
+    wide_share = len(WIDE_CHARS.findall(sample)) / max(1, len(sample))
+    return int(len(text) * (1 + wide_share))
+
+
+def _list_items(text: str) -> int:
+    count = 0
+    for line in text.split("\n"):
+        s = line.lstrip()
+        numbered = s[:1].isdigit() and s[1:3].lstrip("0123456789")[:1] in (".", ")")
+        if s[:1] in ("-", "*", "•") or numbered:
+            count += 1
+    return count
+
+
+def parse(message: str) -> Parsed:
+    """Read a message once: its ask, paste, cues and shape."""
+    ask, paste_chars = split_ask(message)
+    window = ask if len(ask) <= ASK_WINDOW else ask[: ASK_WINDOW - 300] + "\n" + ask[-300:]
+    head = message[:TRACE_WINDOW]
+    return Parsed(
+        ask=ask,
+        length=_weighted_length(ask),
+        words=len(TOKEN.findall(window)),
+        paste_chars=paste_chars,
+        has_trace=paste_chars > 0 and any(marker in head for marker in TRACE_MARKERS),
+        cues=lexicon.find(window),
+        numbers=len(NUMBER.findall(window)),
+        operators=len(OPERATOR.findall(window)),
+        maths=len(MATHS.findall(window)),
+        tech_terms=len({t.lower() for t in TECH_TERM.findall(window)})
+        + len(set(PROPER_NOUN.findall(window))),
+        questions=sum(window.count(mark) for mark in QUESTION_MARKS),
+        list_items=_list_items(window),
+        sentences=1 + len(re.findall(r"[.!?。！？]\s", window)),
+        opening=window.lstrip()[:30].lower(),
+    )

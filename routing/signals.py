@@ -1,0 +1,431 @@
+"""Named signals: small pure functions of a parsed message that the score weighs.
+
+Each signal returns a value, usually 0 or 1 or a share in [0, 1]; the score is
+the weighted sum of these values (`routing.weights`), so a signal says what it
+sees and the fitted weight says how much it matters. `Signal` is the code of each
+one; `TEXT` holds the words the owner sees for it, kept apart from control flow.
+
+Momentum signals read the recent turns: the tier the owner's recent turns get on
+their own, and that of work the assistant offered. They fire only for a follow-up
+or an agreement (not for thanks or a standalone light question).
+"""
+
+from collections.abc import Callable
+from enum import StrEnum
+
+from routing.message import Parsed
+
+CONTENT_FAMILIES = (
+    "lookup", "remind", "arithmetic", "format", "explain", "write", "summarise", "advise",
+    "code", "build", "tech", "hard", "deep", "research", "stakes", "symptom", "creative",
+)  # fmt: skip
+HEAVY_FAMILIES = ("hard", "deep", "research", "build", "symptom")
+WRITING_FAMILIES = ("write", "summarise", "format")
+REQUEST_FAMILIES = ("explain", "write", "summarise", "advise", "code", "build", "format")
+FOLLOW_UP_WORDS = ("and ", "but ", "also ", "what about", "how about", "same for", "now ")
+CLAUSE_MARKS = (",", "，", "、", ";", "；", " and ", " with ", "：", ":")
+SHORT = 200  # a message up to this long may be a follow-up
+
+
+class Signal(StrEnum):
+    GREETING_ONLY = "greeting_only"
+    AFFIRM_ONLY = "affirm_only"
+    LIGHT_ASK = "light_ask"
+    CLOSING = "closing"
+    LOOKUP_OPENING = "lookup_opening"
+    LOOKUP = "lookup"
+    REMINDER = "reminder"
+    ARITHMETIC = "arithmetic"
+    FORMATTING = "formatting"
+    SHORT_QUESTION = "short_question"
+    SHORT_LIGHT = "short_light"
+    NO_CUE = "no_cue"
+    EXPLAIN = "explain"
+    WRITE = "write"
+    SUMMARISE = "summarise"
+    ADVISE = "advise"
+    CODE = "code"
+    BUILD = "build"
+    REQUIREMENTS = "requirements"
+    TECHNICAL = "technical"
+    HARD = "hard"
+    DEEP = "deep"
+    RESEARCH = "research"
+    STAKES = "stakes"
+    STAKES_SITUATION = "stakes_situation"
+    SYMPTOM = "symptom"
+    INTERACTING_PARTS = "interacting_parts"
+    TRACE = "trace"
+    PASTE = "paste"
+    PASTE_QUESTION = "paste_question"
+    LENGTH = "length"
+    QUESTIONS = "questions"
+    LIST_ITEMS = "list_items"
+    MATHS = "maths"
+    NUMBERS = "numbers"
+    SIMPLER = "simpler"
+    EFFORT = "effort"
+    CREATIVE = "creative"
+    FIRST_PERSON = "first_person"
+    SUBSTANCE_FLOOR = "substance_floor"
+    FOLLOW_GAP = "follow_gap"
+    AGREE_GAP = "agree_gap"
+    FOLLOW_SONNET = "follow_sonnet"
+    FOLLOW_OPUS = "follow_opus"
+    AGREE_SONNET = "agree_sonnet"
+    AGREE_OPUS = "agree_opus"
+
+
+TEXT = {
+    Signal.GREETING_ONLY: "greeting or small talk",
+    Signal.AFFIRM_ONLY: "only agreement",
+    Signal.LIGHT_ASK: "a light ask with nothing heavy in it",
+    Signal.CLOSING: "thanks or acknowledgement",
+    Signal.LOOKUP_OPENING: "opens as a simple lookup",
+    Signal.LOOKUP: "asks for a fact or conversion",
+    Signal.REMINDER: "a reminder",
+    Signal.ARITHMETIC: "simple arithmetic",
+    Signal.FORMATTING: "a formatting or translation job",
+    Signal.SHORT_QUESTION: "a short plain question",
+    Signal.SHORT_LIGHT: "short, and asks for no work",
+    Signal.NO_CUE: "no recognised cue",
+    Signal.EXPLAIN: "asks for an explanation",
+    Signal.WRITE: "asks for writing",
+    Signal.SUMMARISE: "asks for a summary",
+    Signal.ADVISE: "asks for a plan, comparison or advice",
+    Signal.CODE: "asks for code",
+    Signal.BUILD: "asks to build something",
+    Signal.REQUIREMENTS: "several stated requirements",
+    Signal.TECHNICAL: "technical detail",
+    Signal.HARD: "hard task (proof, system design, concurrency)",
+    Signal.DEEP: "asks for depth (analysis, trade-offs, optimisation)",
+    Signal.RESEARCH: "weighs research or sources",
+    Signal.STAKES: "legal, medical or financial stakes",
+    Signal.STAKES_SITUATION: "stakes in the owner's real situation",
+    Signal.SYMPTOM: "a technical fault to hunt",
+    Signal.INTERACTING_PARTS: "a fault across several components",
+    Signal.TRACE: "stack trace or error log",
+    Signal.PASTE: "pasted text or code",
+    Signal.PASTE_QUESTION: "a simple question about pasted text",
+    Signal.LENGTH: "length of the ask",
+    Signal.QUESTIONS: "several questions",
+    Signal.LIST_ITEMS: "a list of points",
+    Signal.MATHS: "mathematical notation",
+    Signal.NUMBERS: "many numbers",
+    Signal.SIMPLER: "asked to keep it simple",
+    Signal.EFFORT: "asks for effort (no weight on its own)",
+    Signal.CREATIVE: "creative writing",
+    Signal.FIRST_PERSON: "the owner's own situation",
+    Signal.SUBSTANCE_FLOOR: "has substance: not below Sonnet",
+    Signal.FOLLOW_GAP: "follow-up in a harder thread",
+    Signal.AGREE_GAP: "agrees to harder work the assistant offered",
+    Signal.FOLLOW_SONNET: "follow-up in a Sonnet-level thread",
+    Signal.FOLLOW_OPUS: "follow-up in an Opus-level thread",
+    Signal.AGREE_SONNET: "agrees to Sonnet-level work the assistant offered",
+    Signal.AGREE_OPUS: "agrees to Opus-level work the assistant offered",
+}
+
+OWN: dict[Signal, Callable[[Parsed], float]] = {}
+
+
+def own(code: Signal):
+    def register(function: Callable[[Parsed], float]) -> Callable[[Parsed], float]:
+        OWN[code] = function
+        return function
+
+    return register
+
+
+def _content_cues(m: Parsed) -> int:
+    return sum(m.has(family) for family in CONTENT_FAMILIES)
+
+
+@own(Signal.GREETING_ONLY)
+def greeting_only(m: Parsed) -> float:
+    """Only greetings or small talk: nothing asked."""
+    social = m.has("greeting") + m.has("thanks")
+    return float(social > 0 and not _content_cues(m) and m.words <= 6 and not m.paste_chars)
+
+
+@own(Signal.AFFIRM_ONLY)
+def affirm_only(m: Parsed) -> float:
+    """Only agreement ("sure", "go ahead"): its tier is the thread's, see momentum_offer."""
+    return float(m.has("affirm") > 0 and not _content_cues(m) and m.words <= 6)
+
+
+@own(Signal.LIGHT_ASK)
+def light_ask(m: Parsed) -> float:
+    """A short ask of a light kind (lookup, sum, reminder, formatting) with nothing heavy in it."""
+    light = m.has("lookup") + m.has("remind") + m.has("format") + m.has("arithmetic")
+    heavy = sum(m.has(family) for family in HEAVY_FAMILIES) + m.has_trace
+    return float(light > 0 and not heavy and m.length <= 150)
+
+
+@own(Signal.CLOSING)
+def closing(m: Parsed) -> float:
+    """Opens with thanks or an acknowledgement and asks for nothing new."""
+    requests = sum(m.has(family) for family in REQUEST_FAMILIES)
+    goes_on = m.has("continue") + m.has("what_if") + m.questions
+    return float(m.opens_with("thanks", 12) and m.length <= 120 and not (requests or goes_on))
+
+
+@own(Signal.LOOKUP_OPENING)
+def lookup_opening(m: Parsed) -> float:
+    """A short message that opens as a lookup ("what year…", "how many…")."""
+    return float(m.opens_with("lookup") and m.length <= 150)
+
+
+@own(Signal.LOOKUP)
+def lookup(m: Parsed) -> float:
+    return float(m.has("lookup") > 0 and m.length <= 250)
+
+
+@own(Signal.REMINDER)
+def reminder(m: Parsed) -> float:
+    return float(m.has("remind") > 0)
+
+
+@own(Signal.ARITHMETIC)
+def arithmetic(m: Parsed) -> float:
+    """Numbers with an operator or a word for one, in a short ask."""
+    sums = m.operators > 0 or m.has("arithmetic") > 0
+    maths = m.has("hard") + m.has("deep") + m.maths
+    return float(sums and m.numbers >= 2 and m.length <= 120 and not maths)
+
+
+@own(Signal.FORMATTING)
+def formatting(m: Parsed) -> float:
+    return float(m.has("format") > 0)
+
+
+@own(Signal.SHORT_QUESTION)
+def short_question(m: Parsed) -> float:
+    """A short question with no recognised task in it."""
+    asks = m.questions > 0 or m.has("question") > 0
+    return float(asks and m.length <= 80 and not _content_cues(m))
+
+
+@own(Signal.SHORT_LIGHT)
+def short_light(m: Parsed) -> float:
+    """A short message with no request for work and nothing heavy in it."""
+    work = sum(m.has(f) for f in REQUEST_FAMILIES) + sum(m.has(f) for f in HEAVY_FAMILIES)
+    return float(m.length <= 60 and not work and not m.paste_chars)
+
+
+@own(Signal.NO_CUE)
+def no_cue(m: Parsed) -> float:
+    social = m.has("greeting") + m.has("thanks") + m.has("affirm")
+    return float(not _content_cues(m) and not social)
+
+
+@own(Signal.EXPLAIN)
+def explain(m: Parsed) -> float:
+    return float(m.has("explain") > 0)
+
+
+@own(Signal.WRITE)
+def write(m: Parsed) -> float:
+    return float(m.has("write") > 0)
+
+
+@own(Signal.SUMMARISE)
+def summarise(m: Parsed) -> float:
+    return float(m.has("summarise") > 0)
+
+
+@own(Signal.ADVISE)
+def advise(m: Parsed) -> float:
+    return min(m.has("advise"), 2) / 2
+
+
+@own(Signal.CODE)
+def code(m: Parsed) -> float:
+    return float(m.has("code") > 0)
+
+
+@own(Signal.BUILD)
+def build(m: Parsed) -> float:
+    """Asks to build a program, service or data structure (not an essay)."""
+    return float(m.has("build") > 0 and (m.has("tech") + m.has("code") + m.tech_terms) > 0)
+
+
+@own(Signal.REQUIREMENTS)
+def requirements(m: Parsed) -> float:
+    """A build or code request with several stated requirements, each a clause or term."""
+    if not (m.has("build") or m.has("code")):
+        return 0.0
+    clauses = sum(m.ask.count(mark) for mark in CLAUSE_MARKS) + m.list_items
+    return min(clauses + m.has("tech") + m.has("deep"), 8) / 8
+
+
+@own(Signal.TECHNICAL)
+def technical(m: Parsed) -> float:
+    return min(m.has("tech") + m.tech_terms, 6) / 6
+
+
+@own(Signal.HARD)
+def hard(m: Parsed) -> float:
+    return min(m.has("hard"), 3) / 2
+
+
+@own(Signal.DEEP)
+def deep(m: Parsed) -> float:
+    return min(m.has("deep"), 3) / 2
+
+
+@own(Signal.RESEARCH)
+def research(m: Parsed) -> float:
+    return min(m.has("research"), 2) / 2
+
+
+@own(Signal.STAKES)
+def stakes(m: Parsed) -> float:
+    return float(m.has("stakes") > 0)
+
+
+@own(Signal.STAKES_SITUATION)
+def stakes_situation(m: Parsed) -> float:
+    """Stakes in a described situation: the owner's own facts, figures, several sentences."""
+    if not m.has("stakes") or m.length < 80 or any(m.has(f) for f in WRITING_FAMILIES):
+        return 0.0  # writing a letter about a legal matter is writing
+    return min(m.has("first_person") + m.numbers + m.sentences - 1 + m.has("stakes"), 6) / 6
+
+
+@own(Signal.SYMPTOM)
+def symptom(m: Parsed) -> float:
+    """A fault in something technical ("stuck" in traffic is not one)."""
+    technical_context = m.has("tech") + m.has("code") + m.tech_terms + (m.paste_chars >= 200)
+    return float(m.has("symptom") > 0 and technical_context > 0)
+
+
+@own(Signal.INTERACTING_PARTS)
+def interacting_parts(m: Parsed) -> float:
+    """A fault that involves several named components."""
+    if not m.has("symptom"):
+        return 0.0
+    parts = m.has("tech") + m.tech_terms
+    return min(max(parts - 1, 0), 5) / 5
+
+
+@own(Signal.TRACE)
+def trace(m: Parsed) -> float:
+    return float(m.has_trace)
+
+
+@own(Signal.PASTE)
+def paste(m: Parsed) -> float:
+    return min(m.paste_chars, 4000) / 4000
+
+
+@own(Signal.PASTE_QUESTION)
+def paste_question(m: Parsed) -> float:
+    """A short factual question about a long paste ("what time did the first error happen?")."""
+    factual = m.has("lookup") or m.opens_with("question", 3)
+    work = m.has("hard") + m.has("deep") + m.has("summarise") + m.has("write") + m.has("explain")
+    return float(m.paste_chars >= 400 and m.length <= 150 and bool(factual) and not work)
+
+
+@own(Signal.LENGTH)
+def length(m: Parsed) -> float:
+    return min(m.length, 1500) / 1500
+
+
+@own(Signal.QUESTIONS)
+def questions(m: Parsed) -> float:
+    return min(max(m.questions - 1, 0), 3) / 3
+
+
+@own(Signal.LIST_ITEMS)
+def list_items(m: Parsed) -> float:
+    return min(m.list_items, 8) / 8
+
+
+@own(Signal.MATHS)
+def maths(m: Parsed) -> float:
+    return min(m.maths, 4) / 4
+
+
+@own(Signal.NUMBERS)
+def numbers(m: Parsed) -> float:
+    return min(m.numbers, 10) / 10
+
+
+@own(Signal.SIMPLER)
+def simpler(m: Parsed) -> float:
+    return float(m.has("simpler") > 0)
+
+
+@own(Signal.EFFORT)
+def effort(m: Parsed) -> float:
+    return float(m.has("effort") > 0)
+
+
+@own(Signal.CREATIVE)
+def creative(m: Parsed) -> float:
+    return float(m.has("creative") > 0)
+
+
+@own(Signal.FIRST_PERSON)
+def first_person(m: Parsed) -> float:
+    return min(m.has("first_person"), 3) / 3
+
+
+def is_follow_up(m: Parsed) -> bool:
+    """A short message that continues the thread, not a closing or a new light question."""
+    if m.length > SHORT or greeting_only(m) and not m.has("affirm") or closing(m):
+        return False
+    light = lookup_opening(m) or arithmetic(m) or reminder(m)
+    if light and not m.has("what_if"):
+        return False
+    return bool(
+        m.questions
+        or m.has("affirm")
+        or m.has("continue")
+        or m.has("what_if")
+        or m.opening.startswith(FOLLOW_UP_WORDS)
+        or m.words <= 8
+    )
+
+
+def momentum(
+    m: Parsed, thread: tuple[int, float], offer: tuple[int, float]
+) -> dict["Signal", float]:
+    """Momentum signals: a follow-up in a Sonnet or Opus thread, or agreeing to offered work.
+
+    `thread` is the tier (0 Haiku, 1 Sonnet, 2 Opus) the owner's recent turns get on
+    their own, with how far their latent score is above this message's; `offer` the
+    same for the work the assistant just offered, if any.
+    """
+    (thread_tier, thread_gap), (offer_tier, offer_gap) = thread, offer
+    follow = is_follow_up(m)
+    agrees = bool(m.has("affirm") or m.has("continue")) and m.length <= SHORT
+    return {
+        Signal.FOLLOW_GAP: max(thread_gap, 0.0) if follow else 0.0,
+        Signal.AGREE_GAP: max(offer_gap, 0.0) if agrees else 0.0,
+        Signal.FOLLOW_SONNET: float(follow and thread_tier == 1),
+        Signal.FOLLOW_OPUS: float(follow and thread_tier == 2),
+        Signal.AGREE_SONNET: float(bool(agrees) and offer_tier == 1),
+        Signal.AGREE_OPUS: float(bool(agrees) and offer_tier == 2),
+    }
+
+
+MOMENTUM = (
+    Signal.FOLLOW_GAP,
+    Signal.AGREE_GAP,
+    Signal.FOLLOW_SONNET,
+    Signal.FOLLOW_OPUS,
+    Signal.AGREE_SONNET,
+    Signal.AGREE_OPUS,
+)
+ORDER = tuple(OWN) + MOMENTUM
+# Signals that keep a message out of Haiku's band (the policy's "default up").
+FLOOR_SIGNALS = (
+    Signal.HARD, Signal.RESEARCH, Signal.STAKES_SITUATION, Signal.INTERACTING_PARTS,
+    Signal.BUILD, Signal.FOLLOW_SONNET, Signal.FOLLOW_OPUS, Signal.AGREE_SONNET,
+    Signal.AGREE_OPUS,
+)  # fmt: skip
+
+
+def own_values(m: Parsed) -> tuple[float, ...]:
+    """The values of the message's own signals, in `OWN`'s order."""
+    return tuple(function(m) for function in OWN.values())
