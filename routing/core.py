@@ -27,7 +27,9 @@ from routing.signals import (
     ORDER,
     OWN,
     TEXT,
+    WEIGHTY_FAMILIES,
     Signal,
+    Thread,
     momentum,
     own_values,
 )
@@ -124,22 +126,21 @@ def tier_index(latent: float) -> int:
     return (latent >= _LOW_CUT) + (latent >= _HIGH_CUT)
 
 
-def thread_levels(
-    context: list[dict], level: float, own=None
-) -> tuple[tuple[int, float], tuple[int, float]]:
-    """The tier of the owner's recent turns and of the work the assistant last offered,
-    each with how far its latent score is above `level` (this message's own)."""
+def thread_of(context: list[dict], level: float, own=None) -> Thread:
+    """What the last turns say for momentum, measured against `level` (this message's own)."""
     own = own or own_latent
     recent = context[-CONTEXT_TURNS:]
     users = [t.get("content") or "" for t in recent if t.get("role") == "user"]
     thread = max((own(parse(text)) for text in users if text), default=-math.inf)
     last = recent[-1] if recent else {}
-    offer = -math.inf
-    if last.get("role") == "assistant":
-        tail = (last.get("content") or "")[-OFFER_WINDOW:]
-        if lexicon.find(tail).get("offer"):
-            offer = max(thread, own(parse(tail)))
-    return _level(thread, level), _level(offer, level)
+    answer = (last.get("content") or "") if last.get("role") == "assistant" else ""
+    tail = answer[-OFFER_WINDOW:]
+    cues = lexicon.find(tail) if tail else {}
+    offer = max(thread, own(parse(tail))) if cues.get("offer") else -math.inf
+    tier, gap = _level(thread, level)
+    offer_tier, offer_gap = _level(offer, level)
+    weight = sum(len(cues.get(family, ())) for family in WEIGHTY_FAMILIES)
+    return Thread(tier, gap, offer_tier, offer_gap, len(answer), weight)
 
 
 def _level(latent: float, level: float) -> tuple[int, float]:
@@ -151,7 +152,7 @@ def signal_values(message: str, context: list[dict] | None = None) -> dict[Signa
     parsed = parse(message)
     values = dict(zip(OWN, own_values(parsed), strict=True))
     if context:
-        values.update(momentum(parsed, *thread_levels(context, own_latent(parsed))))
+        values.update(momentum(parsed, thread_of(context, own_latent(parsed))))
     else:
         values.update(NO_MOMENTUM)
     return values

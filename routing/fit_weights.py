@@ -12,10 +12,9 @@ Haiku costs far more than sending a Haiku case to Sonnet, and a tier the label
 accepts costs little. The latent score is then rescaled so that the fitted cut
 points land on the default band edges, 0.30 and 0.65.
 
-The own signals are fitted on the messages that stand alone (so "ok" after an
-offer does not teach the model that "ok" is hard); the momentum weights are then
-fitted on the messages in a thread, with the message's own score as a fixed
-offset and the thread's earlier turns scored with the own weights. Needs scikit-learn (the `fit` extra);
+Momentum signals depend on the weights themselves (they use the tier of the
+thread's earlier turns), so the fit is repeated a few times, each round scoring
+the thread with the previous round's weights. Needs scikit-learn (the `fit` extra);
 the runtime never imports it.
 """
 
@@ -26,7 +25,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 
 from routing import core, weights
@@ -38,9 +36,10 @@ DATA = ROOT / "tests" / "data"
 TABLE = Path(__file__).resolve().parent / "weights.py"
 TIERS = core.TIERS
 # What a decision costs, by expected tier (rows) and routed tier (columns).
-COST = {"haiku": (0.0, 1.0, 2.0), "sonnet": (1.5, 0.0, 1.0), "opus": (4.0, 1.5, 0.0)}
+COST = {"haiku": (0.0, 1.0, 2.0), "sonnet": (1.0, 0.0, 1.0), "opus": (2.0, 1.0, 0.0)}
 ACCEPTABLE_COST = 0.25  # a tier the label accepts, though not the expected one
 REGULARISATION = 10.0  # inverse strength (scikit-learn's C), chosen on validation
+ROUNDS = 3  # momentum rounds
 CUT_SCALE = 100.0  # the cut points' columns are scaled up so the penalty barely touches them
 SONNET_FROM, OPUS_FROM = 0.30, 0.65
 
@@ -78,18 +77,20 @@ def features(cases: list[dict], table: Table | None) -> np.ndarray:
         values = dict(zip(OWN, own_values(parsed)))
         values.update(core.NO_MOMENTUM)
         if table is not None and case["context"]:
-            levels = core.thread_levels(case["context"], table.own_latent(parsed), table.own_latent)
-            values.update(momentum(parsed, *levels))
+            thread = core.thread_of(case["context"], table.own_latent(parsed), table.own_latent)
+            values.update(momentum(parsed, thread))
         rows.append([values[code] for code in ORDER])
     return np.array(rows, dtype=float)
 
 
 def fit(cases: list[dict], regularisation: float = REGULARISATION) -> Table:
-    """Own signals on the messages that stand alone; then momentum on those in a thread."""
-    alone = [case for case in cases if not case["context"]]
-    own = _fit_own(features(alone, None)[:, : len(OWN)], alone, regularisation)
-    threaded = [case for case in cases if case["context"]]
-    return _fit_momentum(own, threaded, regularisation)
+    """Fit all weights together; the momentum signals are recomputed each round."""
+    table = None
+    for _ in range(ROUNDS):
+        table = _fit_round(features(cases, table), cases, regularisation)
+    return Table(
+        round(table.bias, 4), {code: round(w, 4) for code, w in table.weights.items()}
+    )
 
 
 def _cut_rows(cases: list[dict]):
@@ -103,7 +104,7 @@ def _cut_rows(cases: list[dict]):
                 yield index, cut, int(expected > cut), weight
 
 
-def _fit_own(x: np.ndarray, cases: list[dict], regularisation: float) -> Table:
+def _fit_round(x: np.ndarray, cases: list[dict], regularisation: float) -> Table:
     rows, labels, sample_weights = [], [], []
     for index, cut, label, weight in _cut_rows(cases):
         cuts = [-CUT_SCALE * (cut == 0), -CUT_SCALE * (cut == 1)]
@@ -112,36 +113,11 @@ def _fit_own(x: np.ndarray, cases: list[dict], regularisation: float) -> Table:
         sample_weights.append(weight)
     model = LogisticRegression(C=regularisation, fit_intercept=False, max_iter=5000)
     model.fit(np.array(rows), np.array(labels), sample_weight=np.array(sample_weights))
-    *coefficients, low_cut, high_cut = (
-        model.coef_[0] * np.r_[np.ones(len(OWN)), CUT_SCALE, CUT_SCALE]
-    )
+    scaling = np.r_[np.ones(len(ORDER)), CUT_SCALE, CUT_SCALE]
+    *coefficients, low_cut, high_cut = model.coef_[0] * scaling
     scale = (_logit(OPUS_FROM) - _logit(SONNET_FROM)) / (high_cut - low_cut)
     bias = _logit(SONNET_FROM) - scale * low_cut
-    weights_by_code = {code: scale * c for code, c in zip(OWN, coefficients, strict=True)}
-    weights_by_code.update(dict.fromkeys(MOMENTUM, 0.0))
-    return Table(bias, weights_by_code)
-
-
-def _fit_momentum(own: Table, cases: list[dict], regularisation: float) -> Table:
-    """Momentum weights with the own score as a fixed offset and the cut points kept."""
-    x = features(cases, own)[:, len(OWN) :]
-    offset = np.array([own.own_latent(parse(core.parse_prefix(c["message"])[1])) for c in cases])
-    cut_points = np.array([_logit(SONNET_FROM), _logit(OPUS_FROM)])
-    index, cut, label, weight = (np.array(column) for column in zip(*_cut_rows(cases)))
-
-    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
-        margin = offset[index] + x[index] @ w - cut_points[cut]
-        p = 1 / (1 + np.exp(-margin))
-        nll = -np.sum(weight * (label * np.log(p + 1e-12) + (1 - label) * np.log(1 - p + 1e-12)))
-        gradient = x[index].T @ (weight * (p - label))
-        return nll + w @ w / (2 * regularisation), gradient + w / regularisation
-
-    result = minimize(loss, np.zeros(len(MOMENTUM)), jac=True, method="L-BFGS-B")
-    weights_by_code = dict(own.weights)
-    weights_by_code.update(zip(MOMENTUM, result.x, strict=True))
-    return Table(
-        round(own.bias, 4), {code: round(float(w), 4) for code, w in weights_by_code.items()}
-    )
+    return Table(bias, {code: scale * c for code, c in zip(ORDER, coefficients, strict=True)})
 
 
 def _logit(p: float) -> float:

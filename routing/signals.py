@@ -11,6 +11,7 @@ or an agreement (not for thanks or a standalone light question).
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 
 from routing.message import Parsed
@@ -20,6 +21,7 @@ CONTENT_FAMILIES = (
     "code", "build", "tech", "hard", "deep", "research", "stakes", "symptom", "creative",
 )  # fmt: skip
 HEAVY_FAMILIES = ("hard", "deep", "research", "build", "symptom")
+WEIGHTY_FAMILIES = ("hard", "deep", "research", "tech", "stakes", "code")
 WRITING_FAMILIES = ("write", "summarise", "format")
 REQUEST_FAMILIES = ("explain", "write", "summarise", "advise", "code", "build", "format")
 FOLLOW_UP_WORDS = ("and ", "but ", "also ", "what about", "how about", "same for", "now ")
@@ -68,6 +70,8 @@ class Signal(StrEnum):
     CREATIVE = "creative"
     FIRST_PERSON = "first_person"
     SUBSTANCE_FLOOR = "substance_floor"
+    FOLLOW_LONG_ANSWER = "follow_long_answer"
+    FOLLOW_HEAVY_ANSWER = "follow_heavy_answer"
     FOLLOW_GAP = "follow_gap"
     AGREE_GAP = "agree_gap"
     FOLLOW_SONNET = "follow_sonnet"
@@ -117,6 +121,8 @@ TEXT = {
     Signal.CREATIVE: "creative writing",
     Signal.FIRST_PERSON: "the owner's own situation",
     Signal.SUBSTANCE_FLOOR: "has substance: not below Sonnet",
+    Signal.FOLLOW_LONG_ANSWER: "follows a long answer",
+    Signal.FOLLOW_HEAVY_ANSWER: "follows a technical or weighty answer",
     Signal.FOLLOW_GAP: "follow-up in a harder thread",
     Signal.AGREE_GAP: "agrees to harder work the assistant offered",
     Signal.FOLLOW_SONNET: "follow-up in a Sonnet-level thread",
@@ -387,29 +393,37 @@ def is_follow_up(m: Parsed) -> bool:
     )
 
 
-def momentum(
-    m: Parsed, thread: tuple[int, float], offer: tuple[int, float]
-) -> dict["Signal", float]:
-    """Momentum signals: a follow-up in a Sonnet or Opus thread, or agreeing to offered work.
+@dataclass(frozen=True, slots=True)
+class Thread:
+    """What the recent turns say, as the momentum signals need it."""
 
-    `thread` is the tier (0 Haiku, 1 Sonnet, 2 Opus) the owner's recent turns get on
-    their own, with how far their latent score is above this message's; `offer` the
-    same for the work the assistant just offered, if any.
-    """
-    (thread_tier, thread_gap), (offer_tier, offer_gap) = thread, offer
+    tier: int  # the tier (0 Haiku, 1 Sonnet, 2 Opus) of the owner's recent turns on their own
+    gap: float  # how far their latent score is above this message's own
+    offer_tier: int  # the same for the work the assistant just offered (0: no offer)
+    offer_gap: float
+    answer_chars: int  # length of the assistant's last turn
+    answer_weight: int  # heavy, technical and stakes cues in it
+
+
+def momentum(m: Parsed, thread: Thread) -> dict["Signal", float]:
+    """Momentum signals: a follow-up in a harder thread, or agreeing to offered work."""
     follow = is_follow_up(m)
     agrees = bool(m.has("affirm") or m.has("continue")) and m.length <= SHORT
     return {
-        Signal.FOLLOW_GAP: max(thread_gap, 0.0) if follow else 0.0,
-        Signal.AGREE_GAP: max(offer_gap, 0.0) if agrees else 0.0,
-        Signal.FOLLOW_SONNET: float(follow and thread_tier == 1),
-        Signal.FOLLOW_OPUS: float(follow and thread_tier == 2),
-        Signal.AGREE_SONNET: float(bool(agrees) and offer_tier == 1),
-        Signal.AGREE_OPUS: float(bool(agrees) and offer_tier == 2),
+        Signal.FOLLOW_GAP: max(thread.gap, 0.0) if follow else 0.0,
+        Signal.AGREE_GAP: max(thread.offer_gap, 0.0) if agrees else 0.0,
+        Signal.FOLLOW_SONNET: float(follow and thread.tier == 1),
+        Signal.FOLLOW_OPUS: float(follow and thread.tier == 2),
+        Signal.AGREE_SONNET: float(agrees and thread.offer_tier == 1),
+        Signal.AGREE_OPUS: float(agrees and thread.offer_tier == 2),
+        Signal.FOLLOW_LONG_ANSWER: min(thread.answer_chars, 2000) / 2000 if follow else 0.0,
+        Signal.FOLLOW_HEAVY_ANSWER: min(thread.answer_weight, 4) / 4 if follow else 0.0,
     }
 
 
 MOMENTUM = (
+    Signal.FOLLOW_LONG_ANSWER,
+    Signal.FOLLOW_HEAVY_ANSWER,
     Signal.FOLLOW_GAP,
     Signal.AGREE_GAP,
     Signal.FOLLOW_SONNET,
