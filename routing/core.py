@@ -33,15 +33,17 @@ from routing.signals import (
     momentum,
     own_values,
 )
+from routing.tiers import BUDGET_DOWNGRADE, BUDGET_HAIKU_ONLY, DEFAULT_MODELS, TIER_NAMES, TIERS
 
-TIERS = ("haiku", "sonnet", "opus")
-TIER_NAMES = {"haiku": "Haiku", "sonnet": "Sonnet", "opus": "Opus"}
 CONTEXT_TURNS = 3  # the last turns that carry momentum
 OFFER_WINDOW = 400  # characters at the end of the assistant's turn read for an offer
 TOP_REASONS = 3
 NEGLIGIBLE = 0.05  # a contribution smaller than this is not shown as a reason
 PREFIX_SCORE = 0.5  # the score shown for a bare prefix with nothing to classify
 NO_MOMENTUM = dict.fromkeys(MOMENTUM, 0.0)
+_NO_MOMENTUM_VALUES = (0.0,) * len(MOMENTUM)
+_WEIGHTS = tuple(weights.WEIGHTS.get(code, 0.0) for code in ORDER)
+_FLOOR_INDEXES = tuple(ORDER.index(code) for code in FLOOR_SIGNALS)
 _LOW_CUT = math.log(weights.SONNET_FROM / (1 - weights.SONNET_FROM))
 _HIGH_CUT = math.log(weights.OPUS_FROM / (1 - weights.OPUS_FROM))
 _OWN_WEIGHTS = tuple(weights.WEIGHTS.get(code, 0.0) for code in OWN)  # a stale table: see tests
@@ -49,9 +51,9 @@ _OWN_WEIGHTS = tuple(weights.WEIGHTS.get(code, 0.0) for code in OWN)  # a stale 
 
 @dataclass(frozen=True)
 class RouterConfig:
-    haiku_model: str = "claude-haiku-5-5"
-    sonnet_model: str = "claude-sonnet-5-5"
-    opus_model: str = "claude-opus-5-5"
+    haiku_model: str = DEFAULT_MODELS["haiku"]
+    sonnet_model: str = DEFAULT_MODELS["sonnet"]
+    opus_model: str = DEFAULT_MODELS["opus"]
     sonnet_from: float = weights.SONNET_FROM  # scores below this go to Haiku
     opus_from: float = weights.OPUS_FROM  # scores from this up go to Opus
     downgrade_at: float = 0.80  # budget share: Opus→Sonnet, Sonnet→Haiku
@@ -106,14 +108,11 @@ def parse_prefix(message: str) -> tuple[str | None, str]:
     stripped = message.lstrip()
     if not stripped.startswith("/"):
         return None, message
-    head, _, rest = stripped.partition(" ")
-    first_line_break = head.find("\n")
-    if first_line_break != -1:
-        head, rest = head[:first_line_break], head[first_line_break + 1 :] + " " + rest
+    head, *rest = stripped.split(maxsplit=1)  # any whitespace ends the prefix: tab, newline
     command = head[1:].split("@", 1)[0].lower()
     if command not in TIERS:
         return None, message
-    return command, rest.strip()
+    return command, rest[0].strip() if rest else ""
 
 
 def own_latent(parsed: Parsed) -> float:
@@ -150,12 +149,15 @@ def _level(latent: float, level: float) -> tuple[int, float]:
 def signal_values(message: str, context: list[dict] | None = None) -> dict[Signal, float]:
     """Every signal's value for a message in its thread (what the weights multiply)."""
     parsed = parse(message)
-    values = dict(zip(OWN, own_values(parsed), strict=True))
-    if context:
-        values.update(momentum(parsed, thread_of(context, own_latent(parsed))))
-    else:
-        values.update(NO_MOMENTUM)
-    return values
+    return dict(zip(ORDER, _values(parsed, own_values(parsed), context), strict=True))
+
+
+def _values(parsed: Parsed, own: tuple[float, ...], context: list[dict] | None) -> tuple:
+    if not context:
+        return own + _NO_MOMENTUM_VALUES
+    level = weights.BIAS + sum(w * v for w, v in zip(_OWN_WEIGHTS, own, strict=True) if v)
+    thread = momentum(parsed, thread_of(context, level))
+    return own + tuple(thread[code] for code in MOMENTUM)
 
 
 def classify(message: str, context: list[dict] | None = None) -> Classification:
@@ -165,10 +167,11 @@ def classify(message: str, context: list[dict] | None = None) -> Classification:
     thread above Haiku's level never scores below Sonnet's band, whatever the
     lighter signals say; the reasons then include `Signal.SUBSTANCE_FLOOR`.
     """
-    values = signal_values(message, context)
-    contributions = [(code, weights.WEIGHTS.get(code, 0.0) * values[code]) for code in ORDER]
+    parsed = parse(message)
+    values = _values(parsed, own_values(parsed), context)
+    contributions = [(c, w * v) for c, w, v in zip(ORDER, _WEIGHTS, values, strict=True) if v]
     latent = weights.BIAS + sum(c for _, c in contributions)
-    if latent < _LOW_CUT and any(values[code] for code in FLOOR_SIGNALS):
+    if latent < _LOW_CUT and any(values[i] for i in _FLOOR_INDEXES):
         contributions.append((Signal.SUBSTANCE_FLOOR, _LOW_CUT - latent))
         latent = _LOW_CUT
     ranked = sorted(
@@ -231,9 +234,9 @@ def route(
         reasons = classification.reasons
     tier, downgrade_reason = intended, None
     if budget_used >= config.haiku_only_at and intended != "haiku":
-        tier, downgrade_reason = "haiku", "budget_95"
+        tier, downgrade_reason = "haiku", BUDGET_HAIKU_ONLY
     elif budget_used >= config.downgrade_at and intended != "haiku":
-        tier, downgrade_reason = TIERS[TIERS.index(intended) - 1], "budget_80"
+        tier, downgrade_reason = TIERS[TIERS.index(intended) - 1], BUDGET_DOWNGRADE
     notice = None
     if downgrade_reason:
         notice = f"(Using {TIER_NAMES[tier]} — budget at {_percent(budget_used)}%)"

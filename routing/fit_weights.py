@@ -36,7 +36,7 @@ DATA = ROOT / "tests" / "data"
 TABLE = Path(__file__).resolve().parent / "weights.py"
 TIERS = core.TIERS
 # What a decision costs, by expected tier (rows) and routed tier (columns).
-COST = {"haiku": (0.0, 1.0, 2.0), "sonnet": (1.0, 0.0, 1.0), "opus": (2.0, 1.0, 0.0)}
+COST = {"haiku": (0.0, 1.0, 2.0), "sonnet": (1.2, 0.0, 1.0), "opus": (4.0, 1.2, 0.0)}
 ACCEPTABLE_COST = 0.25  # a tier the label accepts, though not the expected one
 REGULARISATION = 10.0  # inverse strength (scikit-learn's C), chosen on validation
 ROUNDS = 3  # momentum rounds
@@ -47,6 +47,11 @@ SONNET_FROM, OPUS_FROM = 0.30, 0.65
 def load(part: str) -> list[dict]:
     with (DATA / f"routing_{part}.jsonl").open(encoding="utf-8") as lines:
         return [json.loads(line) for line in lines if line.strip()]
+
+
+def classified(cases: list[dict]) -> list[dict]:
+    """The cases whose tier the classifier decides (a /tier prefix decides the others)."""
+    return [case for case in cases if core.parse_prefix(case["message"])[0] is None]
 
 
 def case_costs(case: dict) -> tuple[float, float, float]:
@@ -73,7 +78,7 @@ def features(cases: list[dict], table: Table | None) -> np.ndarray:
     """One row of signal values per case; momentum from `table` (none in round one)."""
     rows = []
     for case in cases:
-        parsed = parse(core.parse_prefix(case["message"])[1])
+        parsed = parse(case["message"])
         values = dict(zip(OWN, own_values(parsed)))
         values.update(core.NO_MOMENTUM)
         if table is not None and case["context"]:
@@ -85,12 +90,11 @@ def features(cases: list[dict], table: Table | None) -> np.ndarray:
 
 def fit(cases: list[dict], regularisation: float = REGULARISATION) -> Table:
     """Fit all weights together; the momentum signals are recomputed each round."""
+    cases = classified(cases)
     table = None
     for _ in range(ROUNDS):
         table = _fit_round(features(cases, table), cases, regularisation)
-    return Table(
-        round(table.bias, 4), {code: round(w, 4) for code, w in table.weights.items()}
-    )
+    return Table(round(table.bias, 4), {code: round(w, 4) for code, w in table.weights.items()})
 
 
 def _cut_rows(cases: list[dict]):
@@ -173,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"C={regularisation:<5} tuning {score(tuning, table)}")
             print(f"{'':8} validation {score(validation, table)}")
         return 0
-    text = render(fit(tuning), len(tuning))
+    text = render(fit(tuning), len(classified(tuning)))
     if args.check:
         stale = TABLE.read_text(encoding="utf-8") != text
         print("routing/weights.py is stale: re-run the fit" if stale else "up to date")

@@ -25,6 +25,9 @@ NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 OPERATOR = re.compile(r"\d\s*[-+*/x×÷^%]\s*\d|\d\s*%")
 MATHS = re.compile(r"[=^²³√π∑∫≤≥±∀∃∈]|\b(?:mod|log|lim|sin|cos)\b")
 TOKEN = re.compile(r"\w+")
+# A short quoted phrase is the object of the ask ("how do you say 'proof by induction'"),
+# so its words are not cues. An apostrophe inside a word (it's, j'ai) is not a quote.
+QUOTED = re.compile(r"""(?<!\w)'[^'\n]{1,60}'(?!\w)|"[^"\n]{1,60}"|“[^”\n]{1,60}”|«[^»\n]{1,60}»|「[^」\n]{1,60}」|„[^“\n]{1,60}“""")
 # PostgreSQL, TTL, synchronous_commit, os.path, reset(), O(1), p99, 5xx, 250ms
 TECH_TERM = re.compile(
     r"(?<![\w.])(?:[A-Z][a-z]+[A-Z][A-Za-z]*|[A-Z]{2,}[a-z]?\d*|[A-Za-z]+_[A-Za-z_]+"
@@ -32,6 +35,14 @@ TECH_TERM = re.compile(
     r"(?![\w])"
 )
 PROPER_NOUN = re.compile(r"(?<=[a-z,;:] )[A-Z][a-zA-Z]{2,}")
+
+
+CONTENT_FAMILIES = (
+    "lookup", "remind", "arithmetic", "format", "explain", "write", "summarise", "advise",
+    "code", "build", "tech", "hard", "deep", "research", "stakes", "symptom", "creative",
+)  # fmt: skip
+REQUEST_FAMILIES = ("explain", "write", "summarise", "advise", "code", "build", "format")
+HEAVY_FAMILIES = ("hard", "deep", "research", "build", "symptom")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +53,10 @@ class Parsed:
     paste_chars: int
     has_trace: bool
     cues: dict[str, list[tuple[str, int]]]  # family -> distinct cues and where they start
+    n: dict[str, int]  # family -> how many distinct cues (every family present, 0 if none)
+    content: int  # cues that name a task or a topic (CONTENT_FAMILIES)
+    requests: int  # cues that ask for work (REQUEST_FAMILIES)
+    heavy: int  # cues of hard work (HEAVY_FAMILIES)
     numbers: int
     operators: int
     maths: int
@@ -50,10 +65,6 @@ class Parsed:
     list_items: int
     sentences: int
     opening: str  # the first 30 characters of the ask, lowercased
-
-    def has(self, family: str) -> int:
-        """How many distinct cues of a family the ask holds."""
-        return len(self.cues.get(family, ()))
 
     def opens_with(self, family: str, within: int = 30) -> bool:
         return any(start < within for _, start in self.cues.get(family, ()))
@@ -127,6 +138,11 @@ def split_ask(message: str) -> tuple[str, int]:
     return ask, pasted + len(prose) - len(ask)
 
 
+def _blank(match: re.Match) -> str:
+    """Keep the offsets: a quoted phrase becomes spaces."""
+    return " " * len(match.group())
+
+
 def _weighted_length(text: str) -> int:
     if text.isascii():
         return len(text)
@@ -150,13 +166,20 @@ def parse(message: str) -> Parsed:
     ask, paste_chars = split_ask(message)
     window = ask if len(ask) <= ASK_WINDOW else ask[: ASK_WINDOW - 300] + "\n" + ask[-300:]
     head = message[:TRACE_WINDOW]
+    cues = lexicon.find(QUOTED.sub(_blank, window))
+    counts = dict.fromkeys(lexicon.FAMILIES, 0)
+    counts.update((family, len(found)) for family, found in cues.items())
     return Parsed(
         ask=ask,
         length=_weighted_length(ask),
         words=len(TOKEN.findall(window)),
         paste_chars=paste_chars,
         has_trace=paste_chars > 0 and any(marker in head for marker in TRACE_MARKERS),
-        cues=lexicon.find(window),
+        cues=cues,
+        n=counts,
+        content=sum(counts[family] for family in CONTENT_FAMILIES),
+        requests=sum(counts[family] for family in REQUEST_FAMILIES),
+        heavy=sum(counts[family] for family in HEAVY_FAMILIES),
         numbers=len(NUMBER.findall(window)),
         operators=len(OPERATOR.findall(window)),
         maths=len(MATHS.findall(window)),

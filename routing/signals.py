@@ -16,14 +16,8 @@ from enum import StrEnum
 
 from routing.message import Parsed
 
-CONTENT_FAMILIES = (
-    "lookup", "remind", "arithmetic", "format", "explain", "write", "summarise", "advise",
-    "code", "build", "tech", "hard", "deep", "research", "stakes", "symptom", "creative",
-)  # fmt: skip
-HEAVY_FAMILIES = ("hard", "deep", "research", "build", "symptom")
 WEIGHTY_FAMILIES = ("hard", "deep", "research", "tech", "stakes", "code")
 WRITING_FAMILIES = ("write", "summarise", "format")
-REQUEST_FAMILIES = ("explain", "write", "summarise", "advise", "code", "build", "format")
 FOLLOW_UP_WORDS = ("and ", "but ", "also ", "what about", "how about", "same for", "now ")
 CLAUSE_MARKS = (",", "，", "、", ";", "；", " and ", " with ", "：", ":")
 SHORT = 200  # a message up to this long may be a follow-up
@@ -33,6 +27,7 @@ class Signal(StrEnum):
     GREETING_ONLY = "greeting_only"
     AFFIRM_ONLY = "affirm_only"
     LIGHT_ASK = "light_ask"
+    LIGHT_DRESSED_UP = "light_dressed_up"
     CLOSING = "closing"
     LOOKUP_OPENING = "lookup_opening"
     LOOKUP = "lookup"
@@ -51,7 +46,11 @@ class Signal(StrEnum):
     REQUIREMENTS = "requirements"
     TECHNICAL = "technical"
     HARD = "hard"
+    HARD_MORE = "hard_more"
+    HARD_OPENING = "hard_opening"
+    SYSTEM_DESIGN = "system_design"
     DEEP = "deep"
+    DEEP_MORE = "deep_more"
     RESEARCH = "research"
     STAKES = "stakes"
     STAKES_SITUATION = "stakes_situation"
@@ -84,6 +83,7 @@ TEXT = {
     Signal.GREETING_ONLY: "greeting or small talk",
     Signal.AFFIRM_ONLY: "only agreement",
     Signal.LIGHT_ASK: "a light ask with nothing heavy in it",
+    Signal.LIGHT_DRESSED_UP: "a light ask in heavy words",
     Signal.CLOSING: "thanks or acknowledgement",
     Signal.LOOKUP_OPENING: "opens as a simple lookup",
     Signal.LOOKUP: "asks for a fact or conversion",
@@ -102,7 +102,11 @@ TEXT = {
     Signal.REQUIREMENTS: "several stated requirements",
     Signal.TECHNICAL: "technical detail",
     Signal.HARD: "hard task (proof, system design, concurrency)",
+    Signal.HARD_MORE: "several hard cues",
+    Signal.HARD_OPENING: "opens with the hard task",
+    Signal.SYSTEM_DESIGN: "asks for a technical design",
     Signal.DEEP: "asks for depth (analysis, trade-offs, optimisation)",
+    Signal.DEEP_MORE: "several depth cues",
     Signal.RESEARCH: "weighs research or sources",
     Signal.STAKES: "legal, medical or financial stakes",
     Signal.STAKES_SITUATION: "stakes in the owner's real situation",
@@ -142,36 +146,41 @@ def own(code: Signal):
     return register
 
 
-def _content_cues(m: Parsed) -> int:
-    return sum(m.has(family) for family in CONTENT_FAMILIES)
-
-
 @own(Signal.GREETING_ONLY)
 def greeting_only(m: Parsed) -> float:
     """Only greetings or small talk: nothing asked."""
-    social = m.has("greeting") + m.has("thanks")
-    return float(social > 0 and not _content_cues(m) and m.words <= 6 and not m.paste_chars)
+    social = m.n["greeting"] + m.n["thanks"]
+    return float(social > 0 and not m.content and m.words <= 6 and not m.paste_chars)
 
 
 @own(Signal.AFFIRM_ONLY)
 def affirm_only(m: Parsed) -> float:
     """Only agreement ("sure", "go ahead"): its tier is the thread's, see momentum_offer."""
-    return float(m.has("affirm") > 0 and not _content_cues(m) and m.words <= 6)
+    return float(m.n["affirm"] > 0 and not m.content and m.words <= 6)
 
 
 @own(Signal.LIGHT_ASK)
 def light_ask(m: Parsed) -> float:
     """A short ask of a light kind (lookup, sum, reminder, formatting) with nothing heavy in it."""
-    light = m.has("lookup") + m.has("remind") + m.has("format") + m.has("arithmetic")
-    heavy = sum(m.has(family) for family in HEAVY_FAMILIES) + m.has_trace
-    return float(light > 0 and not heavy and m.length <= 150)
+    light = m.n["lookup"] + m.n["remind"] + m.n["format"] + m.n["arithmetic"]
+    heavy = m.heavy + m.has_trace
+    work = m.requests - m.n["format"]
+    return float(light > 0 and not heavy and not work and m.length <= 150)
+
+
+@own(Signal.LIGHT_DRESSED_UP)
+def light_dressed_up(m: Parsed) -> float:
+    """A light ask (a sum, a lookup, a yes/no) dressed in heavy words: a keyword trap."""
+    light = m.n["lookup"] + m.n["arithmetic"] + m.n["format"] + (m.operators > 0)
+    heavy = m.n["hard"] + m.n["deep"] + m.n["effort"]
+    return float(light > 0 and heavy > 0 and m.length <= 120)
 
 
 @own(Signal.CLOSING)
 def closing(m: Parsed) -> float:
     """Opens with thanks or an acknowledgement and asks for nothing new."""
-    requests = sum(m.has(family) for family in REQUEST_FAMILIES)
-    goes_on = m.has("continue") + m.has("what_if") + m.questions
+    requests = m.requests
+    goes_on = m.n["continue"] + m.n["what_if"] + m.questions
     return float(m.opens_with("thanks", 12) and m.length <= 120 and not (requests or goes_on))
 
 
@@ -183,133 +192,157 @@ def lookup_opening(m: Parsed) -> float:
 
 @own(Signal.LOOKUP)
 def lookup(m: Parsed) -> float:
-    return float(m.has("lookup") > 0 and m.length <= 250)
+    return float(m.n["lookup"] > 0 and m.length <= 250)
 
 
 @own(Signal.REMINDER)
 def reminder(m: Parsed) -> float:
-    return float(m.has("remind") > 0)
+    return float(m.n["remind"] > 0)
 
 
 @own(Signal.ARITHMETIC)
 def arithmetic(m: Parsed) -> float:
     """Numbers with an operator or a word for one, in a short ask."""
-    sums = m.operators > 0 or m.has("arithmetic") > 0
-    maths = m.has("hard") + m.has("deep") + m.maths
+    sums = m.operators > 0 or m.n["arithmetic"] > 0
+    maths = m.n["hard"] + m.n["deep"] + m.maths
     return float(sums and m.numbers >= 2 and m.length <= 120 and not maths)
 
 
 @own(Signal.FORMATTING)
 def formatting(m: Parsed) -> float:
-    return float(m.has("format") > 0)
+    return float(m.n["format"] > 0)
 
 
 @own(Signal.SHORT_QUESTION)
 def short_question(m: Parsed) -> float:
     """A short question with no recognised task in it."""
-    asks = m.questions > 0 or m.has("question") > 0
-    return float(asks and m.length <= 80 and not _content_cues(m))
+    asks = m.questions > 0 or m.n["question"] > 0
+    return float(asks and m.length <= 80 and not m.content)
 
 
 @own(Signal.SHORT_LIGHT)
 def short_light(m: Parsed) -> float:
     """A short message with no request for work and nothing heavy in it."""
-    work = sum(m.has(f) for f in REQUEST_FAMILIES) + sum(m.has(f) for f in HEAVY_FAMILIES)
+    work = m.requests + m.heavy
     return float(m.length <= 60 and not work and not m.paste_chars)
 
 
 @own(Signal.NO_CUE)
 def no_cue(m: Parsed) -> float:
-    social = m.has("greeting") + m.has("thanks") + m.has("affirm")
-    return float(not _content_cues(m) and not social)
+    social = m.n["greeting"] + m.n["thanks"] + m.n["affirm"]
+    return float(not m.content and not social)
 
 
 @own(Signal.EXPLAIN)
 def explain(m: Parsed) -> float:
-    return float(m.has("explain") > 0)
+    return float(m.n["explain"] > 0)
 
 
 @own(Signal.WRITE)
 def write(m: Parsed) -> float:
-    return float(m.has("write") > 0)
+    return float(m.n["write"] > 0)
 
 
 @own(Signal.SUMMARISE)
 def summarise(m: Parsed) -> float:
-    return float(m.has("summarise") > 0)
+    return float(m.n["summarise"] > 0)
 
 
 @own(Signal.ADVISE)
 def advise(m: Parsed) -> float:
-    return min(m.has("advise"), 2) / 2
+    return min(m.n["advise"], 2) / 2
 
 
 @own(Signal.CODE)
 def code(m: Parsed) -> float:
-    return float(m.has("code") > 0)
+    return float(m.n["code"] > 0)
 
 
 @own(Signal.BUILD)
 def build(m: Parsed) -> float:
     """Asks to build a program, service or data structure (not an essay)."""
-    return float(m.has("build") > 0 and (m.has("tech") + m.has("code") + m.tech_terms) > 0)
+    return float(m.n["build"] > 0 and (m.n["tech"] + m.n["code"] + m.tech_terms) > 0)
 
 
 @own(Signal.REQUIREMENTS)
 def requirements(m: Parsed) -> float:
     """A build or code request with several stated requirements, each a clause or term."""
-    if not (m.has("build") or m.has("code")):
+    if not (m.n["build"] or m.n["code"]):
         return 0.0
     clauses = sum(m.ask.count(mark) for mark in CLAUSE_MARKS) + m.list_items
-    return min(clauses + m.has("tech") + m.has("deep"), 8) / 8
+    return min(clauses + m.n["tech"] + m.n["deep"], 8) / 8
 
 
 @own(Signal.TECHNICAL)
 def technical(m: Parsed) -> float:
-    return min(m.has("tech") + m.tech_terms, 6) / 6
+    return min(m.n["tech"] + m.tech_terms, 6) / 6
 
 
 @own(Signal.HARD)
 def hard(m: Parsed) -> float:
-    return min(m.has("hard"), 3) / 2
+    return float(m.n["hard"] > 0)
+
+
+@own(Signal.HARD_MORE)
+def hard_more(m: Parsed) -> float:
+    """More than one hard cue ("prove … by induction")."""
+    return min(max(m.n["hard"] - 1, 0), 2) / 2
+
+
+@own(Signal.HARD_OPENING)
+def hard_opening(m: Parsed) -> float:
+    """Opens with the hard task itself ("prove …", "just quickly: design a system …")."""
+    light = m.n["lookup"] + m.n["arithmetic"] + m.n["format"]
+    return float(m.opens_with("hard") and not light)
+
+
+@own(Signal.SYSTEM_DESIGN)
+def system_design(m: Parsed) -> float:
+    """Asks to design something technical (not a logo or a colour palette)."""
+    return float(m.n["design"] > 0 and m.n["tech"] + m.tech_terms > 0)
 
 
 @own(Signal.DEEP)
 def deep(m: Parsed) -> float:
-    return min(m.has("deep"), 3) / 2
+    return float(m.n["deep"] > 0)
+
+
+@own(Signal.DEEP_MORE)
+def deep_more(m: Parsed) -> float:
+    return min(max(m.n["deep"] - 1, 0), 2) / 2
 
 
 @own(Signal.RESEARCH)
 def research(m: Parsed) -> float:
-    return min(m.has("research"), 2) / 2
+    return min(m.n["research"], 2) / 2
 
 
 @own(Signal.STAKES)
 def stakes(m: Parsed) -> float:
-    return float(m.has("stakes") > 0)
+    return float(m.n["stakes"] > 0)
 
 
 @own(Signal.STAKES_SITUATION)
 def stakes_situation(m: Parsed) -> float:
     """Stakes in a described situation: the owner's own facts, figures, several sentences."""
-    if not m.has("stakes") or m.length < 80 or any(m.has(f) for f in WRITING_FAMILIES):
+    if not m.n["stakes"] or m.length < 80 or any(m.n[f] for f in WRITING_FAMILIES):
         return 0.0  # writing a letter about a legal matter is writing
-    return min(m.has("first_person") + m.numbers + m.sentences - 1 + m.has("stakes"), 6) / 6
+    return min(m.n["first_person"] + m.numbers + m.sentences - 1 + m.n["stakes"], 6) / 6
 
 
 @own(Signal.SYMPTOM)
 def symptom(m: Parsed) -> float:
     """A fault in something technical ("stuck" in traffic is not one)."""
-    technical_context = m.has("tech") + m.has("code") + m.tech_terms + (m.paste_chars >= 200)
-    return float(m.has("symptom") > 0 and technical_context > 0)
+    technical_context = m.n["tech"] + m.n["code"] + m.tech_terms + (m.paste_chars >= 200)
+    return float(m.n["symptom"] > 0 and technical_context > 0)
 
 
 @own(Signal.INTERACTING_PARTS)
 def interacting_parts(m: Parsed) -> float:
     """A fault that involves several named components."""
-    if not m.has("symptom"):
+    if not m.n["symptom"]:
         return 0.0
-    parts = m.has("tech") + m.tech_terms
+    parts = m.n["tech"] + m.tech_terms
     return min(max(parts - 1, 0), 5) / 5
 
 
@@ -326,8 +359,8 @@ def paste(m: Parsed) -> float:
 @own(Signal.PASTE_QUESTION)
 def paste_question(m: Parsed) -> float:
     """A short factual question about a long paste ("what time did the first error happen?")."""
-    factual = m.has("lookup") or m.opens_with("question", 3)
-    work = m.has("hard") + m.has("deep") + m.has("summarise") + m.has("write") + m.has("explain")
+    factual = m.n["lookup"] or m.opens_with("question", 3)
+    work = m.n["hard"] + m.n["deep"] + m.n["summarise"] + m.n["write"] + m.n["explain"]
     return float(m.paste_chars >= 400 and m.length <= 150 and bool(factual) and not work)
 
 
@@ -358,36 +391,36 @@ def numbers(m: Parsed) -> float:
 
 @own(Signal.SIMPLER)
 def simpler(m: Parsed) -> float:
-    return float(m.has("simpler") > 0)
+    return float(m.n["simpler"] > 0)
 
 
 @own(Signal.EFFORT)
 def effort(m: Parsed) -> float:
-    return float(m.has("effort") > 0)
+    return float(m.n["effort"] > 0)
 
 
 @own(Signal.CREATIVE)
 def creative(m: Parsed) -> float:
-    return float(m.has("creative") > 0)
+    return float(m.n["creative"] > 0)
 
 
 @own(Signal.FIRST_PERSON)
 def first_person(m: Parsed) -> float:
-    return min(m.has("first_person"), 3) / 3
+    return min(m.n["first_person"], 3) / 3
 
 
 def is_follow_up(m: Parsed) -> bool:
     """A short message that continues the thread, not a closing or a new light question."""
-    if m.length > SHORT or greeting_only(m) and not m.has("affirm") or closing(m):
+    if m.length > SHORT or greeting_only(m) and not m.n["affirm"] or closing(m):
         return False
     light = lookup_opening(m) or arithmetic(m) or reminder(m)
-    if light and not m.has("what_if"):
+    if light and not m.n["what_if"]:
         return False
     return bool(
         m.questions
-        or m.has("affirm")
-        or m.has("continue")
-        or m.has("what_if")
+        or m.n["affirm"]
+        or m.n["continue"]
+        or m.n["what_if"]
         or m.opening.startswith(FOLLOW_UP_WORDS)
         or m.words <= 8
     )
@@ -408,7 +441,7 @@ class Thread:
 def momentum(m: Parsed, thread: Thread) -> dict["Signal", float]:
     """Momentum signals: a follow-up in a harder thread, or agreeing to offered work."""
     follow = is_follow_up(m)
-    agrees = bool(m.has("affirm") or m.has("continue")) and m.length <= SHORT
+    agrees = bool(m.n["affirm"] or m.n["continue"]) and m.length <= SHORT
     return {
         Signal.FOLLOW_GAP: max(thread.gap, 0.0) if follow else 0.0,
         Signal.AGREE_GAP: max(thread.offer_gap, 0.0) if agrees else 0.0,
@@ -434,7 +467,7 @@ MOMENTUM = (
 ORDER = tuple(OWN) + MOMENTUM
 # Signals that keep a message out of Haiku's band (the policy's "default up").
 FLOOR_SIGNALS = (
-    Signal.HARD, Signal.RESEARCH, Signal.STAKES_SITUATION, Signal.INTERACTING_PARTS,
+    Signal.HARD, Signal.SYSTEM_DESIGN, Signal.RESEARCH, Signal.STAKES_SITUATION, Signal.INTERACTING_PARTS,
     Signal.BUILD, Signal.FOLLOW_SONNET, Signal.FOLLOW_OPUS, Signal.AGREE_SONNET,
     Signal.AGREE_OPUS,
 )  # fmt: skip

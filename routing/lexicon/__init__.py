@@ -18,6 +18,7 @@ import importlib
 
 import ahocorasick_rs
 
+SHORTEST_INFLECTED = 3  # shorter cues match whole words only, without endings
 LANGUAGES = (
     "en", "es", "fr", "de", "pt", "it", "tr", "ru", "he", "ar", "zh", "ja", "ko", "hi",
     "nl", "pl", "uk",
@@ -39,6 +40,7 @@ FAMILIES = (
     "build",  # implement, build, create a program or service
     "tech",  # technical nouns: cache, thread, replica, endpoint
     "hard",  # proofs, system design, concurrency, consensus, threat models
+    "design",  # design, architect: with technical nouns, a system design
     "deep",  # analyse, trade-offs, optimise, edge cases
     "research",  # studies, evidence, literature, where sources disagree
     "stakes",  # legal, medical, financial situations
@@ -97,7 +99,8 @@ class CueIndex:
             matched = False
             for family, kind, endings in self.where[index]:
                 if kind == "anywhere" or (
-                    starts_word and (kind == "stem" or _ends_word(text, stop, endings))
+                    starts_word
+                    and (kind == "stem" or _ends_word(text, stop, endings, stop - start))
                 ):
                     found.setdefault(family, []).append((self.cues[index], start))
                     matched = True
@@ -110,9 +113,11 @@ def _word_char(char: str) -> bool:
     return char.isalnum() or char == "_" or "\u0900" <= char <= "\u097f"
 
 
-def _ends_word(text: str, after: int, endings: tuple[str, ...]) -> bool:
+def _ends_word(text: str, after: int, endings: tuple[str, ...], length: int) -> bool:
     if after >= len(text) or not _word_char(text[after]):
         return True
+    if length < SHORTEST_INFLECTED:  # "i" + "s" is "is", not a form of "i"
+        return False
     for ending in endings:
         stop = after + len(ending)
         if text.startswith(ending, after) and (stop >= len(text) or not _word_char(text[stop])):

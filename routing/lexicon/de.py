@@ -5,6 +5,7 @@ ENDINGS = ("e", "en", "er", "es", "n", "s", "t", "st")
 
 # fmt: off
 CUES = {
+    "design": ["entwirf", "entwerfen", "entwurf eines", "designe"],
     "greeting": ["hallo", "hi", "moin", "servus", "guten morgen", "guten tag", "guten abend", "wie geht's", "wie gehts", "wie geht es dir", "haha"],
     "thanks": ["danke", "danke schön", "dankeschön", "vielen dank", "super", "perfekt", "alles klar", "gute nacht", "tschüss", "tschüs", "bis später", "bis dann", "verstanden", "passt"],
     "affirm": ["ja", "ja bitte", "klar", "gerne", "mach das", "mach es", "leg los", "ok mach", "genau", "beides", "beide"],

@@ -5,6 +5,7 @@ ENDINGS = ("s", "es", "ed", "d", "ing", "ly", "'s")
 
 # fmt: off
 CUES = {
+    "design": ["design", "designing", "architect", "lay out the architecture"],
     "greeting": [
         "hi", "hello", "hey", "heya", "hiya", "yo", "sup", "good morning", "good evening",
         "good afternoon", "morning", "gm", "how are you", "how r u", "how are u", "hru",
@@ -118,7 +119,7 @@ CUES = {
     ],
     "hard": [
         "prove", "proof", "theorem", "lemma", "derive", "derivation", "rigorous",
-        "rigorously", "formally", "formal proof", "formal verification", "show that",
+        "rigorously", "formally", "formal proof", "formal verification", "show that", "show every", "show the",
         "system design", "design a system", "architecture", "architect", "race condition",
         "deadlock", "livelock", "lock-free", "lockfree", "wait-free", "memory ordering",
         "data race", "heisenbug", "threat model", "threat modelling", "threat modeling",
@@ -137,13 +138,9 @@ CUES = {
         "corner cases", "failure modes", "failure mode", "complexity", "migrate",
         "migration plan", "bottleneck", "root cause", "postmortem", "post-mortem",
         "vulnerability", "vulnerabilities", "exploit", "cryptograph*", "algorithm",
-        "invariant", "invariants", "lower bound", "upper bound", "probability",
-        "expected value", "statistical", "statistically", "significance", "significant",
-        "confidence interval", "p-value", "regression", "causal", "confound*", "bias",
-        "sample size", "power analysis", "forecast", "model the", "simulate", "quantitative",
-        "sensitivity", "what would happen", "long-term", "weigh", "weighing", "nuance*",
-        "holistic", "end to end", "end-to-end", "multi-region", "high availability",
-        "fault tolerant", "fault-tolerant", "idempoten*", "consistency", "concurren*",
+        "invariant", "invariants", "lower bound", "upper bound", "confidence interval", "p-value", "causal", "confound*", "bias",
+        "power analysis", "multi-region", "high availability",
+        "fault tolerant", "fault-tolerant", "idempoten*", "concurren*",
     ],
     "research": [
         "research", "studies", "study", "evidence", "literature", "meta-analysis",

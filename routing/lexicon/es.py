@@ -5,6 +5,7 @@ ENDINGS = ("s", "es")
 
 # fmt: off
 CUES = {
+    "design": ["diseña", "diseñar", "diseño de"],
     "greeting": ["hola", "buenos días", "buenos dias", "buenas", "buenas tardes", "qué tal", "que tal", "cómo estás", "como estas", "cómo vas", "jaja", "jajaja", "qué onda"],
     "thanks": ["gracias", "muchas gracias", "mil gracias", "vale", "genial", "perfecto", "buenas noches", "adiós", "adios", "hasta luego", "nos vemos", "entendido", "de acuerdo", "listo", "chao", "un abrazo"],
     "affirm": ["sí", "claro", "dale", "adelante", "hazlo", "vale hazlo", "sí por favor", "si porfa", "perfecto hazlo", "venga", "por supuesto", "los dos", "ambos", "el primero", "el segundo"],

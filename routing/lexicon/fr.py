@@ -5,6 +5,7 @@ ENDINGS = ("s", "es", "e")
 
 # fmt: off
 CUES = {
+    "design": ["conçois", "concevoir", "conception de"],
     "greeting": ["bonjour", "salut", "coucou", "bonsoir", "ça va", "ca va", "comment vas-tu", "comment allez-vous", "mdr", "haha"],
     "thanks": ["merci", "merci beaucoup", "d'accord", "parfait", "super", "bonne nuit", "à plus", "a plus", "à bientôt", "au revoir", "bisous", "compris", "c'est noté", "ok merci"],
     "affirm": ["oui", "ouais", "bien sûr", "vas-y", "vas y", "allez", "fais-le", "oui s'il te plaît", "oui stp", "ok vas-y", "d'accord fais-le", "les deux"],

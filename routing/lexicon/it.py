@@ -5,6 +5,7 @@ ENDINGS = ()
 
 # fmt: off
 CUES = {
+    "design": ["progetta", "progettare", "progettazione"],
     "greeting": ["ciao", "buongiorno", "buonasera", "salve", "come stai", "come va", "tutto bene", "ahah", "ahahah"],
     "thanks": ["grazie", "grazie mille", "perfetto", "va bene", "ok grazie", "buonanotte", "a dopo", "ci sentiamo", "capito", "d'accordo"],
     "affirm": ["sì", "certo", "vai", "fallo", "procedi", "sì grazie", "va bene fallo", "entrambi", "tutti e due"],

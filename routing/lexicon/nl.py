@@ -5,6 +5,7 @@ ENDINGS = ("en", "s", "e", "t")
 
 # fmt: off
 CUES = {
+    "design": ["ontwerp"],
     "greeting": ["hoi", "hallo", "goedemorgen", "hoe gaat het"],
     "thanks": ["bedankt", "dank je", "dankjewel", "dank u", "welterusten", "doei", "prima"],
     "affirm": ["ja", "ja graag", "prima doe maar", "doe maar", "zeker"],

@@ -5,6 +5,7 @@ ENDINGS = ("a", "e", "i", "y", "u", "ę")
 
 # fmt: off
 CUES = {
+    "design": ["zaprojektuj"],
     "greeting": ["cześć", "hej", "dzień dobry", "jak się masz"],
     "thanks": ["dzięki", "dziękuję", "dobranoc", "na razie", "super"],
     "affirm": ["tak", "jasne", "dawaj", "zrób to"],

@@ -5,8 +5,9 @@ ENDINGS = ("s", "es")
 
 # fmt: off
 CUES = {
+    "design": ["projete", "projetar", "desenhe", "desenhar"],
     "greeting": ["olá", "ola", "oi", "bom dia", "boa tarde", "tudo bem", "tudo bom", "como vai", "e aí", "kkk", "kkkk", "rsrs"],
-    "thanks": ["obrigado", "obrigada", "valeu", "brigado", "beleza", "tchau", "até logo", "boa noite", "perfeito", "combinado", "entendi", "show"],
+    "thanks": ["obrigado", "obrigada", "valeu", "brigado", "beleza", "tchau", "até logo", "boa noite", "perfeito", "combinado", "entendi"],
     "affirm": ["sim", "claro", "pode ser", "manda ver", "vai", "faz isso", "sim por favor", "pode fazer", "bora", "com certeza", "os dois", "ambos"],
     "lookup": ["que horas", "quantos", "quantas", "quanto é", "quanto custa", "capital do", "capital da", "o que significa", "o que é", "quem é", "quem foi", "quando é", "onde fica", "em que ano", "como se escreve", "converte", "converter", "em reais", "em euros", "fuso horário", "qual é"],
     "remind": ["me lembra", "me lembre", "lembre-me", "lembra-me", "lembrete", "me avisa", "põe um alarme"],

@@ -24,6 +24,7 @@ ENDINGS = (
 
 # fmt: off
 CUES = {
+    "design": ["tasarla", "tasarım"],
     "greeting": ["merhaba", "selam", "günaydın", "iyi akşamlar", "nasılsın", "naber", "ne haber", "hahaha"],
     "thanks": ["teşekkürler", "teşekkür ederim", "sağol", "sağ ol", "eyvallah", "tamam", "süper", "harika", "iyi geceler", "görüşürüz", "anladım", "tamamdır"],
     "affirm": ["evet", "olur", "tabii", "tabi", "yap", "yapalım", "devam et", "evet lütfen", "tamam yap", "ikisi de"],

@@ -75,14 +75,14 @@ def test_a_long_log_with_a_simple_question_is_not_an_opus_task():
     decision = route(f"{log}\n\nwhat's the date of the first line here?")
 
     assert decision.tier == "haiku"
-    assert any("simple ask" in reason for reason in decision.reasons)
+    assert "a simple question about pasted text" in decision.reasons
 
 
 def test_a_short_follow_up_in_a_hard_thread_stays_high():
     decision = route("and the edge cases?", HARD_THREAD)
 
     assert decision.tier == "opus"
-    assert "follow-up in a complex thread" in decision.reasons
+    assert "follow-up in a harder thread" in decision.reasons
 
 
 def test_thanks_after_a_hard_thread_drops_to_haiku():
@@ -138,9 +138,11 @@ def test_force_model_replaces_classification_and_is_still_downgraded():
 def test_band_edges_come_from_the_config():
     message = "write a cover letter for a junior data analyst job"
 
+    score = route(message).score
+
     assert route(message).tier == "sonnet"
-    assert route(message, config=RouterConfig(opus_from=0.4)).tier == "opus"
-    assert route(message, config=RouterConfig(sonnet_from=0.9, opus_from=0.95)).tier == "haiku"
+    assert route(message, config=RouterConfig(opus_from=score - 0.01)).tier == "opus"
+    assert route(message, config=RouterConfig(sonnet_from=score + 0.01)).tier == "haiku"
 
 
 def test_the_decision_has_exactly_the_contract_fields():
