@@ -117,7 +117,9 @@ def parse_prefix(message: str) -> tuple[str | None, str]:
 
 def own_latent(parsed: Parsed) -> float:
     """The latent score of a message on its own, without the thread."""
-    return weights.BIAS + sum(w * v for w, v in zip(_OWN_WEIGHTS, own_values(parsed)) if v)
+    return weights.BIAS + sum(
+        w * v for w, v in zip(_OWN_WEIGHTS, own_values(parsed), strict=True) if v
+    )
 
 
 def tier_index(latent: float) -> int:
@@ -158,6 +160,24 @@ def _values(parsed: Parsed, own: tuple[float, ...], context: list[dict] | None) 
     level = weights.BIAS + sum(w * v for w, v in zip(_OWN_WEIGHTS, own, strict=True) if v)
     thread = momentum(parsed, thread_of(context, level))
     return own + tuple(thread[code] for code in MOMENTUM)
+
+
+def explain(message: str, context: list[dict] | None = None) -> list[dict]:
+    """Each signal that fired: its words, value, weight and contribution to the latent score,
+    largest effect first (the playground shows these)."""
+    values = signal_values(message, context)
+    rows = [
+        {
+            "code": code.value,
+            "text": TEXT[code],
+            "value": value,
+            "weight": weights.WEIGHTS.get(code, 0.0),
+            "contribution": value * weights.WEIGHTS.get(code, 0.0),
+        }
+        for code, value in values.items()
+        if value
+    ]
+    return sorted(rows, key=lambda row: -abs(row["contribution"]))
 
 
 def classify(message: str, context: list[dict] | None = None) -> Classification:

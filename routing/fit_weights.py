@@ -71,7 +71,7 @@ class Table:
         self.momentum = tuple(weights_by_code[code] for code in MOMENTUM)
 
     def own_latent(self, parsed) -> float:
-        return self.bias + sum(w * v for w, v in zip(self.own, own_values(parsed)))
+        return self.bias + sum(w * v for w, v in zip(self.own, own_values(parsed), strict=True))
 
 
 def features(cases: list[dict], table: Table | None) -> np.ndarray:
@@ -79,7 +79,7 @@ def features(cases: list[dict], table: Table | None) -> np.ndarray:
     rows = []
     for case in cases:
         parsed = parse(case["message"])
-        values = dict(zip(OWN, own_values(parsed)))
+        values = dict(zip(OWN, own_values(parsed), strict=True))
         values.update(core.NO_MOMENTUM)
         if table is not None and case["context"]:
             thread = core.thread_of(case["context"], table.own_latent(parsed), table.own_latent)
@@ -157,10 +157,14 @@ def score(cases: list[dict], table: Table) -> dict:
         routed = [core.route(c["message"], c["context"]).tier for c in cases]
     finally:
         weights.BIAS, weights.WEIGHTS, core._OWN_WEIGHTS = saved
-    exact = sum(t == c["expected"] for t, c in zip(routed, cases)) / len(cases)
-    ok = sum(t in c["acceptable"] for t, c in zip(routed, cases)) / len(cases)
-    opus_haiku = sum(t == "haiku" and c["expected"] == "opus" for t, c in zip(routed, cases))
-    cost = sum(case_costs(c)[TIERS.index(t)] for t, c in zip(routed, cases)) / len(cases)
+    exact = sum(t == c["expected"] for t, c in zip(routed, cases, strict=True)) / len(cases)
+    ok = sum(t in c["acceptable"] for t, c in zip(routed, cases, strict=True)) / len(cases)
+    opus_haiku = sum(
+        t == "haiku" and c["expected"] == "opus" for t, c in zip(routed, cases, strict=True)
+    )
+    cost = sum(case_costs(c)[TIERS.index(t)] for t, c in zip(routed, cases, strict=True)) / len(
+        cases
+    )
     return {"exact": exact, "acceptable": ok, "opus_to_haiku": opus_haiku, "cost": cost}
 
 

@@ -25,9 +25,14 @@ NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 OPERATOR = re.compile(r"\d\s*[-+*/x×÷^%]\s*\d|\d\s*%")
 MATHS = re.compile(r"[=^²³√π∑∫≤≥±∀∃∈]|\b(?:mod|log|lim|sin|cos)\b")
 TOKEN = re.compile(r"\w+")
+DIGIT = re.compile(r"\d")
+SENTENCE_END = re.compile(r"[.!?。！？]\s")
+QUOTE_MARKS = ("'", '"', "“", "«", "「", "„")
 # A short quoted phrase is the object of the ask ("how do you say 'proof by induction'"),
 # so its words are not cues. An apostrophe inside a word (it's, j'ai) is not a quote.
-QUOTED = re.compile(r"""(?<!\w)'[^'\n]{1,60}'(?!\w)|"[^"\n]{1,60}"|“[^”\n]{1,60}”|«[^»\n]{1,60}»|「[^」\n]{1,60}」|„[^“\n]{1,60}“""")
+QUOTED = re.compile(
+    r"""(?<!\w)'[^'\n]{1,60}'(?!\w)|"[^"\n]{1,60}"|“[^”\n]{1,60}”|«[^»\n]{1,60}»|「[^」\n]{1,60}」|„[^“\n]{1,60}“"""
+)
 # PostgreSQL, TTL, synchronous_commit, os.path, reset(), O(1), p99, 5xx, 250ms
 TECH_TERM = re.compile(
     r"(?<![\w.])(?:[A-Z][a-z]+[A-Z][A-Za-z]*|[A-Z]{2,}[a-z]?\d*|[A-Za-z]+_[A-Za-z_]+"
@@ -45,6 +50,13 @@ REQUEST_FAMILIES = ("explain", "write", "summarise", "advise", "code", "build", 
 HEAVY_FAMILIES = ("hard", "deep", "research", "build", "symptom")
 
 
+class Counts(dict):
+    """Cues per family; a family with none counts 0."""
+
+    def __missing__(self, family: str) -> int:
+        return 0
+
+
 @dataclass(frozen=True, slots=True)
 class Parsed:
     ask: str  # the owner's own words (the whole message when nothing is pasted)
@@ -53,7 +65,7 @@ class Parsed:
     paste_chars: int
     has_trace: bool
     cues: dict[str, list[tuple[str, int]]]  # family -> distinct cues and where they start
-    n: dict[str, int]  # family -> how many distinct cues (every family present, 0 if none)
+    n: Counts  # family -> how many distinct cues (0 for a family with none)
     content: int  # cues that name a task or a topic (CONTENT_FAMILIES)
     requests: int  # cues that ask for work (REQUEST_FAMILIES)
     heavy: int  # cues of hard work (HEAVY_FAMILIES)
@@ -161,14 +173,33 @@ def _list_items(text: str) -> int:
     return count
 
 
+def _may_quote(text: str) -> bool:
+    return any(mark in text for mark in QUOTE_MARKS)
+
+
+def _tech_terms(window: str, digits: bool, capitals: bool) -> int:
+    """Identifier-like tokens and product names (the regexes need one of these characters)."""
+    if not (digits or capitals or "_" in window or "." in window or "(" in window):
+        return 0
+    terms = len({t.lower() for t in TECH_TERM.findall(window)})
+    return terms + (len(set(PROPER_NOUN.findall(window))) if capitals else 0)
+
+
+def _list_items_one(line: str) -> int:
+    s = line.lstrip()
+    numbered = s[:1].isdigit() and s[1:3].lstrip("0123456789")[:1] in (".", ")")
+    return int(s[:1] in ("-", "*", "•") or numbered)
+
+
 def parse(message: str) -> Parsed:
     """Read a message once: its ask, paste, cues and shape."""
     ask, paste_chars = split_ask(message)
     window = ask if len(ask) <= ASK_WINDOW else ask[: ASK_WINDOW - 300] + "\n" + ask[-300:]
     head = message[:TRACE_WINDOW]
-    cues = lexicon.find(QUOTED.sub(_blank, window))
-    counts = dict.fromkeys(lexicon.FAMILIES, 0)
-    counts.update((family, len(found)) for family, found in cues.items())
+    cues = lexicon.find(QUOTED.sub(_blank, window) if _may_quote(window) else window)
+    counts = Counts((family, len(found)) for family, found in cues.items())
+    digits = DIGIT.search(window) is not None
+    capitals = window.lower() != window
     return Parsed(
         ask=ask,
         length=_weighted_length(ask),
@@ -180,13 +211,12 @@ def parse(message: str) -> Parsed:
         content=sum(counts[family] for family in CONTENT_FAMILIES),
         requests=sum(counts[family] for family in REQUEST_FAMILIES),
         heavy=sum(counts[family] for family in HEAVY_FAMILIES),
-        numbers=len(NUMBER.findall(window)),
-        operators=len(OPERATOR.findall(window)),
+        numbers=len(NUMBER.findall(window)) if digits else 0,
+        operators=len(OPERATOR.findall(window)) if digits else 0,
         maths=len(MATHS.findall(window)),
-        tech_terms=len({t.lower() for t in TECH_TERM.findall(window)})
-        + len(set(PROPER_NOUN.findall(window))),
+        tech_terms=_tech_terms(window, digits, capitals),
         questions=sum(window.count(mark) for mark in QUESTION_MARKS),
-        list_items=_list_items(window),
-        sentences=1 + len(re.findall(r"[.!?。！？]\s", window)),
+        list_items=_list_items(window) if "\n" in window else _list_items_one(window),
+        sentences=1 + len(SENTENCE_END.findall(window)),
         opening=window.lstrip()[:30].lower(),
     )

@@ -1,6 +1,6 @@
 """The Django side of routing: decisions with the settings stored in admin."""
 
-from routing.core import Decision, route
+from routing.core import Decision, explain, route
 from routing.models import RoutingSettings
 
 
@@ -14,3 +14,8 @@ def route_message(
     """Route with the admin's settings (pass them in when the caller has loaded them)."""
     config = (settings or RoutingSettings.get_solo()).to_config()
     return route(message, context, budget_used=budget_used, config=config)
+
+
+def message_signals(*, message: str, context: list[dict] | None = None) -> list[dict]:
+    """Why a message scores as it does: each signal's value, weight and contribution."""
+    return explain(message, context)

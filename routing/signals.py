@@ -467,9 +467,9 @@ MOMENTUM = (
 ORDER = tuple(OWN) + MOMENTUM
 # Signals that keep a message out of Haiku's band (the policy's "default up").
 FLOOR_SIGNALS = (
-    Signal.HARD, Signal.SYSTEM_DESIGN, Signal.RESEARCH, Signal.STAKES_SITUATION, Signal.INTERACTING_PARTS,
-    Signal.BUILD, Signal.FOLLOW_SONNET, Signal.FOLLOW_OPUS, Signal.AGREE_SONNET,
-    Signal.AGREE_OPUS,
+    Signal.HARD, Signal.SYSTEM_DESIGN, Signal.RESEARCH, Signal.STAKES_SITUATION,
+    Signal.INTERACTING_PARTS, Signal.BUILD, Signal.FOLLOW_SONNET, Signal.FOLLOW_OPUS,
+    Signal.AGREE_SONNET, Signal.AGREE_OPUS,
 )  # fmt: skip
 
 

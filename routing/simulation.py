@@ -26,17 +26,26 @@ DEFAULT_TOKENS = {"haiku": (800, 150), "sonnet": (1500, 500), "opus": (3000, 120
 @dataclass
 class Simulation:
     messages: int = 0
+    labelled: int = 0  # lines with an `expected` tier: the oracle prices those
     mix: Counter = field(default_factory=Counter)
     cost: dict[str, Decimal] = field(
-        default_factory=lambda: {name: Decimal(0) for name in ("routed", *TIERS)}
+        default_factory=lambda: {name: Decimal(0) for name in ("routed", "oracle", *TIERS)}
     )
 
 
-def simulate(lines: IO[str], *, tokens: dict[str, tuple[int, int]] = DEFAULT_TOKENS) -> Simulation:
-    """Route every `{"message", "context"?}` line; cost each under routing and each tier.
+def simulate(
+    lines: IO[str],
+    *,
+    tokens: dict[str, tuple[int, int]] = DEFAULT_TOKENS,
+    traffic: str | None = None,
+) -> Simulation:
+    """Route every `{"message", "context"?, "expected"?}` line; cost each under routing,
+    each tier, and (for labelled lines) the labelled tier itself: the oracle.
 
-    A message's tokens depend on the task (the tier the router picks), not on the
-    model that answers it, so every scenario prices the same tokens.
+    A message's tokens depend on the task, not on the model that answers it, so every
+    scenario prices the same tokens: the labelled tier's sizes when the line has one,
+    else those of the tier the router picks. `traffic` keeps only lines of that kind
+    (the labelled corpus marks each `realistic` or `tricky`).
     """
     settings = RoutingSettings.get_solo()
     config = settings.to_config()
@@ -46,13 +55,21 @@ def simulate(lines: IO[str], *, tokens: dict[str, tuple[int, int]] = DEFAULT_TOK
         if not line.strip():
             continue
         item = json.loads(line)
+        if traffic and item.get("traffic") != traffic:
+            continue
         decision = route(item["message"], item.get("context") or [], config=config)
-        prompt, output = tokens[decision.tier]
+        expected = item.get("expected")
+        if expected is not None and expected not in TIERS:
+            raise ValueError(f"unknown expected tier {expected!r}")
+        prompt, output = tokens[expected or decision.tier]
         prompt += len(decision.text) // CHARS_PER_TOKEN
         usage = TokenUsage(input_tokens=prompt, output_tokens=output)
         result.messages += 1
         result.mix[decision.tier] += 1
         result.cost["routed"] += usage_cost(usage, rules[decision.tier])
+        if expected:
+            result.labelled += 1
+            result.cost["oracle"] += usage_cost(usage, rules[expected])
         for tier in TIERS:
             result.cost[tier] += usage_cost(usage, rules[tier])
     return result

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from routing.services import route_message
+from routing.services import message_signals, route_message
 from routing.simulation import tier_estimates
 
 BUDGET_LEVELS = [("0", "0%"), ("0.5", "50%"), ("0.85", "85%"), ("0.96", "96%"), ("1", "100%")]
@@ -28,6 +28,7 @@ def playground(request: HttpRequest, *, system_prompt: str = "") -> HttpResponse
     if message.strip():
         decision = route_message(message=message, budget_used=float(budget_used))
         context["decision"] = decision
+        context["signals"] = message_signals(message=decision.text or message)
         context["estimates"] = tier_estimates(decision.text or message, system=system_prompt)
     if request.htmx:
         return render(request, PLAYGROUND + "#result", context)

@@ -81,6 +81,12 @@ class CueIndex:
                     entries.setdefault(cue, []).append((family, kind, endings))
         self.cues = list(entries)
         self.where = [tuple(entries[cue]) for cue in self.cues]
+        # Cues that match anywhere in every family they belong to need no boundary check.
+        self.anywhere = [
+            tuple(family for family, _, _ in where) if all(k == "anywhere" for _, k, _ in where)
+            else None
+            for where in self.where
+        ]  # fmt: skip
         self.automaton = ahocorasick_rs.AhoCorasick(self.cues)
 
     def find(self, text: str) -> dict[str, list[tuple[str, int]]]:
@@ -95,7 +101,14 @@ class CueIndex:
         for index, start, stop in matches:
             if index in seen:
                 continue
-            starts_word = start == 0 or not _word_char(text[start - 1])
+            families = self.anywhere[index]
+            if families is not None:
+                for family in families:
+                    found.setdefault(family, []).append((self.cues[index], start))
+                seen.add(index)
+                continue
+            before = text[start - 1] if start else " "
+            starts_word = not (before.isalnum() or before == "_" or "\u0900" <= before <= "\u097f")
             matched = False
             for family, kind, endings in self.where[index]:
                 if kind == "anywhere" or (

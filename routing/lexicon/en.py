@@ -47,7 +47,7 @@ CUES = {
     ],
     "arithmetic": [
         "times", "plus", "minus", "divided by", "multiplied by", "percent of", "% of",
-        "squared", "square root", "sqrt", "split", "tip on", "average of", "sum of",
+        "split", "tip on", "average of", "sum of",
         "total of", "add up", "per hour", "per month", "per person", "how much each",
         "rounded", "calculate", "calc",
     ],

@@ -18,7 +18,11 @@ def simulate(tmp_path, messages, *args):
 def test_it_compares_routing_with_one_tier_for_everything(tmp_path):
     lines = simulate(
         tmp_path,
-        ["hi", "write a cover letter for a barista job", "prove that sqrt(2) is irrational"],
+        [
+            "hi",
+            "write a cover letter for a barista job",
+            "prove that the halting problem is undecidable",
+        ],
         "--haiku-tokens",
         "1000:100",
         "--sonnet-tokens",
@@ -34,6 +38,38 @@ def test_it_compares_routing_with_one_tier_for_everything(tmp_path):
     assert lines[3].startswith("all Sonnet    $    0.0090")
     assert lines[4].startswith("all Opus      $    0.0181")
     assert lines[4].endswith("routing saves 49%")
+
+
+def test_labelled_lines_are_also_priced_at_their_labelled_tiers(tmp_path):
+    path = tmp_path / "labelled.jsonl"
+    rows = [
+        {"message": "hi", "expected": "haiku", "traffic": "realistic"},
+        {
+            "message": "prove that the halting problem is undecidable",
+            "expected": "opus",
+            "traffic": "realistic",
+        },
+        {"message": "what's 2+2? think step by step", "expected": "haiku", "traffic": "tricky"},
+    ]
+    path.write_text("\n".join(json.dumps(row) for row in rows))
+    out = io.StringIO()
+    tokens = ["--haiku-tokens", "1000:100", "--sonnet-tokens", "1000:100"]
+    call_command(
+        "simulate",
+        str(path),
+        "--traffic",
+        "realistic",
+        *tokens,
+        "--opus-tokens",
+        "1000:100",
+        stdout=out,
+    )
+    lines = out.getvalue().splitlines()
+
+    assert lines[0] == "2 messages routed: haiku 1, sonnet 0, opus 1"
+    # The router picks the labelled tiers here, so it costs exactly the oracle.
+    assert lines[-1].startswith("labelled tiers $    0.0062")
+    assert lines[-1].endswith("routing costs +0% against them")
 
 
 def test_an_unreadable_line_is_a_clear_error(tmp_path):

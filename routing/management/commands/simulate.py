@@ -14,12 +14,18 @@ def token_pair(value: str) -> tuple[int, int]:
 class Command(BaseCommand):
     help = (
         "Route every message of a JSONL traffic file ('-' for stdin) and compare its cost "
-        "with all-Haiku, all-Sonnet and all-Opus. No model is called; prices come from "
-        "the price table."
+        "with all-Haiku, all-Sonnet and all-Opus, and, for lines with an 'expected' tier "
+        "(the labelled corpus), with those tiers themselves. No model is called; prices "
+        "come from the price table."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file")
+        parser.add_argument(
+            "--traffic",
+            choices=("realistic", "tricky"),
+            help="Only the lines marked with this traffic kind (the labelled corpus).",
+        )
         for tier, (prompt, output) in DEFAULT_TOKENS.items():
             parser.add_argument(
                 f"--{tier}-tokens",
@@ -30,14 +36,14 @@ class Command(BaseCommand):
                 f"(default {prompt}:{output}); the message text is added to the input.",
             )
 
-    def handle(self, *args, file: str, **options) -> None:
+    def handle(self, *args, file: str, traffic: str | None = None, **options) -> None:
         tokens = {tier: options[f"{tier}_tokens"] for tier in DEFAULT_TOKENS}
         try:
             stream = sys.stdin if file == "-" else open(file, encoding="utf-8")  # noqa: SIM115
         except OSError as exc:
             raise CommandError(str(exc)) from exc
         try:
-            result = simulate(stream, tokens=tokens)
+            result = simulate(stream, tokens=tokens, traffic=traffic)
         except (ValueError, KeyError, TypeError) as exc:
             raise CommandError(f'Every line must be {{"message": ...}}: {exc}') from exc
         finally:
@@ -57,3 +63,9 @@ class Command(BaseCommand):
             if name in TIERS[1:] and cost:  # dearer than the cheapest tier
                 line += f"   routing saves {1 - routed / cost:.0%}"
             self.stdout.write(line)
+        if result.labelled == result.messages and result.cost["oracle"]:
+            oracle = result.cost["oracle"]
+            self.stdout.write(
+                f"{'labelled tiers':<13} ${oracle:>10.4f}   ${oracle / result.messages:.5f}/message"
+                f"   routing costs {routed / oracle - 1:+.0%} against them"
+            )

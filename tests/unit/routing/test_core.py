@@ -2,7 +2,8 @@
 
 import pytest
 
-from routing.core import RouterConfig, parse_prefix, route
+from routing.core import RouterConfig, classify, parse_prefix, route
+from routing.signals import TEXT
 
 HARD_THREAD = [
     {
@@ -170,3 +171,42 @@ def test_odd_input_still_gets_a_decision(message):
 
     assert decision.tier in ("haiku", "sonnet", "opus")
     assert 0 <= decision.score <= 1
+
+
+@pytest.mark.parametrize(
+    ("message", "absent"),
+    [
+        ("ugh stuck in traffic again", "a technical fault to hunt"),  # an idiom, not a bug
+        ("¿por dónde empiezo a investigar?", "legal, medical or financial stakes"),  # not "invest"
+        (
+            "how do you say 'proof by induction' in Spanish?",
+            "hard task (proof, system design, concurrency)",
+        ),
+    ],
+)
+def test_cues_match_words_of_their_own_language_outside_quotes(message, absent):
+    assert absent not in route(message).reasons
+
+
+def test_the_reasons_are_the_signals_that_moved_the_score_most():
+    contributions = classify("prove that the halting problem is undecidable").contributions
+
+    assert [abs(c) for _, c in contributions] == sorted(
+        (abs(c) for _, c in contributions), reverse=True
+    )
+    assert route("prove that the halting problem is undecidable").reasons[:2] == [
+        TEXT[code] for code, _ in contributions[:2]
+    ]
+
+
+def test_agreeing_to_hard_work_the_assistant_offered_stays_high():
+    thread = [
+        {"role": "user", "content": "is there a reduction from 3-SAT to independent set?"},
+        {
+            "role": "assistant",
+            "content": "Yes, the classic one. Want me to write the full "
+            "reduction with the gadget proofs in both directions?",
+        },
+    ]
+
+    assert route("yes please", thread).tier != "haiku"
