@@ -12,7 +12,11 @@ from pathlib import Path
 from routing.core import route
 
 DATA = Path(__file__).parent / "data"
-PARTS = {"tuning": DATA / "routing_tuning.jsonl", "validation": DATA / "routing_validation.jsonl"}
+PARTS = {
+    "tuning": DATA / "routing_tuning.jsonl",  # the weights are fitted on it
+    "validation": DATA / "routing_validation.jsonl",  # settings are chosen on it
+    "held-out": DATA / "routing_holdout.jsonl",  # written blind after the rules froze
+}
 # Languages scored together, so each group has enough cases for a floor to mean something.
 LANGUAGE_GROUPS = {
     "English": {"en"},

@@ -116,4 +116,4 @@ def test_the_playground_shows_the_decision_live(page, live_server):
 
     page.select_option("select[name=budget_used]", "0.85")
     expect(page.locator("#decision")).to_contain_text("(Using Sonnet — budget at 85%)")
-    expect(page.locator("#decision table")).to_contain_text("claude-haiku-5-5")
+    expect(page.locator("#estimates")).to_contain_text("claude-haiku-5-5")

@@ -44,7 +44,7 @@ def test_below_the_cap_the_message_goes_through(post_update, fake_claude, fake_t
 
 @pytest.mark.django_db
 def test_the_reservation_covers_the_worst_case_of_the_call(post_update, fake_claude, fake_telegram):
-    post_update(text_update("x" * 3000))
+    post_update(text_update("/sonnet " + "x" * 3000))  # the hold of a Sonnet call
 
     reservation = Reservation.objects.get()
     # At least 3,000 prompt bytes at $4/M (Sonnet's dearest prompt rate, a 1-hour cache

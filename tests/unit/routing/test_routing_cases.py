@@ -21,7 +21,7 @@ FLOORS = {  # group: (exact, acceptable), router v2 measured on 2026-12-02 less 
     "Hebrew and Arabic": (0.745, 0.80),
     "Asian": (0.69, 0.75),
 }
-MOST_OPUS_TO_HAIKU = 22  # measured (router v1: 32); the target is 0
+MOST_OPUS_TO_HAIKU = 24  # measured (router v1: 42); the target is 0
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def cases():
 
 def test_the_corpus_is_large_varied_and_written_by_several_writers(cases):
     assert len(cases) >= 3000
-    assert len({c["writer"] for c in cases}) >= 7
+    assert len({c["writer"] for c in cases}) >= 15
     per_language = Counter(c["lang"] for c in cases)
     assert all(per_language[lang] >= 90 for lang in LANGUAGES), per_language
     assert sum(1 for c in cases if c["context"]) >= 0.2 * len(cases)
@@ -48,14 +48,26 @@ def test_every_case_follows_the_labelling_format(cases):
         assert case["rationale"].strip() and case["traffic"] in ("realistic", "tricky")
 
 
-def test_the_validation_part_is_a_quarter_and_shares_no_case_with_tuning():
-    tuning, validation = load("tuning"), load("validation")
+def test_the_parts_share_no_case_and_the_held_out_part_has_its_own_writers():
+    tuning, validation, held_out = load("tuning"), load("validation"), load("held-out")
 
     def key(case: dict) -> str:
         return json.dumps([case["message"], case["context"]], ensure_ascii=False)
 
     assert 0.2 <= len(validation) / (len(tuning) + len(validation)) <= 0.3
     assert not {key(c) for c in tuning} & {key(c) for c in validation}
+    # Independent writers may both write "good morning 🌞": only such incidental repeats.
+    assert len({key(c) for c in tuning + validation} & {key(c) for c in held_out}) <= 5
+    assert len(held_out) >= 600
+    assert not {c["writer"] for c in tuning + validation} & {c["writer"] for c in held_out}
+
+
+def test_the_held_out_part_keeps_its_first_score():
+    score = evaluate(load("held-out"))  # scored once, 2026-12-02: 74.0% / 76.2% / 2
+
+    assert score.accuracy >= 0.72
+    assert score.acceptable_share >= 0.74
+    assert len(score.opus_to_haiku) <= 2
 
 
 @pytest.mark.parametrize("group", FLOORS)
