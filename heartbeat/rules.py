@@ -14,6 +14,8 @@ from datetime import datetime, time, timedelta
 from difflib import SequenceMatcher
 from typing import Protocol
 
+from routing import lexicon
+
 # The heartbeat model answers exactly this when nothing is worth saying.
 NOTHING_TO_SAY = "NO_CHECKIN"
 MAX_DIGEST_ITEMS = 8
@@ -90,28 +92,59 @@ _INFO_QUESTION = re.compile(
 )
 # Quoted text (not an apostrophe inside a word: "kid's", "j'ai").
 _QUOTED = re.compile(r"""(?<!\w)'[^']*'(?!\w)|"[^"]*"|“[^”]*”|«[^»]*»""")
-_SENTENCES = re.compile(r"(?<=[.?!])\s+|\n+")
+_SENTENCES = re.compile(r"(?<=[.?!])\s+|(?<=[。！？])|\n+")
+_QUESTION_MARKS = ("?", "？", "؟")
+_QUESTION_OPENING = 2  # a question word this close to the start opens a question
+# A date in digits: 3/20, 15.03, 3月15日, 30 तारीख, 10일.
+_DATE = re.compile(r"\b\d{1,2}[/.]\d{1,2}\b|\d{1,2}\s*(?:月|日|号|號|일|तारीख)")
+_CLOCK = re.compile(r"\b\d{1,2}[:h]\d{2}\b|\d{1,2}\s*(?:am|pm|點|点|時|시)", re.IGNORECASE)
 
 
 def needs_extraction(text: str, *, has_open_items: bool) -> bool:
     """Whether a model call could find something to remember in the owner's message.
 
     Read: a commitment or reminder request ("I'll send it", "remind me…", "tengo
-    que…"), or a statement with a time or date ("dentist thu 3pm"). Skipped:
-    greetings, acknowledgements, and questions that ask for information ("what
-    should I cook tonight?"); quoted text is material to work on, not a plan. A
-    message that closes or moves something ("done", "pushed to friday") is read only
-    when something is open. Missing a commitment costs more than a spare Haiku call,
-    so the rules lean towards reading.
+    que…", "תזכיר לי…"), or a statement with a time or date ("dentist thu 3pm").
+    Skipped: greetings, acknowledgements, and questions that ask for information
+    ("what should I cook tonight?"); quoted text is material to work on, not a plan.
+    A message that closes or moves something ("done", "pushed to friday") is read
+    only when something is open. Two sets of rules vote to read: detailed patterns
+    for English, Spanish, French and German, and the router's cue lexicon
+    (`routing.lexicon`: commitments, reminders, times, closings and question words
+    in every language it knows). A message neither can read at all is read by the
+    model: missing a commitment costs more than a spare Haiku call.
     """
     unquoted = _QUOTED.sub(" ", text)
-    for sentence in filter(None, (part.strip() for part in _SENTENCES.split(unquoted))):
-        asks = bool(_INFO_QUESTION.search(sentence)) or sentence.endswith("?")
-        if _COMMITMENT.search(sentence) and not _INFO_QUESTION.search(sentence):
-            return True
-        if _WHEN.search(sentence) and not asks:
-            return True
-    return has_open_items and bool(_RESOLUTION.search(unquoted))
+    sentences = [part.strip() for part in _SENTENCES.split(unquoted) if part.strip()]
+    if any(_pattern_reads(sentence) for sentence in sentences):
+        return True
+    found = [lexicon.find(sentence) for sentence in sentences]
+    if any(_cues_read(sentence, cues) for sentence, cues in zip(sentences, found, strict=True)):
+        return True
+    if has_open_items and (_RESOLUTION.search(unquoted) or any(c.get("done") for c in found)):
+        return True
+    return _unreadable(unquoted, found)
+
+
+def _pattern_reads(sentence: str) -> bool:
+    asks = bool(_INFO_QUESTION.search(sentence)) or sentence.endswith("?")
+    if _COMMITMENT.search(sentence) and not _INFO_QUESTION.search(sentence):
+        return True
+    return bool(_WHEN.search(sentence)) and not asks
+
+
+def _cues_read(sentence: str, cues: dict) -> bool:
+    """A reminder, a commitment or a time, in a sentence that is not a question."""
+    asks = any(mark in sentence for mark in _QUESTION_MARKS) or any(
+        start <= _QUESTION_OPENING for _, start in cues.get("question", ())
+    )
+    timed = cues.get("when") or _CLOCK.search(sentence) or _DATE.search(sentence)
+    return bool(cues.get("remind") or cues.get("commit") or timed) and not asks
+
+
+def _unreadable(text: str, found: list[dict]) -> bool:
+    """Words in it, but no cue of any family: a language or wording the rules cannot read."""
+    return not any(found) and any(char.isalpha() for char in text)
 
 
 class Item(Protocol):
