@@ -94,6 +94,7 @@ _INFO_QUESTION = re.compile(
 _QUOTED = re.compile(r"""(?<!\w)'[^']*'(?!\w)|"[^"]*"|“[^”]*”|«[^»]*»""")
 _SENTENCES = re.compile(r"(?<=[.?!])\s+|(?<=[。！？])|\n+")
 _QUESTION_MARKS = ("?", "？", "؟")
+_LATIN_END = "\u024f"  # the last letter of Latin Extended-B
 _QUESTION_OPENING = 2  # a question word this close to the start opens a question
 # A date in digits: 3/20, 15.03, 3月15日, 30 तारीख, 10일.
 _DATE = re.compile(r"\b\d{1,2}[/.]\d{1,2}\b|\d{1,2}\s*(?:月|日|号|號|일|तारीख)")
@@ -111,8 +112,8 @@ def needs_extraction(text: str, *, has_open_items: bool) -> bool:
     only when something is open. Two sets of rules vote to read: detailed patterns
     for English, Spanish, French and German, and the router's cue lexicon
     (`routing.lexicon`: commitments, reminders, times, closings and question words
-    in every language it knows). A message neither can read at all is read by the
-    model: missing a commitment costs more than a spare Haiku call.
+    in every language it knows). A message in another script that neither can read
+    is read by the model: missing a commitment costs more than a spare Haiku call.
     """
     unquoted = _QUOTED.sub(" ", text)
     sentences = [part.strip() for part in _SENTENCES.split(unquoted) if part.strip()]
@@ -143,8 +144,10 @@ def _cues_read(sentence: str, cues: dict) -> bool:
 
 
 def _unreadable(text: str, found: list[dict]) -> bool:
-    """Words in it, but no cue of any family: a language or wording the rules cannot read."""
-    return not any(found) and any(char.isalpha() for char in text)
+    """No cue of any family, in a script beyond Latin (Cyrillic, Hebrew, Arabic, CJK, …):
+    a language or wording the rules cannot read. Latin-script text without a cue is
+    small talk the patterns and cues do read."""
+    return not any(found) and any(char.isalpha() and char > _LATIN_END for char in text)
 
 
 class Item(Protocol):

@@ -8,6 +8,7 @@ from routing.tiers import DEFAULT_MODELS, TIER_NAMES, TIERS
 
 MAX_TOKENS = {"validators": [MinValueValidator(1), MaxValueValidator(128_000)]}
 SHARE = {"validators": [MinValueValidator(0.0), MaxValueValidator(1.0)]}
+_DEFAULTS = RouterConfig()  # the router core owns the default bands and thresholds
 
 
 class RoutingSettings(SingletonModel):
@@ -35,26 +36,26 @@ class RoutingSettings(SingletonModel):
     )
     sonnet_from = models.FloatField(
         "Sonnet from score",
-        default=0.30,
+        default=_DEFAULTS.sonnet_from,
         help_text="Complexity scores (0–1) below this go to Haiku.",
         **SHARE,
     )
     opus_from = models.FloatField(
         "Opus from score",
-        default=0.65,
+        default=_DEFAULTS.opus_from,
         help_text="Complexity scores from this up go to Opus.",
         **SHARE,
     )
     downgrade_at = models.FloatField(
         "first downgrade at",
-        default=0.80,
+        default=_DEFAULTS.downgrade_at,
         help_text="Share of the daily budget spent (0.80 = 80%) from which Opus becomes "
         "Sonnet and Sonnet becomes Haiku. The owner also gets one alert that day.",
         **SHARE,
     )
     haiku_only_at = models.FloatField(
         "Haiku only at",
-        default=0.95,
+        default=_DEFAULTS.haiku_only_at,
         help_text="Share of the daily budget spent from which every routed message uses Haiku.",
         **SHARE,
     )

@@ -52,7 +52,7 @@ def test_commitments_are_read_and_small_talk_is_skipped(name, least_recall, leas
     [  # measured on 2026-12-02 less a few points; before the lexicon: 8-17% recall outside
         ("English", 0.90, 0.85),  # the four pattern languages
         ("Western European", 0.88, 0.80),
-        ("Russian and Turkish", 0.85, 0.58),
+        ("Russian and Turkish", 0.78, 0.65),
         ("Hebrew and Arabic", 0.92, 0.80),
         ("Asian", 0.77, 0.60),
     ],
@@ -81,3 +81,16 @@ def test_reminders_beyond_the_four_pattern_languages_are_read(message):
 
 def test_a_message_the_rules_cannot_read_goes_to_the_model():
     assert needs_extraction("下班了 回头再说那个事", has_open_items=False)
+
+
+def test_the_multilingual_held_out_part_keeps_its_first_score():
+    # Written blind after the rules froze, scored once on 2026-12-02: read 94% of the
+    # 72 messages holding an item (the previous rules: 35%), skipped 73% of the rest.
+    # Since then Latin-script text without a cue is no longer sent to the model as
+    # unreadable: 93% and 83% (no longer a blind figure).
+    recall, skipped = scores("memory_multilingual_holdout.jsonl")
+
+    assert recall >= 0.90
+    assert skipped >= 0.70
+    for group, languages in LANGUAGE_GROUPS.items():
+        assert scores("memory_multilingual_holdout.jsonl", languages)[0] >= 0.85, group
