@@ -48,13 +48,7 @@ CONTENT_FAMILIES = (
 )  # fmt: skip
 REQUEST_FAMILIES = ("explain", "write", "summarise", "advise", "code", "build", "format")
 HEAVY_FAMILIES = ("hard", "deep", "research", "build", "symptom")
-
-
-class Counts(dict):
-    """Cues per family; a family with none counts 0."""
-
-    def __missing__(self, family: str) -> int:
-        return 0
+_NO_CUES = dict.fromkeys(lexicon.FAMILIES, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +59,7 @@ class Parsed:
     paste_chars: int
     has_trace: bool
     cues: dict[str, list[tuple[str, int]]]  # family -> distinct cues and where they start
-    n: Counts  # family -> how many distinct cues (0 for a family with none)
+    n: dict[str, int]  # family -> how many distinct cues (every family present, 0 if none)
     content: int  # cues that name a task or a topic (CONTENT_FAMILIES)
     requests: int  # cues that ask for work (REQUEST_FAMILIES)
     heavy: int  # cues of hard work (HEAVY_FAMILIES)
@@ -197,7 +191,9 @@ def parse(message: str) -> Parsed:
     window = ask if len(ask) <= ASK_WINDOW else ask[: ASK_WINDOW - 300] + "\n" + ask[-300:]
     head = message[:TRACE_WINDOW]
     cues = lexicon.find(QUOTED.sub(_blank, window) if _may_quote(window) else window)
-    counts = Counts((family, len(found)) for family, found in cues.items())
+    counts = _NO_CUES.copy()
+    for family, found in cues.items():
+        counts[family] = len(found)
     digits = DIGIT.search(window) is not None
     capitals = window.lower() != window
     return Parsed(
@@ -208,9 +204,9 @@ def parse(message: str) -> Parsed:
         has_trace=paste_chars > 0 and any(marker in head for marker in TRACE_MARKERS),
         cues=cues,
         n=counts,
-        content=sum(counts[family] for family in CONTENT_FAMILIES),
-        requests=sum(counts[family] for family in REQUEST_FAMILIES),
-        heavy=sum(counts[family] for family in HEAVY_FAMILIES),
+        content=sum(map(counts.__getitem__, CONTENT_FAMILIES)),
+        requests=sum(map(counts.__getitem__, REQUEST_FAMILIES)),
+        heavy=sum(map(counts.__getitem__, HEAVY_FAMILIES)),
         numbers=len(NUMBER.findall(window)) if digits else 0,
         operators=len(OPERATOR.findall(window)) if digits else 0,
         maths=len(MATHS.findall(window)),

@@ -465,6 +465,7 @@ MOMENTUM = (
     Signal.AGREE_OPUS,
 )
 ORDER = tuple(OWN) + MOMENTUM
+_OWN_FUNCTIONS = tuple(OWN.values())
 # Signals that keep a message out of Haiku's band (the policy's "default up").
 FLOOR_SIGNALS = (
     Signal.HARD, Signal.SYSTEM_DESIGN, Signal.RESEARCH, Signal.STAKES_SITUATION,
@@ -475,4 +476,4 @@ FLOOR_SIGNALS = (
 
 def own_values(m: Parsed) -> tuple[float, ...]:
     """The values of the message's own signals, in `OWN`'s order."""
-    return tuple(function(m) for function in OWN.values())
+    return tuple([function(m) for function in _OWN_FUNCTIONS])
