@@ -150,13 +150,14 @@ def render(table: Table, cases: int) -> str:
 
 def score(cases: list[dict], table: Table) -> dict:
     """Exact and acceptable shares, and the cost, of routing `cases` with `table`."""
-    saved = (weights.BIAS, dict(weights.WEIGHTS), core._OWN_WEIGHTS)
+    saved = (weights.BIAS, dict(weights.WEIGHTS), core._OWN_WEIGHTS, core._WEIGHTS)
     weights.BIAS, weights.WEIGHTS = table.bias, {k: v for k, v in table.weights.items()}
     core._OWN_WEIGHTS = table.own
+    core._WEIGHTS = tuple(table.weights[code] for code in ORDER)
     try:
         routed = [core.route(c["message"], c["context"]).tier for c in cases]
     finally:
-        weights.BIAS, weights.WEIGHTS, core._OWN_WEIGHTS = saved
+        weights.BIAS, weights.WEIGHTS, core._OWN_WEIGHTS, core._WEIGHTS = saved
     exact = sum(t == c["expected"] for t, c in zip(routed, cases, strict=True)) / len(cases)
     ok = sum(t in c["acceptable"] for t, c in zip(routed, cases, strict=True)) / len(cases)
     opus_haiku = sum(
