@@ -100,3 +100,67 @@ def test_an_answer_with_nul_characters_is_kept_and_sent_without_them(
     assert InboundUpdate.objects.get().status == "done"
     assert LedgerEntry.objects.get().outcome == "ok"
     assert_nothing_held_or_charged_at_worst_case()
+
+
+@pytest.mark.parametrize(
+    ("status", "because"),
+    [
+        (400, "it could not accept the request as it was sent"),
+        (401, "it did not accept the API key (ANTHROPIC_API_KEY)"),
+        (404, "it does not know the model; check the model ids in the routing settings"),
+    ],
+)
+def test_a_permanent_error_is_answered_at_once_in_plain_words_and_not_retried(
+    status, because, post_update, fake_claude, fake_telegram
+):
+    fake_claude.queue_error(status, message="Claude's own words")
+
+    post_update(text_update("What should I cook tonight?"))
+
+    assert fake_telegram.sent_texts() == [
+        f'Claude refused this request: {because} (Claude said: "Claude\'s own words"). '
+        "Sending it again as it is would not help, so I won't retry it."
+    ]
+    assert len(fake_claude.calls) == 1  # no retry by the SDK, no fallback, no later attempt
+    inbound = InboundUpdate.objects.get()
+    assert (inbound.status, inbound.attempts, inbound.result) == ("done", 1, "claude_refused")
+    entry = LedgerEntry.objects.get()
+    assert (entry.outcome, entry.cost_usd) == ("error", Decimal(0))
+    assert entry.error == f"Claude answered {status}: Claude's own words"
+    assert_nothing_held_or_charged_at_worst_case()
+
+
+def test_a_reply_stopped_by_claudes_safety_checks_says_so_and_is_charged(
+    post_update, fake_claude, fake_telegram
+):
+    fake_claude.text = "Sure, step one is"  # what came before the stop is not shown
+    fake_claude.refusal = {
+        "category": "cyber",
+        "explanation": "This request was declined because it could enable cyber harm.",
+    }
+
+    post_update(text_update("hi"))
+
+    assert fake_telegram.sent_texts() == [
+        "Claude declined to answer that. "
+        "This request was declined because it could enable cyber harm."
+    ]
+    assert InboundUpdate.objects.get().status == "done"
+    reply = ChatMessage.objects.get(role="assistant")
+    assert reply.text.startswith("Claude declined to answer that.")
+    entry = LedgerEntry.objects.get()  # billed up to the stop, as the API does
+    assert (entry.outcome, entry.cost_usd) == ("ok", HAIKU_REPLY)
+    assert_nothing_held_or_charged_at_worst_case()
+
+
+def test_a_stopped_reply_without_a_reason_still_says_it_was_declined(
+    post_update, fake_claude, fake_telegram
+):
+    fake_claude.text = ""
+    fake_claude.refusal = {"category": None, "explanation": None}
+
+    post_update(text_update("hi"))
+
+    assert fake_telegram.sent_texts() == [
+        "Claude declined to answer that: its safety checks stopped the reply."
+    ]
