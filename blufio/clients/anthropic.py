@@ -18,15 +18,29 @@ class ClaudeError(Exception):
     otherwise it was an overload, rate limit, server error or timeout.
     """
 
-    def __init__(self, message: str, *, permanent: bool, status: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, permanent: bool, status: int | None = None, detail: str = ""
+    ) -> None:
         super().__init__(message)
         self.permanent = permanent
         self.status = status
+        self.detail = detail  # the API's own words for an error answer, if it gave any
 
 
 class ClaudeNotConfigured(ClaudeError):
     def __init__(self) -> None:
         super().__init__("ANTHROPIC_API_KEY is not set", permanent=True)
+
+
+class MalformedAnswer(ClaudeError):
+    """A 200 whose body is not a whole message (cut off, not JSON, fields missing). The SDK
+    does not retry it; the same request may well be read next time."""
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(
+            f"Claude's answer could not be read ({type(cause).__name__}: {cause})"[:500],
+            permanent=False,
+        )
 
 
 @dataclass(frozen=True)
@@ -37,6 +51,9 @@ class Completion:
     request_id: str
     latency_ms: int
     stop_reason: str | None
+    # Why the API's safety classifiers stopped the answer (`stop_reason` "refusal"), when
+    # it says so in words.
+    refusal_explanation: str | None = None
     tool_inputs: tuple[tuple[str, object], ...] = ()  # (tool name, its input) per tool_use block
 
 
@@ -72,23 +89,44 @@ def complete(
             model=model, system=system, messages=messages, max_tokens=max_tokens, **options
         )
     except anthropic.APIStatusError as exc:
-        transient = exc.status_code in (408, 409, 429) or exc.status_code >= 500
-        raise ClaudeError(
-            f"Claude answered {exc.status_code}", permanent=not transient, status=exc.status_code
-        ) from exc
+        raise _status_error(exc) from exc
     except anthropic.APIConnectionError as exc:  # includes timeouts
         raise ClaudeError(f"Could not reach Claude: {type(exc).__name__}", permanent=False) from exc
-    return _completion(response, latency_ms=int((time.monotonic() - started) * 1000))
+    except (anthropic.APIResponseValidationError, ValueError) as exc:  # JSON cut off
+        raise MalformedAnswer(exc) from exc
+    try:
+        return _completion(response, latency_ms=int((time.monotonic() - started) * 1000))
+    except (AttributeError, TypeError, ValueError) as exc:  # JSON, but not a message
+        raise MalformedAnswer(exc) from exc
+
+
+def _status_error(exc: anthropic.APIStatusError) -> ClaudeError:
+    """An error answer: an overload, rate limit, server error or timeout may pass; any other
+    status means this request will not succeed (bad request, key, model or size)."""
+    transient = exc.status_code in (408, 409, 429) or exc.status_code >= 500
+    error = exc.body.get("error") if isinstance(exc.body, dict) else None
+    detail = error.get("message") if isinstance(error, dict) else None
+    detail = detail.strip() if isinstance(detail, str) else ""
+    return ClaudeError(
+        f"Claude answered {exc.status_code}" + (f": {detail}" if detail else ""),
+        permanent=not transient,
+        status=exc.status_code,
+        detail=detail,
+    )
 
 
 def _completion(response: anthropic.types.Message, *, latency_ms: int) -> Completion:
+    """The parts of a Messages API answer we use. PostgreSQL cannot store NUL characters,
+    so they are dropped from the text."""
+    stop_details = getattr(response, "stop_details", None)
     return Completion(
-        text="".join(block.text for block in response.content if block.type == "text"),
+        text="".join(b.text for b in response.content if b.type == "text").replace("\x00", ""),
         model=response.model,
         usage=TokenUsage.from_api(response.usage),
         request_id=response._request_id or response.id,
         latency_ms=latency_ms,
         stop_reason=response.stop_reason,
+        refusal_explanation=getattr(stop_details, "explanation", None) or None,
         tool_inputs=tuple(
             (block.name, block.input) for block in response.content if block.type == "tool_use"
         ),

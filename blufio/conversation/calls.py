@@ -36,16 +36,35 @@ def call_pay(
     intended_model, …). `keep` stores the answer in the same transaction as the
     settlement, so what was paid for cannot be lost by a crash after it. Raises
     `costs.services.BudgetExhausted` (nothing was called) or
-    `claude_client.ClaudeError` (the failure is in the ledger, the hold released).
+    `claude_client.ClaudeError` (the failure is in the ledger, the hold closed).
+
+    No exception leaves the hold open for the sweeper to charge at worst case: a call
+    that fails, or whose answer cannot be read, is released (its usage is unknown); an
+    answer that cannot be kept is charged what it cost. Either raises a ClaudeError that
+    is not permanent, so the caller treats it as an outage and may try again.
     """
     request = {"model": model, "system": system, "messages": messages, "max_tokens": max_tokens}
     reservation = call_hold(pool=pool, ledger=ledger, tools=tools, **request)
     try:
         completion = claude_client.complete(**request, tools=tools, tool_choice=tool_choice)
-    except claude_client.ClaudeError as exc:
+    except Exception as exc:
         call_fail(reservation, model=model, ledger=ledger, error=exc)
-        raise
-    call_settle(reservation, completion, ledger=ledger, keep=keep)
+        if isinstance(exc, claude_client.ClaudeError):
+            raise
+        failure = f"Claude call failed ({type(exc).__name__})"
+        raise claude_client.ClaudeError(failure, permanent=False) from exc
+    try:
+        call_settle(reservation, completion, ledger=ledger, keep=keep)
+    except Exception as exc:
+        logger.exception("The answer of Claude %s for %s was not kept", model, ledger["feature"])
+        error = {
+            "outcome": LedgerEntry.Outcome.ERROR,
+            "error": f"answer not kept ({type(exc).__name__})",
+        }
+        call_settle(reservation, completion, ledger={**ledger, **error}, keep=None)
+        raise claude_client.ClaudeError(
+            "Claude's answer could not be kept", permanent=False
+        ) from exc
     return completion
 
 
@@ -73,7 +92,10 @@ def call_fail(reservation: Reservation, *, model: str, ledger: dict, error: Exce
     ledger_entry_create(
         **ledger, actual_model=model, outcome=LedgerEntry.Outcome.ERROR, error=str(error)
     )
-    logger.warning("Claude %s failed for %s: %s", model, ledger["feature"], error)
+    if isinstance(error, claude_client.ClaudeError):
+        logger.warning("Claude %s failed for %s: %s", model, ledger["feature"], error)
+    else:
+        logger.error("Claude %s failed for %s", model, ledger["feature"], exc_info=error)
 
 
 def call_settle(

@@ -37,6 +37,14 @@ class ClaudeUnavailable(Exception):
     """Every model in the fallback chain failed."""
 
 
+class ClaudeRefused(Exception):
+    """Claude refused the request for good (bad request, key, model or size)."""
+
+    def __init__(self, error: claude_client.ClaudeError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 def update_answer(update: telegram.Update) -> str:
     """Answer one update; returns what happened, for the update's record."""
     if update.callback_query is not None:
@@ -95,6 +103,10 @@ def message_reply(
         )
         telegram_client.send_text(session.chat_id, spent)
         return "budget"
+    except ClaudeRefused as exc:  # answered at once: a retry would be refused again
+        refused = texts.claude_refused_text(status=exc.error.status, detail=exc.error.detail)
+        telegram_client.send_text(session.chat_id, refused)
+        return "claude_refused"
     reply_deliver(session, paid.answer, shown=paid.shown(decision))
     reply_announce(session, user_message, paid.answer, notes=notes)
     budget_alert_send(session.chat_id, routing=routing)
@@ -166,7 +178,7 @@ def answer_pay(
     """Pay for one answer: the decided tier, then its fallback chain while Claude is down.
 
     Each attempt holds and settles its own budget. Raises BudgetExhausted (a hold did not
-    fit) or ClaudeUnavailable (every tier failed, or one failed for good).
+    fit), ClaudeRefused (a tier failed for good) or ClaudeUnavailable (every tier failed).
     """
     system, messages = system_prompt(session, notes), recent_messages(session)
     kept: list[ChatMessage] = []
@@ -184,7 +196,7 @@ def answer_pay(
             )
         except claude_client.ClaudeError as exc:
             if exc.permanent:
-                break
+                raise ClaudeRefused(exc) from exc
             continue
         return PaidAnswer(answer=kept[0], tier=tier)
     raise ClaudeUnavailable()
@@ -211,11 +223,18 @@ def message_ledger(
 def answer_keep(
     session: ChatSession, user_message: ChatMessage, paid: claude_client.Completion
 ) -> ChatMessage:
-    """Store a paid answer (in the settlement's transaction), linked to what it answers."""
+    """Store a paid answer (in the settlement's transaction), linked to what it answers.
+
+    A reply Claude's safety checks stopped is kept as saying so, without the part that
+    came before the stop."""
+    if paid.stop_reason == "refusal":
+        text = texts.refusal_text(paid.refusal_explanation)
+    else:
+        text = paid.text.strip() or texts.EMPTY_ANSWER_REPLY
     return ChatMessage.objects.create(
         session=session,
         role=ChatMessage.Role.ASSISTANT,
-        text=paid.text.strip() or texts.EMPTY_ANSWER_REPLY,
+        text=text,
         input_tokens=paid.usage.prompt_tokens,
         output_tokens=paid.usage.output_tokens,
         model=paid.model,

@@ -14,6 +14,15 @@ NOT_CONFIGURED_REPLY = (
     "The owner needs to add it to the environment."
 )
 EMPTY_ANSWER_REPLY = "I have no answer to that."
+REFUSAL_REPLY = "Claude declined to answer that: its safety checks stopped the reply."
+# What a permanent error answer of the Messages API means, by HTTP status.
+_REFUSED_BECAUSE = {
+    400: "it could not accept the request as it was sent",
+    401: "it did not accept the API key (ANTHROPIC_API_KEY)",
+    403: "this API key is not allowed to do that",
+    404: "it does not know the model; check the model ids in the routing settings",
+    413: "the message is too large",
+}
 EXPIRED_BUTTON_TEXT = "That button no longer does anything."
 
 HELP_TEXT = (
@@ -43,6 +52,21 @@ def bare_prefix_text(tier: str) -> str:
         f"That sends it to {TIER_NAMES[tier]} whatever it is; without a prefix I pick "
         "the cheapest model that can answer well."
     )
+
+
+def claude_refused_text(*, status: int | None, detail: str) -> str:
+    """A permanent error from Claude: what it means, Claude's own words, and no retry."""
+    because = _REFUSED_BECAUSE.get(status, f"it answered with error {status}")
+    said = f' (Claude said: "{detail[:300]}")' if detail else ""
+    return (
+        f"Claude refused this request: {because}{said}. "
+        "Sending it again as it is would not help, so I won't retry it."
+    )
+
+
+def refusal_text(explanation: str | None) -> str:
+    """A reply Claude's safety checks stopped, with their reason when they give one."""
+    return f"Claude declined to answer that. {explanation}" if explanation else REFUSAL_REPLY
 
 
 def fallback_notice(*, answered_by: str, intended: str) -> str:

@@ -13,6 +13,22 @@ DEFAULT_USAGE = {
     "cache_creation_input_tokens": 0,
     "cache_read_input_tokens": 0,
 }
+# The error type and message the real API puts in the body of each status.
+ERRORS = {
+    400: ("invalid_request_error", "messages: text content blocks must be non-empty"),
+    401: ("authentication_error", "invalid x-api-key"),
+    403: (
+        "permission_error",
+        "Your API key does not have permission to use the specified resource.",
+    ),
+    404: ("not_found_error", "model: claude-nonexistent"),
+    413: ("request_too_large", "Request exceeds the maximum allowed number of bytes."),
+    429: ("rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"),
+    500: ("api_error", "Internal server error"),
+    529: ("overloaded_error", "Overloaded"),
+}
+# A 200 answer whose JSON body stops part way, as a proxy or a dropped stream leaves it.
+CUT_OFF_BODY = b'{"id":"msg_bad","type":"message","content":[{"type":"text","text":"half'
 
 
 class FakeAnthropic(FakeServer):
@@ -31,15 +47,24 @@ class FakeAnthropic(FakeServer):
         self.usage_from_prompt = False  # count input tokens from the request's size
         self.usage = dict(DEFAULT_USAGE)
         self.delay = 0.0  # seconds each answer takes
+        # Answers without tools stop with `refusal` and these `stop_details`, as when the
+        # API's safety classifiers stop a reply part way (`text` is what came before).
+        self.refusal: dict | None = None
         self.in_flight: Counter = Counter()  # by the first word of the last message
         self.most_in_flight: Counter = Counter()
         self.most_in_flight_overall = 0
 
-    def queue_error(self, status: int, times: int = 1) -> None:
+    def queue_error(self, status: int, times: int = 1, message: str | None = None) -> None:
         """The next `times` calls fail with `status` (the SDK retries some of them)."""
-        body = {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
+        kind, default = ERRORS.get(status, ("api_error", "Internal server error"))
+        body = {"type": "error", "error": {"type": kind, "message": message or default}}
         for _ in range(times):
             self.scripted.append(Reply(status, body, {"retry-after-ms": "5"}))
+
+    def queue_malformed(self, times: int = 1, raw: bytes = CUT_OFF_BODY) -> None:
+        """The next `times` calls get a 200 with this body, by default JSON cut off."""
+        for n in range(times):
+            self.scripted.append(Reply(200, {}, {"request-id": f"req_bad{n}"}, raw=raw))
 
     def queue_tool_content(self, content: list[dict]) -> None:
         """The next request offering tools gets exactly these content blocks."""
@@ -69,11 +94,14 @@ class FakeAnthropic(FakeServer):
             "stop_sequence": None,
             "usage": self._usage(recorded.params),
         }
+        if stop_reason == "refusal":
+            body["stop_details"] = {"type": "refusal", **self.refusal}
         return Reply(200, body, {"request-id": f"req_fake{number}"})
 
     def _content(self, params: dict) -> tuple[list[dict], str]:
         if not params.get("tools"):
-            return [{"type": "text", "text": self.text}], "end_turn"
+            stop_reason = "end_turn" if self.refusal is None else "refusal"
+            return [{"type": "text", "text": self.text}], stop_reason
         with self.lock:
             if self.tool_scripted:
                 return self.tool_scripted.popleft(), "tool_use"

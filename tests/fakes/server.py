@@ -12,6 +12,7 @@ class Reply:
     status: int
     body: dict
     headers: dict = field(default_factory=dict)
+    raw: bytes | None = None  # sent instead of `body` as JSON: a body a proxy cut short
 
 
 @dataclass
@@ -60,7 +61,7 @@ class FakeServer:
                 with fake.lock:
                     fake.requests.append(recorded)
                 reply = fake.respond(recorded)
-                body = json.dumps(reply.body).encode()
+                body = json.dumps(reply.body).encode() if reply.raw is None else reply.raw
                 self.send_response(reply.status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
