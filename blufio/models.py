@@ -31,6 +31,10 @@ class ChatMessage(models.Model):
     output_tokens = models.PositiveIntegerField(default=0)
     model = models.CharField(max_length=100, blank=True)
     telegram_message_id = models.BigIntegerField(null=True, blank=True)
+    forwarded = models.BooleanField(
+        default=False,
+        help_text="Forwarded by the owner: someone else's words, not the owner's own.",
+    )
     answers = models.OneToOneField(
         "self",
         null=True,

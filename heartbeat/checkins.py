@@ -59,12 +59,23 @@ def slot_start(now: datetime, interval_minutes: int) -> datetime:
 
 
 def heartbeat_pass(*, now: datetime | None = None) -> list[PassResult]:
-    """One heartbeat for every chat, one after the other; returns what happened to each."""
+    """One heartbeat for every chat, one after the other; returns what happened to each.
+
+    A chat whose heartbeat fails is logged and reported; the pass goes on with the others.
+    """
     now = now or timezone.now()
     return [
-        PassResult(session, session_heartbeat(session_id=session.pk, now=now))
+        PassResult(session, _session_heartbeat_or_failure(session, now))
         for session in ChatSession.objects.order_by("pk")
     ]
+
+
+def _session_heartbeat_or_failure(session: ChatSession, now: datetime) -> str:
+    try:
+        return session_heartbeat(session_id=session.pk, now=now)
+    except Exception as exc:
+        logger.exception("The heartbeat of chat %s failed", session.chat_id)
+        return f"failed ({type(exc).__name__})"
 
 
 def session_heartbeat(*, session_id: int, now: datetime) -> str:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from blufio.models import ChatMessage, ChatSession
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
 from costs.services import budget_reserve, budget_settle
+from heartbeat import checkins
 from heartbeat.checkins import heartbeat_pass
 from heartbeat.memory import item_status_set
 from heartbeat.models import CheckIn, HeartbeatSettings, PendingItem
@@ -373,3 +374,26 @@ def test_the_heartbeat_command_prints_one_line_per_chat(beat, fake_claude, fake_
     call_command("heartbeat", "--once", stdout=out)
 
     assert out.getvalue().splitlines() == ["chat 1: sent", "chat 2: skipped (idle)"]
+
+
+def test_one_chats_failing_heartbeat_does_not_stop_the_pass_for_the_others(
+    beat, fake_claude, fake_telegram, monkeypatch, caplog
+):
+    due_item(owner_session(chat_id=1))
+    due_item(owner_session(chat_id=2))
+    fake_claude.text = CHECKIN
+    attempt = checkins.checkin_attempt
+
+    def first_chat_breaks(session, **kwargs):
+        if session.chat_id == 1:
+            raise RuntimeError("an unreadable row")
+        return attempt(session, **kwargs)
+
+    monkeypatch.setattr(checkins, "checkin_attempt", first_chat_breaks)
+    out = StringIO()
+
+    call_command("heartbeat", "--once", stdout=out)
+
+    assert out.getvalue().splitlines() == ["chat 1: failed (RuntimeError)", "chat 2: sent"]
+    assert bells(fake_telegram) == [f"🔔 {CHECKIN}"]
+    assert "The heartbeat of chat 1 failed" in caplog.text
