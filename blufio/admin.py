@@ -14,7 +14,7 @@ class ChatMessageInline(admin.TabularInline):
 
 @admin.register(ChatSession)
 class ChatSessionAdmin(admin.ModelAdmin):
-    list_display = ("chat_id", "user_id", "created_at", "last_message_at")
+    list_display = ("chat_id", "user_id", "created_at", "last_message_at", "unreachable_since")
     search_fields = ("chat_id", "user_id", "messages__text")
     inlines = [ChatMessageInline]
 

@@ -15,6 +15,7 @@ from blufio.clients import telegram as telegram_client
 from blufio.clients.anthropic import ClaudeError
 from blufio.conversation.calls import call_pay
 from blufio.conversation.hooks import ContextNote
+from blufio.conversation.reach import chat_unreachable_mark
 from blufio.models import ChatMessage, ChatSession
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
 from costs.services import BudgetExhausted
@@ -90,6 +91,8 @@ def session_heartbeat(*, session_id: int, now: datetime) -> str:
     if in_quiet_hours(local, start=settings.quiet_hours_start, end=settings.quiet_hours_end):
         return "skipped (quiet hours)"
     session = ChatSession.objects.get(pk=session_id)
+    if session.unreachable_since is not None:
+        return "skipped (chat unreachable)"
     return checkin_attempt(session, settings=settings, zone=zone, now=now)
 
 
@@ -198,6 +201,9 @@ def checkin_run(
     except telegram_client.TelegramError as exc:
         logger.warning("Could not send a check-in to chat %s: %s", session.chat_id, exc)
         _finish(checkin, CheckIn.Outcome.UNDELIVERED, text=text)
+        if isinstance(exc, telegram_client.ChatUnreachable):
+            chat_unreachable_mark(chat_id=session.chat_id, reason=str(exc))
+            return "failed (chat unreachable)"
         return "failed (Telegram refused)"
     # In the history, so a reply to it ("done!") reads in context.
     ChatMessage.objects.create(

@@ -20,6 +20,7 @@ from blufio.conversation.hooks import (
     context_notes_collect,
     reply_announce,
 )
+from blufio.conversation.reach import chat_reachable_mark
 from blufio.models import ChatMessage, ChatSession
 from costs.models import BudgetWindow, LedgerEntry
 from costs.selectors import budget_status
@@ -39,6 +40,7 @@ class ClaudeUnavailable(Exception):
 
 def update_answer(update: telegram.Update) -> str:
     """Answer one update; returns what happened, for the update's record."""
+    chat_reachable_mark(chat_id=update.effective_chat.id)  # the owner is writing here
     if update.callback_query is not None:
         return press_answer(update.callback_query)
     return message_answer(update.message)
