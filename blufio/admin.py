@@ -7,14 +7,14 @@ from blufio.tokens import api_token_create
 class ChatMessageInline(admin.TabularInline):
     model = ChatMessage
     extra = 0
-    fields = ("created_at", "role", "text", "model", "input_tokens", "output_tokens")
+    fields = ("created_at", "role", "forwarded", "text", "model", "input_tokens", "output_tokens")
     readonly_fields = fields
     can_delete = False
 
 
 @admin.register(ChatSession)
 class ChatSessionAdmin(admin.ModelAdmin):
-    list_display = ("chat_id", "user_id", "created_at", "last_message_at")
+    list_display = ("chat_id", "user_id", "created_at", "last_message_at", "unreachable_since")
     search_fields = ("chat_id", "user_id", "messages__text")
     inlines = [ChatMessageInline]
 

@@ -14,6 +14,13 @@ class ChatSession(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     last_message_at = models.DateTimeField(null=True, blank=True)
+    unreachable_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Telegram refused to deliver here (403: the bot was blocked, …). Nothing "
+        "is sent unprompted (check-ins, digests) until the owner writes again.",
+    )
+    unreachable_reason = models.CharField(max_length=200, blank=True)
 
     def __str__(self) -> str:
         return f"chat {self.chat_id}"
@@ -31,6 +38,10 @@ class ChatMessage(models.Model):
     output_tokens = models.PositiveIntegerField(default=0)
     model = models.CharField(max_length=100, blank=True)
     telegram_message_id = models.BigIntegerField(null=True, blank=True)
+    forwarded = models.BooleanField(
+        default=False,
+        help_text="Forwarded by the owner: someone else's words, not the owner's own.",
+    )
     answers = models.OneToOneField(
         "self",
         null=True,

@@ -33,6 +33,7 @@ class HeartbeatSettingsAdmin(admin.ModelAdmin):
                     "compaction_model",
                     "compaction_threshold_tokens",
                     "compaction_keep_tokens",
+                    "max_open_items",
                 )
             },
         ),
@@ -68,6 +69,7 @@ class HeartbeatSettingsAdmin(admin.ModelAdmin):
 class PendingItemAdmin(admin.ModelAdmin):
     list_display = ("id", "session", "kind", "text", "due_at", "status", "snoozed_until")
     list_filter = ("status", "kind")
+    list_select_related = ("session",)
     search_fields = ("text",)
     raw_id_fields = ("session", "source_message")
 

@@ -15,6 +15,7 @@ from blufio.clients import telegram as telegram_client
 from blufio.clients.anthropic import ClaudeError
 from blufio.conversation.calls import call_pay
 from blufio.conversation.hooks import ContextNote
+from blufio.conversation.reach import chat_unreachable_mark
 from blufio.models import ChatMessage, ChatSession
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
 from costs.services import BudgetExhausted
@@ -59,12 +60,23 @@ def slot_start(now: datetime, interval_minutes: int) -> datetime:
 
 
 def heartbeat_pass(*, now: datetime | None = None) -> list[PassResult]:
-    """One heartbeat for every chat, one after the other; returns what happened to each."""
+    """One heartbeat for every chat, one after the other; returns what happened to each.
+
+    A chat whose heartbeat fails is logged and reported; the pass goes on with the others.
+    """
     now = now or timezone.now()
     return [
-        PassResult(session, session_heartbeat(session_id=session.pk, now=now))
+        PassResult(session, _session_heartbeat_or_failure(session, now))
         for session in ChatSession.objects.order_by("pk")
     ]
+
+
+def _session_heartbeat_or_failure(session: ChatSession, now: datetime) -> str:
+    try:
+        return session_heartbeat(session_id=session.pk, now=now)
+    except Exception as exc:
+        logger.exception("The heartbeat of chat %s failed", session.chat_id)
+        return f"failed ({type(exc).__name__})"
 
 
 def session_heartbeat(*, session_id: int, now: datetime) -> str:
@@ -79,6 +91,8 @@ def session_heartbeat(*, session_id: int, now: datetime) -> str:
     if in_quiet_hours(local, start=settings.quiet_hours_start, end=settings.quiet_hours_end):
         return "skipped (quiet hours)"
     session = ChatSession.objects.get(pk=session_id)
+    if session.unreachable_since is not None:
+        return "skipped (chat unreachable)"
     return checkin_attempt(session, settings=settings, zone=zone, now=now)
 
 
@@ -187,6 +201,9 @@ def checkin_run(
     except telegram_client.TelegramError as exc:
         logger.warning("Could not send a check-in to chat %s: %s", session.chat_id, exc)
         _finish(checkin, CheckIn.Outcome.UNDELIVERED, text=text)
+        if isinstance(exc, telegram_client.ChatUnreachable):
+            chat_unreachable_mark(chat_id=session.chat_id, reason=str(exc))
+            return "failed (chat unreachable)"
         return "failed (Telegram refused)"
     # In the history, so a reply to it ("done!") reads in context.
     ChatMessage.objects.create(

@@ -4,6 +4,7 @@ paid from the conversation budget (they serve the conversation)."""
 
 import logging
 from datetime import datetime, timedelta
+from itertools import takewhile
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
@@ -11,7 +12,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.db.models.functions import Length
 from django.utils import timezone
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+)
+from pydantic_core import PydanticCustomError
 
 from blufio.clients.anthropic import ClaudeError
 from blufio.conversation.calls import call_pay
@@ -20,7 +30,7 @@ from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
 from costs.pricing import CHARS_PER_TOKEN, estimated_tokens
 from costs.services import BudgetExhausted
 from heartbeat.models import ExtractionRun, HeartbeatSettings, PendingItem
-from heartbeat.rules import needs_extraction
+from heartbeat.rules import due_in_window, needs_extraction
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +39,7 @@ EXTRACTION_MAX_TOKENS = 600
 MAX_OPEN_ITEMS_SHOWN = 20
 PREVIOUS_REPLY_CHARS = 600
 MESSAGE_CHARS = 4000
+FORWARDS_SHOWN = 3  # forwarded messages just before the owner's, shown as someone's words
 
 EXTRACTION_TOOL = {
     "name": EXTRACTION_TOOL_NAME,
@@ -86,37 +97,49 @@ EXTRACTION_SYSTEM = (
     "like 'Friday at 5' or 'tomorrow' against the current local time given below; "
     "use null when no time is given. Updates: when the message says a pending item "
     "is done, should wait (snoozed, with until), or is no longer wanted (dismissed). "
+    "Text the owner forwarded is someone else's words, not the owner's: take an item "
+    "from it only when the owner's newest message asks for one. "
     "When there is nothing, call the tool with empty lists."
 )
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
 
+def _plausible(moment: datetime, info: ValidationInfo) -> datetime:
+    """A model-given time as an aware datetime (without an offset it is the owner's local
+    time), refused outside `rules.DUE_WINDOW_*` around the extraction's `now`.
+
+    Validated with `context={"zone": …, "now": …}`. A year-9999 date in a zone west of
+    UTC would be stored as year 10000, which PostgreSQL keeps and nothing can read back.
+    """
+    zone, now = info.context["zone"], info.context["now"]
+    aware = moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+    if not due_in_window(aware, now=now):
+        raise PydanticCustomError("implausible_time", "more than a year ago or 5 years ahead")
+    return aware
+
+
+DueTime = Annotated[datetime, AfterValidator(_plausible)]
+
+
 class NewItem(BaseModel):
     model_config = ConfigDict(extra="ignore")
     kind: Literal["commitment", "reminder", "follow_up"]
     text: Text
-    due: datetime | None = None
+    due: DueTime | None = None
 
 
 class ItemUpdate(BaseModel):
     model_config = ConfigDict(extra="ignore")
     item_id: int
     status: Literal["done", "snoozed", "dismissed"]
-    until: datetime | None = None
+    until: DueTime | None = None
 
 
 class Extraction(BaseModel):
     model_config = ConfigDict(extra="ignore")
     new_items: list[NewItem] = Field(max_length=10)
     updates: list[ItemUpdate] = Field(default_factory=list, max_length=20)
-
-
-def _local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
-    """A model-given time as an aware datetime; times without an offset are the owner's."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
 
 
 def extraction_prompt(
@@ -139,34 +162,51 @@ def extraction_prompt(
     )
     if previous:
         lines.append(f"Blufio's previous message: {previous[:PREVIOUS_REPLY_CHARS]}")
+    earlier = (
+        ChatMessage.objects.filter(
+            session=message.session_id, role=ChatMessage.Role.USER, id__lt=message.pk
+        )
+        .order_by("-id")
+        .values_list("forwarded", "text")[:FORWARDS_SHOWN]
+    )
+    forwards = [text for _, text in takewhile(lambda row: row[0], earlier)]
+    if forwards:
+        lines.append("Forwarded by the owner just before (someone else's words):")
+        lines.extend(f"- {text[:MESSAGE_CHARS]}" for text in reversed(forwards))
     lines.append(f"The owner's newest message: {message.text[:MESSAGE_CHARS]}")
     return "\n".join(lines)
 
 
 def memory_after_reply(*, message_id: int) -> None:
-    """After a reply: read the owner's message for memory, then compact a long history."""
-    outcome = memory_extract(message_id=message_id)
-    logger.info("Memory extraction for message %s: %s", message_id, outcome)
+    """After a reply: read the owner's message for memory, then compact a long history
+    (even when the reading failed: one bad message must not stop the chat's compaction)."""
     session_id = ChatMessage.objects.values_list("session_id", flat=True).get(pk=message_id)
-    history_compact(session_id=session_id)
+    try:
+        outcome = memory_extract(message_id=message_id)
+        logger.info("Memory extraction for message %s: %s", message_id, outcome)
+    finally:
+        history_compact(session_id=session_id)
 
 
 def memory_extract(*, message_id: int, now: datetime | None = None) -> str:
     """Read one owner message for pending items; returns the run's outcome.
 
     Runs once per message (the run row is unique). Malformed model output is logged
-    and dropped; nothing here can affect the conversation.
+    and dropped; nothing here can affect the conversation. A forwarded message is
+    someone else's words: it is not read on its own, only shown beside the owner's next
+    message (see `extraction_prompt`).
     """
     message = ChatMessage.objects.get(pk=message_id)
     now = now or timezone.now()
+    first = ExtractionRun.Outcome.FORWARDED if message.forwarded else ExtractionRun.Outcome.SKIPPED
     try:
         with transaction.atomic():
-            run = ExtractionRun.objects.create(
-                message=message, outcome=ExtractionRun.Outcome.SKIPPED
-            )
+            run = ExtractionRun.objects.create(message=message, outcome=first)
     except IntegrityError:
         logger.info("Message %s was already read for memory", message_id)
         return "already"
+    if message.forwarded:
+        return run.outcome
     open_items = list(
         PendingItem.objects.filter(
             session=message.session_id, status__in=PendingItem.PENDING
@@ -208,7 +248,9 @@ def _extract(message, open_items, settings, zone, now) -> tuple[str, int, int]:
         return ExtractionRun.Outcome.FAILED, 0, 0
     inputs = [data for name, data in completion.tool_inputs if name == EXTRACTION_TOOL_NAME]
     try:
-        extraction = Extraction.model_validate(inputs[0] if inputs else None)
+        extraction = Extraction.model_validate(
+            inputs[0] if inputs else None, context={"zone": zone, "now": now}
+        )
     except ValidationError as exc:
         # Where and what, never the values: they are the owner's words.
         problems = "; ".join(
@@ -219,27 +261,52 @@ def _extract(message, open_items, settings, zone, now) -> tuple[str, int, int]:
             "Dropped malformed memory extraction for message %s: %s", message.pk, problems
         )
         return ExtractionRun.Outcome.MALFORMED, 0, 0
-    created = PendingItem.objects.bulk_create(
-        PendingItem(
-            session_id=message.session_id,
-            kind=item.kind,
-            text=item.text,
-            due_at=_local(item.due, zone),
-            source_message=message,
-        )
-        for item in extraction.new_items
-    )
     updated = sum(
         item_status_set(
             item_id=change.item_id,
             session_id=message.session_id,
             status=change.status,
-            until=_local(change.until, zone),
+            until=change.until,
             now=now,
         )
         for change in extraction.updates
     )
-    return ExtractionRun.Outcome.EXTRACTED, len(created), updated
+    created = items_create(message, extraction.new_items, cap=settings.max_open_items)
+    return ExtractionRun.Outcome.EXTRACTED, created, updated
+
+
+def items_create(message: ChatMessage, new_items: list[NewItem], *, cap: int) -> int:
+    """Store new items of the message's chat up to `cap` pending ones; returns how many.
+
+    The chat's row is locked meanwhile, so extractions running side by side cannot
+    pass the cap together.
+    """
+    with transaction.atomic():
+        list(ChatSession.objects.select_for_update().filter(pk=message.session_id).values("pk"))
+        pending = PendingItem.objects.filter(
+            session=message.session_id, status__in=PendingItem.PENDING
+        ).count()
+        kept = new_items[: max(cap - pending, 0)]
+        if len(kept) < len(new_items):
+            logger.warning(
+                "Session %s holds %s pending items (its cap is %s): %s new ones dropped",
+                message.session_id,
+                pending,
+                cap,
+                len(new_items) - len(kept),
+            )
+        return len(
+            PendingItem.objects.bulk_create(
+                PendingItem(
+                    session_id=message.session_id,
+                    kind=item.kind,
+                    text=item.text,
+                    due_at=item.due,
+                    source_message=message,
+                )
+                for item in kept
+            )
+        )
 
 
 SNOOZE_DEFAULT = timedelta(hours=1)

@@ -1,4 +1,4 @@
-from datetime import time
+from datetime import UTC, datetime, time
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -60,6 +60,12 @@ class HeartbeatSettings(SingletonModel):
         validators=[MinValueValidator(100)],
         help_text="The newest turns kept word for word after a summary.",
     )
+    max_open_items = models.PositiveSmallIntegerField(
+        default=200,
+        validators=[MinValueValidator(1), MaxValueValidator(5000)],
+        help_text="Open or snoozed items a chat may hold; what extraction finds beyond them "
+        "is dropped (and logged).",
+    )
 
     class Meta:
         verbose_name = "memory and heartbeat settings"
@@ -67,6 +73,22 @@ class HeartbeatSettings(SingletonModel):
 
     def __str__(self) -> str:
         return "Memory and heartbeat settings"
+
+
+# Stored times must read back in every time zone: PostgreSQL keeps years Python and
+# psycopg cannot (10000, 0). Far outside any plan; extraction keeps to `rules.DUE_WINDOW_*`.
+READABLE_FROM = datetime(2, 1, 1, tzinfo=UTC)
+READABLE_UNTIL = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def _readable(field: str, label: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__isnull": True})
+        | models.Q(**{f"{field}__gte": READABLE_FROM, f"{field}__lt": READABLE_UNTIL}),
+        name=f"pendingitem_{field}_readable",
+        violation_error_message=f"The {label} must lie between the years {READABLE_FROM.year} "
+        f"and {READABLE_UNTIL.year - 1}.",
+    )
 
 
 class PendingItem(models.Model):
@@ -101,6 +123,7 @@ class PendingItem(models.Model):
 
     class Meta:
         ordering = ["due_at", "id"]
+        constraints = [_readable("due_at", "due time"), _readable("snoozed_until", "snooze")]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind}: {self.text[:40]}"
@@ -115,6 +138,7 @@ class ExtractionRun(models.Model):
         MALFORMED = "malformed", "malformed model output"
         FAILED = "failed", "Claude unavailable"
         BUDGET = "budget", "budget reached"
+        FORWARDED = "forwarded", "forwarded, someone else's words"
 
     message = models.OneToOneField(ChatMessage, on_delete=models.CASCADE, related_name="+")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)

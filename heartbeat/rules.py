@@ -3,6 +3,7 @@
 - `needs_extraction`: whether a message could hold a commitment worth a model call.
 - `digest_build`: the small, bounded text a heartbeat sends to the model, and a key
   that changes only when its substance does (not every minute as time passes).
+- `due_in_window`: whether a due time the model gave could be a real plan.
 - `in_quiet_hours`, `is_nothing_to_say`, `repeats`: the other skip rules.
 """
 
@@ -23,6 +24,10 @@ MAX_ITEM_CHARS = 160
 # Overdue by this much, an item is nudged once more (its state in the key changes).
 LONG_OVERDUE = timedelta(days=1)
 REPEAT_SIMILARITY = 0.8
+# Due times a real plan falls in: a year back (a late "I did it last week") to five years
+# ahead. Beyond them is the model's filler (9999-12-31), not the owner's plan.
+DUE_WINDOW_PAST = timedelta(days=365)
+DUE_WINDOW_AHEAD = timedelta(days=5 * 365)
 
 _WEEKDAYS = (
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri"
@@ -148,6 +153,12 @@ def _unreadable(text: str, found: list[dict]) -> bool:
     a language or wording the rules cannot read. Latin-script text without a cue is
     small talk the patterns and cues do read."""
     return not any(found) and any(char.isalpha() and char > _LATIN_END for char in text)
+
+
+def due_in_window(moment: datetime, *, now: datetime) -> bool:
+    """Whether an aware due time lies between DUE_WINDOW_PAST before `now` and
+    DUE_WINDOW_AHEAD after it (compared without converting, so year 9999 cannot overflow)."""
+    return now - DUE_WINDOW_PAST <= moment <= now + DUE_WINDOW_AHEAD
 
 
 class Item(Protocol):

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from blufio.clients import telegram as telegram_client
+from blufio.conversation.reach import chat_unreachable_mark
 from blufio.models import ChatSession
 from costs.models import BudgetSettings, BudgetWindow
 from costs.selectors import budget_status
@@ -27,13 +28,14 @@ def last_week(now: datetime, tz_name: str) -> tuple[datetime, datetime]:
 
 
 def weekly_digest_send(*, now: datetime | None = None) -> list[str]:
-    """Send last week's digest to each owner chat, once per chat and week."""
+    """Send last week's digest to each owner chat, once per chat and week; not to a chat
+    Telegram refuses (see `reach`)."""
     now = now or timezone.now()
     tz_name = BudgetSettings.get_solo().timezone
     start, end = last_week(now, tz_name)
     week = week_spend(start=start, end=end)
     chats = ChatSession.objects.filter(
-        user_id__in=django_settings.TELEGRAM_ALLOWED_USER_IDS
+        user_id__in=django_settings.TELEGRAM_ALLOWED_USER_IDS, unreachable_since__isnull=True
     ).values_list("chat_id", flat=True)
     if week.calls == 0:
         return [f"chat {chat_id}: skipped (no calls last week)" for chat_id in chats]
@@ -56,6 +58,8 @@ def weekly_digest_send(*, now: datetime | None = None) -> list[str]:
         except telegram_client.TelegramError as exc:
             claim.delete()  # a later run may try again
             logger.warning("Could not send the weekly digest to chat %s: %s", chat_id, exc)
+            if isinstance(exc, telegram_client.ChatUnreachable):
+                chat_unreachable_mark(chat_id=chat_id, reason=str(exc))
             results.append(f"chat {chat_id}: failed ({exc})")
             continue
         results.append(f"chat {chat_id}: sent")

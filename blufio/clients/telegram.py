@@ -38,6 +38,14 @@ class TelegramNotConfigured(TelegramError):
         super().__init__("TELEGRAM_BOT_TOKEN is not set", permanent=True)
 
 
+class ChatUnreachable(TelegramError):
+    """Telegram forbids writing to the chat (403: the owner blocked the bot, the account
+    is gone, …): nothing sent there gets through until the owner writes again."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, permanent=True)
+
+
 @cache
 def _tls_context() -> ssl.SSLContext:
     """Loading CA certificates takes ~40 ms: do it once per process, not per call."""
@@ -71,7 +79,7 @@ def _run[T](call: Callable[[telegram.Bot], Awaitable[T]]) -> T:
     except telegram.error.BadRequest as exc:
         raise TelegramError(f"Telegram refused the request: {exc.message}", permanent=True) from exc
     except telegram.error.Forbidden as exc:
-        raise TelegramError(f"Telegram forbids it: {exc.message}", permanent=True) from exc
+        raise ChatUnreachable(f"Telegram forbids it: {exc.message}") from exc
     except telegram.error.TelegramError as exc:
         raise TelegramError(f"Telegram call failed: {exc}", permanent=False) from exc
 

@@ -27,6 +27,12 @@ def system_prompt(session: ChatSession, notes: list[ContextNote] = ()) -> str:
     return "\n\n".join(parts)
 
 
+def forwarded_text(text: str, *, origin: str) -> str:
+    """A message the owner forwarded, as kept and shown to Claude: someone else's words."""
+    author = f" from {origin}" if origin else ""
+    return f"[Forwarded{author}: someone else's words, not the owner's]\n{text}"
+
+
 def recent_messages(session: ChatSession) -> list[dict]:
     """The latest turns not yet summarised (ending with the owner's newest message) that
     fit the allowance.

@@ -13,13 +13,14 @@ from blufio.clients import telegram as telegram_client
 from blufio.conversation import texts
 from blufio.conversation.calls import call_pay
 from blufio.conversation.commands import command_answer
-from blufio.conversation.context import recent_messages, system_prompt
+from blufio.conversation.context import forwarded_text, recent_messages, system_prompt
 from blufio.conversation.hooks import (
     ContextNote,
     button_dispatch,
     context_notes_collect,
     reply_announce,
 )
+from blufio.conversation.reach import chat_reachable_mark
 from blufio.models import ChatMessage, ChatSession
 from costs.models import BudgetWindow, LedgerEntry
 from costs.selectors import budget_status
@@ -47,6 +48,7 @@ class ClaudeRefused(Exception):
 
 def update_answer(update: telegram.Update) -> str:
     """Answer one update; returns what happened, for the update's record."""
+    chat_reachable_mark(chat_id=update.effective_chat.id)  # the owner is writing here
     if update.callback_query is not None:
         return press_answer(update.callback_query)
     return message_answer(update.message)
@@ -74,19 +76,50 @@ def message_answer(message: telegram.Message) -> str:
     session, _ = ChatSession.objects.get_or_create(
         chat_id=chat_id, defaults={"user_id": message.from_user.id}
     )
-    return message_reply(session, message.text, telegram_message_id=message.message_id)
+    return message_reply(
+        session,
+        message.text,
+        telegram_message_id=message.message_id,
+        forwarded_from=forward_author(message),
+    )
+
+
+def forward_author(message: telegram.Message) -> str | None:
+    """Who wrote a message the owner forwarded ("" if Telegram does not say), or None
+    when it is the owner's own."""
+    match message.forward_origin:
+        case None:
+            return None
+        case telegram.MessageOriginUser(sender_user=user):
+            return user.full_name
+        case telegram.MessageOriginHiddenUser(sender_user_name=name):
+            return name
+        case (
+            telegram.MessageOriginChat(sender_chat=chat) | telegram.MessageOriginChannel(chat=chat)
+        ):
+            return chat.effective_name or ""
+    return ""
 
 
 def message_reply(
-    session: ChatSession, text: str, *, telegram_message_id: int | None = None
+    session: ChatSession,
+    text: str,
+    *,
+    telegram_message_id: int | None = None,
+    forwarded_from: str | None = None,
 ) -> str:
-    """Route the owner's message, pay for one Claude call within budget, and answer."""
+    """Route the owner's message, pay for one Claude call within budget, and answer.
+
+    A forwarded message (`forwarded_from` not None) is kept marked as someone else's words.
+    """
     routing = RoutingSettings.get_solo()
     decision = reply_route(session, text, routing=routing)
     if decision.override == "prefix" and not decision.text:
         telegram_client.send_text(session.chat_id, texts.bare_prefix_text(decision.tier))
         return "bare_prefix"
-    user_message, earlier = user_message_store(session, decision.text, telegram_message_id)
+    user_message, earlier = user_message_store(
+        session, decision.text, telegram_message_id, forwarded_from=forwarded_from
+    )
     if earlier is not None:  # paid for on an earlier attempt
         return earlier_answer_resend(session, user_message, earlier)
     if not settings.ANTHROPIC_API_KEY:
@@ -130,14 +163,22 @@ def reply_route(session: ChatSession, text: str, *, routing: RoutingSettings) ->
 
 
 def user_message_store(
-    session: ChatSession, text: str, telegram_message_id: int | None
+    session: ChatSession,
+    text: str,
+    telegram_message_id: int | None,
+    *,
+    forwarded_from: str | None = None,
 ) -> tuple[ChatMessage, ChatMessage | None]:
     """Store the owner's message once (a retried update finds it), and any answer kept for it."""
+    forwarded = forwarded_from is not None
     user_message, first_time = ChatMessage.objects.get_or_create(
         session=session,
         role=ChatMessage.Role.USER,
         telegram_message_id=telegram_message_id,
-        defaults={"text": text},
+        defaults={
+            "text": forwarded_text(text, origin=forwarded_from) if forwarded else text,
+            "forwarded": forwarded,
+        },
     )
     ChatSession.objects.filter(pk=session.pk).update(last_message_at=timezone.now())
     earlier = None if first_time else ChatMessage.objects.filter(answers=user_message).first()

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from blufio.clients import telegram as telegram_client
 from blufio.conversation import texts
+from blufio.conversation.reach import chat_unreachable_mark
 from blufio.conversation.reply import ClaudeUnavailable, update_answer
 from blufio.inbox.wakeups import wake_clear
 from blufio.models import InboundUpdate
@@ -110,8 +111,7 @@ def update_answer_once(update_id: int) -> list[Retry]:
         if not exc.permanent:
             logger.warning("Telegram failed for update %s (%s); retrying later", update_id, exc)
             return update_retry(inbound, reason="telegram_unavailable", tell_owner=False)
-        logger.error("Cannot answer update %s: %s", update_id, exc)
-        _update_set(inbound, status=InboundUpdate.Status.FAILED, last_error=str(exc))
+        update_refused(inbound, exc)
         return []
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -119,6 +119,20 @@ def update_answer_once(update_id: int) -> list[Retry]:
         raise
     _update_set(inbound, status=InboundUpdate.Status.DONE, result=result)
     return []
+
+
+def update_refused(inbound: InboundUpdate, exc: telegram_client.TelegramError) -> None:
+    """Telegram refused for good (a 403, a permanent 400): the update ends with the reason,
+    not retried. A 403 also marks the chat unreachable (see `reach`)."""
+    logger.error("Cannot answer update %s: %s", inbound.update_id, exc)
+    if isinstance(exc, telegram_client.ChatUnreachable):
+        chat_unreachable_mark(chat_id=inbound.chat_id, reason=str(exc))
+        result = "chat_unreachable"
+    elif isinstance(exc, telegram_client.TelegramNotConfigured):
+        result = "not_configured"
+    else:
+        result = "telegram_refused"
+    _update_set(inbound, status=InboundUpdate.Status.FAILED, result=result, last_error=str(exc))
 
 
 def _update_set(inbound: InboundUpdate, **fields) -> None:

@@ -19,6 +19,8 @@ class FakeTelegram(FakeServer):
         self.reject_entities = False
         self.flood_waits: list[int] = []  # answer the next sendMessage calls with 429
         self.fail_sends = 0  # answer this many next sendMessage calls with 502
+        self.blocked_chats: set[int] = set()  # the owner blocked the bot there: 403
+        self.unknown_chats: set[int] = set()  # no such chat: a permanent 400
 
     def calls(self, method: str) -> list[dict]:
         return [r.params for r in self.requests if r.path.rsplit("/", 1)[-1] == method]
@@ -38,11 +40,27 @@ class FakeTelegram(FakeServer):
             time.sleep(0.05)
         return []
 
+    def _refused(self, params: dict) -> Reply | None:
+        """What the Bot API answers any call to a chat that blocked the bot or is gone."""
+        chat_id = params.get("chat_id")
+        if chat_id is None:
+            return None
+        if int(chat_id) in self.blocked_chats:
+            description = "Forbidden: bot was blocked by the user"
+            return Reply(403, {"ok": False, "error_code": 403, "description": description})
+        if int(chat_id) in self.unknown_chats:
+            description = "Bad Request: chat not found"
+            return Reply(400, {"ok": False, "error_code": 400, "description": description})
+        return None
+
     def respond(self, recorded: Recorded) -> Reply:
         method = recorded.path.rsplit("/", 1)[-1]
         params = recorded.params
         if method == "getMe":
             return Reply(200, {"ok": True, "result": BOT_USER})
+        refused = self._refused(params)
+        if refused is not None:
+            return refused
         if method == "sendMessage":
             if self.fail_sends:
                 self.fail_sends -= 1

@@ -1,4 +1,5 @@
-"""Heartbeat settings in admin: the interval change reschedules beat's periodic task."""
+"""Heartbeat settings in admin: the interval change reschedules beat's periodic task; the
+cap on a chat's open items is set here."""
 
 import pytest
 from django.contrib.auth.models import User
@@ -31,6 +32,7 @@ def test_saving_a_new_interval_in_admin_reschedules_the_pass(client):
         "compaction_model": "claude-haiku-5-5",
         "compaction_threshold_tokens": "6000",
         "compaction_keep_tokens": "2000",
+        "max_open_items": "150",
     }
     HeartbeatSettings.get_solo()
 
@@ -45,3 +47,4 @@ def test_saving_a_new_interval_in_admin_reschedules_the_pass(client):
     assert (task.interval.every, task.interval.period) == (15, "minutes")
     settings = HeartbeatSettings.get_solo()
     assert settings.delivery == "on_next_message" and settings.quiet_hours_start.hour == 23
+    assert settings.max_open_items == 150

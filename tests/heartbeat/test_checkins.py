@@ -17,6 +17,7 @@ from django.utils import timezone
 from blufio.models import ChatMessage, ChatSession
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
 from costs.services import budget_reserve, budget_settle
+from heartbeat import checkins
 from heartbeat.checkins import heartbeat_pass
 from heartbeat.memory import item_status_set
 from heartbeat.models import CheckIn, HeartbeatSettings, PendingItem
@@ -373,3 +374,61 @@ def test_the_heartbeat_command_prints_one_line_per_chat(beat, fake_claude, fake_
     call_command("heartbeat", "--once", stdout=out)
 
     assert out.getvalue().splitlines() == ["chat 1: sent", "chat 2: skipped (idle)"]
+
+
+def test_one_chats_failing_heartbeat_does_not_stop_the_pass_for_the_others(
+    beat, fake_claude, fake_telegram, monkeypatch, caplog
+):
+    due_item(owner_session(chat_id=1))
+    due_item(owner_session(chat_id=2))
+    fake_claude.text = CHECKIN
+    attempt = checkins.checkin_attempt
+
+    def first_chat_breaks(session, **kwargs):
+        if session.chat_id == 1:
+            raise RuntimeError("an unreadable row")
+        return attempt(session, **kwargs)
+
+    monkeypatch.setattr(checkins, "checkin_attempt", first_chat_breaks)
+    out = StringIO()
+
+    call_command("heartbeat", "--once", stdout=out)
+
+    assert out.getvalue().splitlines() == ["chat 1: failed (RuntimeError)", "chat 2: sent"]
+    assert bells(fake_telegram) == [f"🔔 {CHECKIN}"]
+    assert "The heartbeat of chat 1 failed" in caplog.text
+
+
+def test_a_chat_that_blocked_the_bot_gets_no_heartbeat_until_the_owner_writes_again(
+    beat, post_update, fake_claude, fake_telegram
+):
+    session = owner_session()
+    due_item(session)
+    fake_claude.text = CHECKIN
+    fake_telegram.blocked_chats.add(OWNER_CHAT_ID)
+
+    assert outcomes() == ["failed (chat unreachable)"]
+    session.refresh_from_db()
+    assert session.unreachable_since is not None
+    assert (
+        session.unreachable_reason == "Telegram forbids it: Forbidden: bot was blocked by the user"
+    )
+    assert CheckIn.objects.get().outcome == "undelivered"
+
+    # Later slots pay for nothing, even when something new is due.
+    due_item(session, text="Pay rent")
+    for minutes in (30, 60, 24 * 60):
+        later = timezone.now() + timedelta(minutes=minutes)
+        assert outcomes(later) == ["skipped (chat unreachable)"]
+    assert len(heartbeat_calls(fake_claude)) == 1
+    assert LedgerEntry.objects.filter(feature="heartbeat").count() == 1
+
+    # The owner unblocks the bot and writes: it is answered, and check-ins come back.
+    fake_telegram.blocked_chats.clear()
+    fake_claude.text = "Welcome back."
+    post_update(text_update("Hi again"))
+    session.refresh_from_db()
+    assert (session.unreachable_since, session.unreachable_reason) == (None, "")
+    fake_claude.text = CHECKIN
+    assert outcomes(timezone.now() + timedelta(minutes=30)) == ["sent"]
+    assert bells(fake_telegram) == [f"🔔 {CHECKIN}"] * 2  # the one refused, the one delivered

@@ -1,19 +1,25 @@
 """Memory after a reply: pending items from the owner's words, and compaction of long
 histories. Real SDKs against the loopback fakes, on PostgreSQL."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from blufio.models import ChatMessage, ChatSession, InboundUpdate
 from costs.models import BudgetSettings, LedgerEntry
+from heartbeat import memory
 from heartbeat.memory import EXTRACTION_TOOL_NAME, memory_extract
 from heartbeat.models import ExtractionRun, HeartbeatSettings, PendingItem
 from heartbeat.selectors import extraction_stats
 from tests.conftest import OWNER_CHAT_ID, text_update
-from tests.helpers import budget_window_now
+from tests.helpers import budget_window_now, quiet_hours_off
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
@@ -182,3 +188,182 @@ def test_a_long_history_is_compacted_into_the_summary_and_leaves_the_context(
     contents = " ".join(m["content"] for m in reply["messages"])
     assert "Old question 0" not in contents
     assert "And the second?" in contents
+
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+@pytest.fixture
+def new_york():
+    """An owner west of UTC: a local 9999-12-31T23:59 is year 10000 in UTC."""
+    BudgetSettings.objects.update_or_create(pk=1, defaults={"timezone": "America/New_York"})
+
+
+def forwarded_update(text: str, *, author: str = "Dana") -> dict:
+    """A message the owner forwarded from someone else's chat."""
+    update = text_update(text)
+    update["message"]["forward_origin"] = {
+        "type": "user",
+        "date": 1_789_990_000,
+        "sender_user": {"id": 7070, "is_bot": False, "first_name": author},
+    }
+    return update
+
+
+def local_iso(delta: timedelta) -> str:
+    """A time `delta` from now, as the model writes it: New York time without an offset."""
+    return (timezone.now() + delta).astimezone(NEW_YORK).strftime("%Y-%m-%dT%H:%M")
+
+
+@pytest.mark.parametrize(
+    "field, due",
+    [
+        ("due", lambda: "9999-12-31T23:59"),
+        ("due", lambda: "0001-01-01T00:00"),
+        ("due", lambda: local_iso(timedelta(days=6 * 365))),
+        ("due", lambda: local_iso(-timedelta(days=2 * 365))),
+        ("until", lambda: "9999-12-31T23:59"),
+    ],
+    ids=["year-9999", "year-1", "six-years-ahead", "two-years-ago", "snoozed-to-9999"],
+)
+def test_a_due_time_beyond_a_year_back_or_five_ahead_is_refused_and_memory_goes_on(
+    field, due, post_update, fake_claude, fake_telegram, new_york, caplog, client
+):
+    quiet_hours_off()
+    session = ChatSession.objects.create(chat_id=OWNER_CHAT_ID, user_id=OWNER_CHAT_ID)
+    water = PendingItem.objects.create(session=session, kind="reminder", text="Water plants")
+    new = {"kind": "reminder", "text": "Pay", "due": due()}
+    snooze = {"item_id": water.pk, "status": "snoozed", "until": due()}
+    fake_claude.queue_tool_content(
+        tool_use(
+            {"new_items": [new], "updates": []}
+            if field == "due"
+            else {"new_items": [], "updates": [snooze]}
+        )
+    )
+
+    post_update(text_update("Pay it on 12/31/9999 at 23:59, and the plants can wait till then"))
+
+    water.refresh_from_db()
+    assert list(PendingItem.objects.values_list("text", "status")) == [("Water plants", "open")]
+    assert ExtractionRun.objects.get().outcome == "malformed"
+    assert "implausible_time" in caplog.text
+    # The chat's memory, its heartbeats and the admin list of items all go on.
+    soon = local_iso(-timedelta(minutes=5))
+    fake_claude.queue_tool_content(
+        tool_use({"new_items": [{"kind": "reminder", "text": "Call mom", "due": soon}]})
+    )
+    post_update(text_update("Remind me to call mom at 5pm"))
+    item = PendingItem.objects.get(text="Call mom")
+    assert item.due_at == datetime.fromisoformat(soon).replace(tzinfo=NEW_YORK)
+    fake_claude.text = "Time to call mom."
+    out = StringIO()
+    call_command("heartbeat", "--once", stdout=out)
+    assert out.getvalue().splitlines()[0] == f"chat {OWNER_CHAT_ID}: sent"
+    client.force_login(User.objects.create_superuser("root", password="x"))
+    page = client.get("/admin/heartbeat/pendingitem/")
+    assert page.status_code == 200 and "Call mom" in page.content.decode()
+
+
+def test_the_database_refuses_a_time_it_could_not_read_back(new_york, client):
+    session = ChatSession.objects.create(chat_id=OWNER_CHAT_ID, user_id=OWNER_CHAT_ID)
+    year_10000 = datetime(9999, 12, 31, 23, 59, tzinfo=NEW_YORK)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PendingItem.objects.create(session=session, kind="reminder", text="x", due_at=year_10000)
+
+    # Typed in admin, it is a form error, not a 500.
+    client.force_login(User.objects.create_superuser("root", password="x"))
+    form = {
+        "session": session.pk,
+        "kind": "reminder",
+        "text": "Pay",
+        "due_at_0": "9999-12-31",
+        "due_at_1": "23:59",
+        "status": "open",
+    }
+    page = client.post("/admin/heartbeat/pendingitem/add/", form)
+    assert page.status_code == 200
+    assert "The due time must lie between the years 2 and 9998." in page.content.decode()
+    assert PendingItem.objects.count() == 0
+
+
+def test_a_forwarded_message_is_someone_elses_words_and_not_read_for_memory(
+    post_update, fake_claude, fake_telegram
+):
+    post_update(forwarded_update("I'll send you the invoice by Friday"))
+
+    assert fake_telegram.sent_texts() == ["Hello from Claude."]
+    assert extraction_calls(fake_claude) == []
+    assert PendingItem.objects.count() == 0
+    assert ExtractionRun.objects.get().outcome == "forwarded"
+    message = ChatMessage.objects.get(role="user")
+    assert message.forwarded
+    # Claude reads it as a quote, not as the owner's promise.
+    [reply] = fake_claude.calls
+    assert reply.params["messages"][-1]["content"] == (
+        "[Forwarded from Dana: someone else's words, not the owner's]\n"
+        "I'll send you the invoice by Friday"
+    )
+
+    post_update(text_update("Remind me on Friday to check it arrived"))
+
+    [call] = extraction_calls(fake_claude)
+    prompt = call.params["messages"][0]["content"]
+    assert "Forwarded by the owner just before (someone else's words):\n- [Forwarded from Dana" in (
+        prompt
+    )
+    assert prompt.endswith("The owner's newest message: Remind me on Friday to check it arrived")
+    assert "someone else's words" in call.params["system"]
+
+
+def test_a_chat_holds_at_most_its_cap_of_open_items(fake_claude, fake_telegram, caplog):
+    HeartbeatSettings.objects.update_or_create(pk=1, defaults={"max_open_items": 3})
+    session = ChatSession.objects.create(chat_id=OWNER_CHAT_ID, user_id=OWNER_CHAT_ID)
+    PendingItem.objects.create(session=session, kind="reminder", text="Call mom")
+    PendingItem.objects.create(session=session, kind="reminder", text="Pay rent", status="done")
+    PendingItem.objects.create(session=session, kind="reminder", text="Water", status="snoozed")
+    message = ChatMessage.objects.create(
+        session=session, role="user", text="I'll buy milk, bread and eggs tomorrow"
+    )
+    fake_claude.queue_tool_content(
+        tool_use(
+            {
+                "new_items": [
+                    {"kind": "commitment", "text": f"Buy {food}", "due": None}
+                    for food in ("milk", "bread", "eggs")
+                ],
+                "updates": [],
+            }
+        )
+    )
+
+    assert memory_extract(message_id=message.pk) == "extracted"
+
+    pending = PendingItem.objects.filter(status__in=PendingItem.PENDING)
+    assert sorted(pending.values_list("text", flat=True)) == ["Buy milk", "Call mom", "Water"]
+    assert ExtractionRun.objects.get().items_created == 1
+    assert "holds 2 pending items (its cap is 3): 2 new ones dropped" in caplog.text
+
+
+def test_compaction_runs_even_when_reading_a_message_fails(fake_claude, fake_telegram, monkeypatch):
+    HeartbeatSettings.objects.update_or_create(
+        pk=1, defaults={"compaction_threshold_tokens": 600, "compaction_keep_tokens": 200}
+    )
+    session = ChatSession.objects.create(chat_id=OWNER_CHAT_ID, user_id=OWNER_CHAT_ID)
+    for n in range(6):
+        ChatMessage.objects.create(session=session, role="user", text=f"Old question {n} " * 40)
+        ChatMessage.objects.create(session=session, role="assistant", text=f"Old answer {n} " * 40)
+    newest = ChatMessage.objects.create(session=session, role="user", text="I'll call mom")
+    fake_claude.text = "Six old questions."
+
+    def broken(**kwargs):
+        raise RuntimeError("extraction broke")
+
+    monkeypatch.setattr(memory, "memory_extract", broken)
+
+    with pytest.raises(RuntimeError):
+        memory.memory_after_reply(message_id=newest.pk)
+
+    session.refresh_from_db()
+    assert session.summary == "Six old questions."

@@ -10,6 +10,7 @@ from django.db.models import Sum
 from blufio.models import ChatSession
 from costs.models import BudgetSettings, LedgerEntry
 from costs.pricing import TokenUsage
+from heartbeat.models import WeeklyDigest
 from heartbeat.weekly import weekly_digest_send
 from routing.models import RoutingSettings
 from tests.conftest import OWNER_CHAT_ID
@@ -91,3 +92,16 @@ def test_a_week_without_calls_sends_nothing(fake_telegram):
 
     assert weekly_digest_send(now=MONDAY) == [f"chat {OWNER_CHAT_ID}: skipped (no calls last week)"]
     assert fake_telegram.requests == []
+
+
+def test_no_digest_goes_to_a_chat_that_blocked_the_bot(week_of_calls, fake_telegram, fake_claude):
+    fake_telegram.blocked_chats.add(OWNER_CHAT_ID)
+
+    blocked = "Telegram forbids it: Forbidden: bot was blocked by the user"
+    assert weekly_digest_send(now=MONDAY) == [f"chat {OWNER_CHAT_ID}: failed ({blocked})"]
+    assert ChatSession.objects.get().unreachable_since is not None
+
+    # The next run does not try again until the owner writes.
+    assert weekly_digest_send(now=MONDAY + timedelta(hours=1)) == []
+    assert len(fake_telegram.calls("sendMessage")) == 1
+    assert not WeeklyDigest.objects.exists()

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from blufio.models import ChatMessage, InboundUpdate
+from blufio.models import ChatMessage, ChatSession, InboundUpdate
 from costs.models import BudgetWindow, LedgerEntry
 from tests.conftest import OWNER_CHAT_ID, text_update
 
@@ -311,3 +311,25 @@ def test_telegram_flood_control_is_waited_out(post_update, fake_claude, fake_tel
     assert len(fake_telegram.calls("sendMessage")) == 2
     assert fake_telegram.sent_texts()[-1] == "Hello from Claude."
     assert InboundUpdate.objects.get().status == "done"
+
+
+@pytest.mark.parametrize(
+    "refused, result, reason",
+    [
+        ("blocked_chats", "chat_unreachable", "Forbidden: bot was blocked by the user"),
+        ("unknown_chats", "telegram_refused", "Chat not found"),
+    ],
+)
+def test_a_reply_telegram_refuses_for_good_ends_the_update_with_the_reason_and_no_retry(
+    refused, result, reason, post_update, fake_claude, fake_telegram
+):
+    getattr(fake_telegram, refused).add(OWNER_CHAT_ID)
+
+    post_update(text_update("What is the capital of Peru?"))
+
+    inbound = InboundUpdate.objects.get()
+    assert (inbound.status, inbound.result, inbound.attempts) == ("failed", result, 1)
+    assert reason in inbound.last_error and inbound.next_attempt_at is None
+    assert len(fake_claude.calls) == 1 and LedgerEntry.objects.count() == 1
+    session = ChatSession.objects.get()
+    assert (session.unreachable_since is not None) == (result == "chat_unreachable")

@@ -9,6 +9,7 @@ import pytest
 from heartbeat.rules import (
     MAX_DIGEST_ITEMS,
     digest_build,
+    due_in_window,
     idle_bucket,
     in_quiet_hours,
     is_nothing_to_say,
@@ -145,3 +146,16 @@ def test_a_check_in_that_says_the_same_again_is_a_repeat():
     assert repeats("Don't forget — call Mom at 5 today!", earlier)
     assert not repeats("Your passport renewal is due this week.", earlier)
     assert not repeats("Anything", [])
+
+
+def test_due_times_are_plausible_from_a_year_back_to_five_years_ahead():
+    now = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+    west = ZoneInfo("America/New_York")
+
+    assert due_in_window(now - timedelta(days=364), now=now)
+    assert due_in_window(now + timedelta(days=5 * 365), now=now)
+    assert not due_in_window(now - timedelta(days=366), now=now)
+    assert not due_in_window(now + timedelta(days=5 * 365 + 1), now=now)
+    # Year 10000 in UTC: compared without converting, so nothing overflows.
+    assert not due_in_window(datetime(9999, 12, 31, 23, 59, tzinfo=west), now=now)
+    assert not due_in_window(datetime(1, 1, 1, tzinfo=ZoneInfo("Asia/Tokyo")), now=now)
