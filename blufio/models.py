@@ -85,6 +85,9 @@ class InboundUpdate(models.Model):
     )
     last_error = models.TextField(blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="A worker last took it then; the sweeper waits from here."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -190,8 +190,14 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = 120
-CELERY_TASK_TIME_LIMIT = 150
+# No soft time limit: it raises inside whatever runs, and inside a Claude call the SDK
+# takes it for a dropped connection and sends the request again (billed, not counted).
+# The hard limit is a last resort for a hung task, beyond any task's paid calls: the
+# longest task answers one update (`blufio.inbox.worker`), whose fallback chain may try
+# all three tiers, each call up to `blufio.clients.anthropic.call_seconds_bound()`
+# (five minutes with the values below). A task killed anyway leaves its hold to the
+# sweeper, which charges it in full.
+CELERY_TASK_TIME_LIMIT = 20 * 60
 # Publishing must not hang the webhook when the broker is down: the update is
 # already in the database and will be picked up later.
 CELERY_TASK_PUBLISH_RETRY = False

@@ -1,11 +1,14 @@
 """Helpers shared by the database tests: ledger rows (written through the service, so the
-daily totals follow), today's budget window, quiet hours off, webhook posts from threads.
+daily totals follow), today's budget window, quiet hours off, webhook posts from threads, a
+second worker in a thread.
 
 Fixtures built on them (`staff`, `no_quiet_hours`) are in `tests/conftest.py`.
 """
 
 import json
+import threading
 import time
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from datetime import time as clock
 from decimal import Decimal
@@ -106,3 +109,33 @@ def wait_until_settled(expected: int, timeout: float = 90) -> None:
             return
         time.sleep(0.2)
     raise AssertionError("the workers did not finish in time")
+
+
+def wait_for(condition, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.02)
+
+
+@contextmanager
+def answering_in_background(update_id: int):
+    """`update_process` in another thread (its own connection), as a second worker; the
+    dict it yields gets the updates it hands on."""
+    from blufio.inbox.worker import update_process
+
+    result = {}
+
+    def run():
+        try:
+            result["handoffs"] = update_process(update_id=update_id)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        yield result
+    finally:
+        thread.join(timeout=30)

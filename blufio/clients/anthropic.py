@@ -10,6 +10,16 @@ from django.conf import settings
 
 from costs.pricing import TokenUsage
 
+# Before each retry the SDK waits out a `retry-after` (Claude's are at most a minute).
+RETRY_WAIT_SECONDS = 60
+
+
+def call_seconds_bound() -> float:
+    """The longest one `complete()` takes: every try up to the timeout, a wait before
+    each retry."""
+    retries = settings.ANTHROPIC_MAX_RETRIES
+    return (retries + 1) * settings.ANTHROPIC_TIMEOUT_SECONDS + retries * RETRY_WAIT_SECONDS
+
 
 class ClaudeError(Exception):
     """A failed Messages API call, after the SDK's own retries.

@@ -1,5 +1,7 @@
 """What Claude sees: the system prompt, the session summary, notes and the recent turns."""
 
+from django.db.models import Q
+
 from blufio.conversation.hooks import ContextNote
 from blufio.models import ChatMessage, ChatSession
 from costs.pricing import estimated_tokens
@@ -33,21 +35,28 @@ def forwarded_text(text: str, *, origin: str) -> str:
     return f"[Forwarded{author}: someone else's words, not the owner's]\n{text}"
 
 
-def recent_messages(session: ChatSession) -> list[dict]:
-    """The latest turns not yet summarised (ending with the owner's newest message) that
-    fit the allowance.
+def recent_messages(session: ChatSession, current: ChatMessage) -> list[dict]:
+    """The turns Claude sees for the owner's `current` message: the newest turns before
+    it, not yet summarised, that fit the allowance, then `current`.
 
-    Consecutive turns of one role are merged and the list starts with the owner,
-    as the Messages API expects.
+    An earlier message of the owner's is a turn only if it was answered, and its answer
+    follows it however late it came; one that got a budget notice, or no answer yet, is
+    left out. Check-ins stay where they were sent. Turns of one role in
+    a row are merged and the list starts with the owner, as the Messages API expects.
     """
+    before = Q(id__lt=current.pk) & (
+        Q(role=ChatMessage.Role.USER, answer__isnull=False)  # answered
+        | Q(role=ChatMessage.Role.ASSISTANT, answers__isnull=True)  # a check-in
+    )
     newest_first = ChatMessage.objects.filter(
-        session=session, id__gt=session.compacted_through_id
-    ).order_by("-created_at", "-id")
-    kept: list[ChatMessage] = []
-    used = 0
-    for message in newest_first[:RECENT_TURNS_LIMIT]:
+        before | Q(answers__lt=current.pk), session=session, id__gt=session.compacted_through_id
+    ).order_by("-id")
+    earlier = sorted(newest_first[:RECENT_TURNS_LIMIT], key=_place)
+    kept: list[ChatMessage] = [current]
+    used = estimated_tokens(current.text)
+    for message in reversed(earlier):
         cost = estimated_tokens(message.text)
-        if kept and used + cost > CONTEXT_TOKEN_ALLOWANCE:
+        if used + cost > CONTEXT_TOKEN_ALLOWANCE:
             break
         kept.append(message)
         used += cost
@@ -60,3 +69,10 @@ def recent_messages(session: ChatSession) -> list[dict]:
     while turns and turns[0]["role"] != ChatMessage.Role.USER:
         turns.pop(0)
     return turns
+
+
+def _place(message: ChatMessage) -> tuple[int, int]:
+    """Where a turn reads: an answer right after the message it answers."""
+    if message.answers_id is not None:
+        return (message.answers_id, 1)
+    return (message.id, 0)

@@ -221,7 +221,7 @@ def answer_pay(
     Each attempt holds and settles its own budget. Raises BudgetExhausted (a hold did not
     fit), ClaudeRefused (a tier failed for good) or ClaudeUnavailable (every tier failed).
     """
-    system, messages = system_prompt(session, notes), recent_messages(session)
+    system, messages = system_prompt(session, notes), recent_messages(session, user_message)
     kept: list[ChatMessage] = []
     telegram_client.send_typing(session.chat_id)
     for tier in [decision.tier, *routing.fallbacks_for(decision.tier)]:

@@ -13,9 +13,10 @@ from blufio.inbox.worker import update_process
 
 @shared_task(name="blufio.process_update")
 def update_process_task(update_id: int) -> None:
-    """Answer a stored update's chat; queue the retries it planned."""
-    for retry in update_process(update_id=update_id):
-        update_process_task.apply_async((retry.update_id,), countdown=retry.delay)
+    """Answer the oldest waiting update of a stored update's chat; queue what it hands on
+    (the chat's next update, a planned retry)."""
+    for handoff in update_process(update_id=update_id):
+        update_process_task.apply_async((handoff.update_id,), countdown=handoff.delay)
 
 
 @shared_task(name="blufio.sweep_updates")

@@ -1,8 +1,9 @@
 """Per-chat wake-ups: one task on its way to a chat is enough.
 
-A worker answers a chat's waiting updates in order, all of them (see
-`worker.update_process`). So an update needs a task of its own only when no task for
-its chat is already queued; a burst of fifty messages needs one, not fifty. A flag in
+A worker answers a chat's waiting updates in order, one per task, and hands the chat
+on while any wait (see `worker.update_process`). So an update needs a task of its own
+only when no task for its chat is already queued; a burst of fifty messages needs one
+from the webhook, not fifty. A flag in
 Redis says a task is queued: the webhook sets it (SET NX) after the update is
 committed, and the worker that takes the chat clears it before it looks for waiting
 updates. Whichever comes second, the update is seen. The flag expires on its own, so

@@ -1,7 +1,7 @@
-"""The per-chat worker loop: one worker at a time answers a chat, its waiting updates in
-order, each claimed once; failures are recorded and retries planned.
+"""The per-chat worker loop: one worker at a time answers a chat, one waiting update per
+task, in order, each claimed once; failures are recorded and retries planned.
 
-The worker never queues tasks itself: it returns the retries it planned, and the task
+The worker never queues tasks itself: it returns the updates to hand on, and the task
 (`blufio.inbox.tasks`) queues them. So tasks import this module, never the reverse.
 """
 
@@ -25,27 +25,29 @@ from blufio.models import InboundUpdate
 logger = logging.getLogger(__name__)
 
 RETRY_DELAYS = (60, 300)  # seconds before the second and third attempts
-CHAT_BUSY_RETRY_SECONDS = 2
 
 
 @dataclass(frozen=True)
-class Retry:
-    """An update to hand to a worker again in `delay` seconds."""
+class Handoff:
+    """An update to hand to a worker in `delay` seconds: a planned retry, or the chat's
+    next waiting update."""
 
     update_id: int
-    delay: int
+    delay: int = 0
 
 
-def update_process(*, update_id: int) -> list[Retry]:
-    """Answer the waiting updates of an update's chat, in order; returns the retries to queue.
+def update_process(*, update_id: int) -> list[Handoff]:
+    """Answer the oldest waiting update of an update's chat; returns the updates to hand on.
 
     One worker at a time answers a chat (a PostgreSQL advisory lock per chat), taking
-    its waiting updates in `update_id` order; different chats run in parallel. A
-    worker that finds the chat busy asks for the task again a moment later. The task's
-    own update may have been answered already by the worker that held the chat: the
-    rest of the chat still is looked at, since the webhook queues one task per chat
-    at a time (see `wakeups`). A burst of messages is answered one by one, each with
-    its own reply.
+    its waiting updates in `update_id` order; different chats run in parallel. A task
+    answers one update and hands the chat on, so however long a chat's backlog, a task
+    lasts one answer (within its time limit, see `blufio.settings`) and other chats'
+    tasks run in between. The hand-on is decided after the lock is released: whatever
+    arrived while this worker held the chat is seen. So a task that finds the chat
+    busy simply ends (the worker holding it hands it on); it does not ask again. The
+    task's own update may have been answered already: the chat's oldest waiting
+    update is answered instead.
     """
     inbound = InboundUpdate.objects.filter(update_id=update_id).first()
     if inbound is None or inbound.chat_id is None:
@@ -53,14 +55,16 @@ def update_process(*, update_id: int) -> list[Retry]:
         return []
     with chat_lock(inbound.chat_id) as held:
         if not held:
-            return [Retry(update_id, CHAT_BUSY_RETRY_SECONDS)]
+            logger.info("Chat of update %s is busy; its worker hands the chat on", update_id)
+            return []
         wake_clear(inbound.chat_id)  # before looking: an update stored after this queues a task
-        retries = []
-        ready = update_id  # this task's own update is due even if a retry was planned
-        while (next_id := _next_in_chat(inbound.chat_id, ready=ready)) is not None:
-            retries += update_answer_once(next_id)
-            ready = None
-        return retries
+        # This task's own update is due even if a retry was planned for it.
+        next_id = _next_in_chat(inbound.chat_id, ready=update_id)
+        handoffs = update_answer_once(next_id) if next_id is not None else []
+    waiting = _next_in_chat(inbound.chat_id, ready=None)
+    if waiting is not None:
+        handoffs.append(Handoff(waiting))
+    return handoffs
 
 
 def _next_in_chat(chat_id: int, *, ready: int | None) -> int | None:
@@ -95,11 +99,20 @@ def chat_lock(chat_id: int):
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [chat_id])
 
 
-def update_answer_once(update_id: int) -> list[Retry]:
-    """Claim one update and answer it; the claim is a conditional UPDATE, so it runs once."""
+def update_answer_once(update_id: int) -> list[Handoff]:
+    """Claim one update and answer it; the claim is a conditional UPDATE, so it runs once.
+
+    The claim is stamped (`claimed_at`): the sweeper measures "stuck" from it.
+    """
+    now = timezone.now()
     claimed = InboundUpdate.objects.filter(
         update_id=update_id, status=InboundUpdate.Status.RECEIVED
-    ).update(status=InboundUpdate.Status.PROCESSING, attempts=F("attempts") + 1)
+    ).update(
+        status=InboundUpdate.Status.PROCESSING,
+        attempts=F("attempts") + 1,
+        claimed_at=now,
+        updated_at=now,
+    )
     if claimed != 1:
         return []
     inbound = InboundUpdate.objects.get(update_id=update_id)
@@ -136,10 +149,10 @@ def update_refused(inbound: InboundUpdate, exc: telegram_client.TelegramError) -
 
 
 def _update_set(inbound: InboundUpdate, **fields) -> None:
-    InboundUpdate.objects.filter(pk=inbound.pk).update(**fields)
+    InboundUpdate.objects.filter(pk=inbound.pk).update(**fields, updated_at=timezone.now())
 
 
-def update_retry(inbound: InboundUpdate, *, reason: str, tell_owner: bool) -> list[Retry]:
+def update_retry(inbound: InboundUpdate, *, reason: str, tell_owner: bool) -> list[Handoff]:
     """Plan another attempt, a bounded number of times; when Claude is down, tell the owner
     once. Returns the retry to queue (none once the attempts are used up).
 
@@ -160,4 +173,4 @@ def update_retry(inbound: InboundUpdate, *, reason: str, tell_owner: bool) -> li
     )
     if tell_owner and inbound.attempts == 1:
         telegram_client.send_text(inbound.chat_id, texts.UNAVAILABLE_REPLY)
-    return [Retry(inbound.update_id, delay)]
+    return [Handoff(inbound.update_id, delay)]

@@ -331,8 +331,10 @@ def test_answering_a_check_in_in_words_closes_the_item(
     beat, post_update, fake_claude, fake_telegram
 ):
     session = owner_session()
-    ChatMessage.objects.create(session=session, role="user", text="Remind me to call mom at 5")
-    ChatMessage.objects.create(session=session, role="assistant", text="Will do.")
+    asked = ChatMessage.objects.create(
+        session=session, role="user", text="Remind me to call mom at 5"
+    )
+    ChatMessage.objects.create(session=session, role="assistant", text="Will do.", answers=asked)
     item = due_item(session)
     fake_claude.text = CHECKIN
     outcomes()

@@ -44,7 +44,7 @@ def test_a_worker_killed_during_the_claude_call_leaves_the_update_to_be_answered
     fake_claude.delay = 0
     start_worker()
     ten_minutes_ago = timezone.now() - timedelta(minutes=10)
-    InboundUpdate.objects.update(updated_at=ten_minutes_ago)
+    InboundUpdate.objects.update(received_at=ten_minutes_ago, claimed_at=ten_minutes_ago)
     Reservation.objects.update(created_at=ten_minutes_ago)
     celery_app.conf.task_always_eager = False
     assert updates_sweep_task() == 1
@@ -129,7 +129,7 @@ def test_updates_that_arrive_while_redis_is_stopped_are_answered_after_it_return
     assert set(InboundUpdate.objects.values_list("status", flat=True)) == {"received"}
 
     private_redis["start"]()
-    InboundUpdate.objects.update(updated_at=timezone.now() - timedelta(minutes=2))
+    InboundUpdate.objects.update(received_at=timezone.now() - timedelta(minutes=2))
     assert updates_sweep_task() == 3
     wait_for(lambda: InboundUpdate.objects.filter(status="done").count() == 3, timeout=60)
     assert fake_telegram.sent_texts() == ["Hello from Claude."] * 3

@@ -8,16 +8,22 @@ import pytest
 from django.utils import timezone
 
 from blufio.celery import app as celery_app
+from blufio.inbox.sweeper import updates_sweep
 from blufio.inbox.tasks import updates_sweep_task
+from blufio.inbox.updates import update_receive
 from blufio.models import InboundUpdate
 from tests.conftest import text_update
+from tests.helpers import answering_in_background, wait_for
 
 pytestmark = pytest.mark.django_db
 
 
 def age(update_id: int, minutes: int) -> None:
-    InboundUpdate.objects.filter(update_id=update_id).update(
-        updated_at=timezone.now() - timedelta(minutes=minutes)
+    """The update arrived, and if claimed was claimed, `minutes` ago."""
+    then = timezone.now() - timedelta(minutes=minutes)
+    InboundUpdate.objects.filter(update_id=update_id).update(received_at=then)
+    InboundUpdate.objects.filter(update_id=update_id, claimed_at__isnull=False).update(
+        claimed_at=then
     )
 
 
@@ -57,7 +63,12 @@ def test_an_update_left_processing_by_a_dead_worker_is_retried(
 ):
     update = text_update("Answer me")
     InboundUpdate.objects.create(
-        update_id=update["update_id"], raw=update, chat_id=1001, status="processing", attempts=1
+        update_id=update["update_id"],
+        raw=update,
+        chat_id=1001,
+        status="processing",
+        attempts=1,
+        claimed_at=timezone.now(),
     )
     age(update["update_id"], minutes=10)
 
@@ -132,3 +143,45 @@ def test_a_paid_calls_hold_left_by_a_dead_worker_is_charged_and_recorded():
         7,
         "x",
     )
+
+
+def waited_in_the_queue(update_id: int, minutes: int) -> None:
+    """The update arrived `minutes` ago and no worker took it until now."""
+    then = timezone.now() - timedelta(minutes=minutes)
+    InboundUpdate.objects.filter(update_id=update_id).update(received_at=then, updated_at=then)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_update_claimed_late_is_left_to_the_worker_answering_it(
+    prices, fake_claude, fake_telegram
+):
+    update_id = update_receive(raw=text_update("hello after a long queue")).update_id
+    waited_in_the_queue(update_id, minutes=10)
+    fake_claude.delay = 1.0
+    with answering_in_background(update_id):
+        wait_for(lambda: len(fake_claude.calls) == 1)  # claimed just now, in the call
+
+        assert updates_sweep() == []
+        assert InboundUpdate.objects.get().status == "processing"
+
+    assert InboundUpdate.objects.get().status == "done"
+    assert fake_telegram.sent_texts() == ["Hello from Claude."]
+    assert len(fake_claude.calls) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_that_takes_long_is_not_revived_while_its_worker_holds_the_chat(
+    prices, fake_claude, fake_telegram
+):
+    update_id = update_receive(raw=text_update("hello, slow Claude")).update_id
+    fake_claude.delay = 1.0
+    with answering_in_background(update_id):
+        wait_for(lambda: len(fake_claude.calls) == 1)
+        waited_in_the_queue(update_id, minutes=10)  # as if Claude took ten minutes
+        InboundUpdate.objects.update(claimed_at=timezone.now() - timedelta(minutes=10))
+
+        assert updates_sweep() == []
+        assert InboundUpdate.objects.get().status == "processing"
+
+    assert InboundUpdate.objects.get().status == "done"
+    assert fake_telegram.sent_texts() == ["Hello from Claude."]

@@ -52,7 +52,7 @@ def test_updates_behind_a_lost_task_are_found_by_the_sweeper(
     assert queued_tasks() == 0  # the flag says a task is on its way
 
     start_worker()
-    InboundUpdate.objects.update(updated_at=timezone.now() - timedelta(minutes=2))
+    InboundUpdate.objects.update(received_at=timezone.now() - timedelta(minutes=2))
     assert updates_sweep_task() == 2
     wait_until_settled(2)
     assert asked(fake_claude) == ["first", "second"]

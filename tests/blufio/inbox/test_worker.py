@@ -1,14 +1,19 @@
-"""A real Celery worker process takes the update from Redis and answers it."""
+"""The per-chat worker: a real Celery worker process answers an update from Redis; a
+backlog is answered one update per task, and a busy chat is handed on, not polled."""
 
+import re
 import time
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
 
+from blufio.inbox.updates import update_receive
+from blufio.inbox.worker import Handoff, update_process
 from blufio.models import InboundUpdate
 from costs.models import LedgerEntry
 from tests.conftest import text_update
+from tests.helpers import answering_in_background, post, wait_for, wait_until_settled
 
 
 @pytest.fixture
@@ -43,3 +48,95 @@ def test_a_worker_process_answers_an_update_from_redis(worker, client, fake_clau
     while InboundUpdate.objects.get().status != "done" and time.monotonic() < deadline:
         time.sleep(0.05)
     assert InboundUpdate.objects.get().status == "done"
+
+
+def store(text: str) -> int:
+    """An update stored as the webhook stores it (no task queued); its update_id."""
+    return update_receive(raw=text_update(text)).update_id
+
+
+def statuses() -> list[str]:
+    return list(InboundUpdate.objects.order_by("update_id").values_list("status", flat=True))
+
+
+def replies(fake_claude) -> list[str]:
+    """What the owner asked in each reply call (memory extraction calls offer tools)."""
+    return [
+        c.params["messages"][-1]["content"] for c in fake_claude.calls if "tools" not in c.params
+    ]
+
+
+@pytest.mark.django_db
+def test_a_task_answers_one_update_of_a_backlog_and_hands_the_chat_on(fake_claude, fake_telegram):
+    first, second, third = store("hello one"), store("hello two"), store("hello three")
+
+    handoffs = update_process(update_id=first)
+
+    assert handoffs == [Handoff(second, 0)]
+    assert fake_telegram.sent_texts() == ["Hello from Claude."]
+    assert statuses() == ["done", "received", "received"]
+    assert update_process(update_id=second) == [Handoff(third, 0)]
+    assert update_process(update_id=third) == []
+    assert replies(fake_claude) == ["hello one", "hello two", "hello three"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_that_finds_the_chat_busy_ends_and_the_busy_worker_hands_the_chat_on(
+    prices, fake_claude, fake_telegram
+):
+    fake_claude.delay = 1.0
+    first = store("hello one")
+    with answering_in_background(first) as busy:
+        wait_for(lambda: len(fake_claude.calls) == 1)  # the other worker is in its call
+        second = store("hello two")
+
+        assert update_process(update_id=second) == []  # no task asks again in 2 s, and again
+
+    assert busy["handoffs"] == [Handoff(second, 0)]  # what arrived meanwhile is handed on
+    assert statuses() == ["done", "received"]
+    assert update_process(update_id=second) == []
+    assert fake_telegram.sent_texts() == ["Hello from Claude."] * 2
+    assert replies(fake_claude) == ["hello one", "hello two"]
+
+
+def test_no_time_limit_can_fire_inside_a_paid_call():
+    from blufio.celery import app as celery_app
+    from blufio.clients.anthropic import call_seconds_bound
+    from blufio.inbox.tasks import update_process_task
+    from routing.tiers import TIERS
+
+    # A soft limit raises inside the SDK, which takes it for a dropped connection and
+    # sends the request again: a second call, billed, with one ledger row.
+    assert celery_app.conf.task_soft_time_limit is None
+    assert update_process_task.soft_time_limit is None
+    # A task answers one update: every tier of its fallback chain may take the longest call.
+    assert update_process_task.time_limit > len(TIERS) * call_seconds_bound() + 60
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_long_backlog_is_answered_in_order_one_update_per_task(
+    start_worker, fake_claude, fake_telegram, tmp_path
+):
+    from blufio.celery import app as celery_app
+
+    fake_claude.delay = 0.5
+    celery_app.conf.task_always_eager = False  # no worker yet: the backlog builds up
+    for n in range(8):
+        assert post(text_update(f"hello {n}")) == 200
+
+    start_worker()
+    wait_until_settled(8)
+
+    assert replies(fake_claude) == [f"hello {n}" for n in range(8)]
+    assert fake_telegram.sent_texts() == ["Hello from Claude."] * 8
+
+    def runs() -> list[float]:
+        """How long each task took, as the worker logs it (once the task has returned)."""
+        log = (tmp_path / "worker0.log").read_text()
+        found = re.findall(r"blufio.process_update\[[^]]+\] succeeded in ([\d.]+)s", log)
+        return [float(seconds) for seconds in found]
+
+    wait_for(lambda: sum(runs()) >= 8 * fake_claude.delay)  # every answer's task has returned
+    assert len(runs()) <= 10  # one per update, and at most a busy or empty look or two
+    assert max(runs()) < 1.5  # one answer (0.5 s of Claude), never the whole backlog
