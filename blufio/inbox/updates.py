@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from blufio.models import InboundUpdate
+from blufio.models import AllowedGroup, InboundUpdate
 
 logger = logging.getLogger(__name__)
 
@@ -126,20 +126,30 @@ def update_kind(update: telegram.Update) -> str:
 
     `text` and `non_text` (a photo, a sticker, …) are messages from an allowed
     user and get an answer; `button` is the owner pressing a button under one of our
-    messages; `stranger` is either from anyone else; `unsupported` is every other
-    update type (edits, channel posts, inline queries, …).
+    messages; `stranger` is either from anyone else; `group` is either in a group chat
+    that is not an allowed group (admin); `unsupported` is every other update type
+    (edits, channel posts, inline queries, …).
     """
     query = update.callback_query
     if query is not None:
         if query.from_user.id not in settings.TELEGRAM_ALLOWED_USER_IDS:
             return "stranger"
-        return "button" if query.message is not None else "unsupported"
-    message = update.message
-    if message is None or message.from_user is None:
-        return "unsupported"
-    if message.from_user.id not in settings.TELEGRAM_ALLOWED_USER_IDS:
-        return "stranger"
-    return "text" if message.text else "non_text"
+        if query.message is None:
+            return "unsupported"
+        kind = "button"
+    else:
+        message = update.message
+        if message is None or message.from_user is None:
+            return "unsupported"
+        if message.from_user.id not in settings.TELEGRAM_ALLOWED_USER_IDS:
+            return "stranger"
+        kind = "text" if message.text else "non_text"
+    return kind if chat_answered(update.effective_chat) else "group"
+
+
+def chat_answered(chat: telegram.Chat) -> bool:
+    """Private chats are answered; groups only when the owner allowed them in admin."""
+    return chat.type == chat.PRIVATE or AllowedGroup.objects.filter(chat_id=chat.id).exists()
 
 
 @dataclass(frozen=True)
@@ -175,6 +185,10 @@ def update_receive(*, raw: dict) -> Receipt:
             "Ignoring update %s from user %s, who is not in TELEGRAM_ALLOWED_USER_IDS",
             update.update_id,
             update.effective_user.id,
+        )
+    elif kind == "group":
+        logger.info(
+            "Ignoring update %s in group %s, not an allowed group", update.update_id, chat_id
         )
     elif kind == "unsupported":
         logger.info("Ignoring update %s: not a message or button press", update.update_id)
