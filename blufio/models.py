@@ -120,3 +120,13 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class JobRun(models.Model):
+    """When a periodic job last ran: the health check reads the sweeper's to see beat."""
+
+    job = models.CharField(max_length=50, unique=True)
+    ran_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.job} at {self.ran_at:%Y-%m-%d %H:%M:%S}"

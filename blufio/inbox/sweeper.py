@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from blufio.models import InboundUpdate
+from blufio.models import InboundUpdate, JobRun
 from costs.services import reservations_close_stale
 
 logger = logging.getLogger(__name__)
@@ -20,6 +20,9 @@ STALE_AFTER = timedelta(minutes=1)
 # Longer than the task's hard time limit: a worker that held it this long is gone.
 STUCK_AFTER = timedelta(minutes=5)
 SWEEP_BATCH = 500
+# Its `JobRun`: beat queues the sweep every minute, so an old one means beat (or every
+# worker) has stopped.
+SWEEP_JOB = "sweeper"
 
 
 def updates_sweep(*, now: datetime | None = None) -> list[int]:
@@ -30,6 +33,7 @@ def updates_sweep(*, now: datetime | None = None) -> list[int]:
     Handing an update on twice is harmless: the worker's claim lets only one through.
     """
     now = now or timezone.now()
+    JobRun.objects.update_or_create(job=SWEEP_JOB, defaults={"ran_at": now})
     reservations_close_stale(older_than=STUCK_AFTER, now=now)
     revived = InboundUpdate.objects.filter(
         status=InboundUpdate.Status.PROCESSING, updated_at__lt=now - STUCK_AFTER
