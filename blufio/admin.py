@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from blufio.models import ApiToken, ChatMessage, ChatSession, InboundUpdate
+from blufio.models import AllowedGroup, ApiToken, ChatMessage, ChatSession, InboundUpdate
 from blufio.tokens import api_token_create
 
 
@@ -14,9 +14,23 @@ class ChatMessageInline(admin.TabularInline):
 
 @admin.register(ChatSession)
 class ChatSessionAdmin(admin.ModelAdmin):
-    list_display = ("chat_id", "user_id", "created_at", "last_message_at", "unreachable_since")
+    list_display = (
+        "chat_id",
+        "user_id",
+        "private",
+        "created_at",
+        "last_message_at",
+        "unreachable_since",
+    )
     search_fields = ("chat_id", "user_id", "messages__text")
     inlines = [ChatMessageInline]
+
+
+@admin.register(AllowedGroup)
+class AllowedGroupAdmin(admin.ModelAdmin):
+    """The bot answers the owner in private chats and in these groups only."""
+
+    list_display = ("name", "chat_id", "added_at")
 
 
 @admin.register(InboundUpdate)

@@ -6,6 +6,10 @@ class ChatSession(models.Model):
 
     chat_id = models.BigIntegerField(unique=True)
     user_id = models.BigIntegerField(help_text="Telegram user id of the owner in this chat.")
+    private = models.BooleanField(
+        default=True,
+        help_text="A private chat with the owner, not a group: spend is posted only here.",
+    )
     summary = models.TextField(
         blank=True, help_text="Summary of older turns that no longer fit the context."
     )
@@ -24,6 +28,21 @@ class ChatSession(models.Model):
 
     def __str__(self) -> str:
         return f"chat {self.chat_id}"
+
+
+class AllowedGroup(models.Model):
+    """A group chat where the owner is answered; in every other group the bot is silent."""
+
+    chat_id = models.BigIntegerField(
+        unique=True,
+        help_text="The group's Telegram chat id (negative). A message of yours in a group "
+        "that is not listed is kept under Inbound updates with result 'group', with its id.",
+    )
+    name = models.CharField(max_length=100, help_text="What you call this group.")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.chat_id})"
 
 
 class ChatMessage(models.Model):
@@ -115,3 +134,13 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class JobRun(models.Model):
+    """When a periodic job last ran: the health check reads the sweeper's to see beat."""
+
+    job = models.CharField(max_length=50, unique=True)
+    ran_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.job} at {self.ran_at:%Y-%m-%d %H:%M:%S}"

@@ -45,6 +45,16 @@ def envbool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
 
 
+def envint(name: str, default: int) -> int:
+    """A whole number of at least 0; unset or empty gives the default."""
+    raw = envstr(name)
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least 0, not {raw!r}")
+    return int(raw)
+
+
 def envints(name: str) -> frozenset[int]:
     """A comma-separated list of integers; empty means none."""
     raw = envstr(name)
@@ -102,7 +112,15 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A lockout is for one username from one address: failures with other usernames, or
+# with the owner's from elsewhere, never lock the owner out. Failures during a lockout
+# do not extend it, so nobody can keep an account locked by trying again.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "blufio.proxies.client_address"
+# How many reverse proxies stand in front (compose's nginx: 1). Each appends the
+# address it saw to X-Forwarded-For, so only that many entries from the right are true.
+PROXY_COUNT = envint("DJANGO_PROXY_COUNT", 0)
 
 ROOT_URLCONF = "blufio.urls"
 WSGI_APPLICATION = "blufio.wsgi.application"

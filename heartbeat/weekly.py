@@ -28,14 +28,16 @@ def last_week(now: datetime, tz_name: str) -> tuple[datetime, datetime]:
 
 
 def weekly_digest_send(*, now: datetime | None = None) -> list[str]:
-    """Send last week's digest to each owner chat, once per chat and week; not to a chat
-    Telegram refuses (see `reach`)."""
+    """Send last week's digest to each owner's private chat, once per chat and week; not
+    to a chat Telegram refuses (see `reach`)."""
     now = now or timezone.now()
     tz_name = BudgetSettings.get_solo().timezone
     start, end = last_week(now, tz_name)
     week = week_spend(start=start, end=end)
-    chats = ChatSession.objects.filter(
-        user_id__in=django_settings.TELEGRAM_ALLOWED_USER_IDS, unreachable_since__isnull=True
+    chats = ChatSession.objects.filter(  # spend is never posted to a group
+        user_id__in=django_settings.TELEGRAM_ALLOWED_USER_IDS,
+        private=True,
+        unreachable_since__isnull=True,
     ).values_list("chat_id", flat=True)
     if week.calls == 0:
         return [f"chat {chat_id}: skipped (no calls last week)" for chat_id in chats]

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from blufio.models import ChatSession, InboundUpdate
+from blufio.models import AllowedGroup, ChatSession, InboundUpdate
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
 from heartbeat.models import CheckIn, PendingItem
 from heartbeat.tasks import heartbeat_pass_task
@@ -67,12 +67,13 @@ def test_each_chat_is_answered_in_order_one_message_at_a_time_while_chats_run_in
     start_worker, fake_claude, fake_telegram
 ):
     fake_claude.delay = 0.2
+    AllowedGroup.objects.create(chat_id=-2002, name="Family")
     start_worker(pool="prefork", concurrency=4)
     updates = []
     for n in range(6):
         for chat in ("alpha", "beta"):
             update = text_update(f"{chat} message {n}")
-            if chat == "beta":  # a group chat with the owner in it
+            if chat == "beta":  # a group chat with the owner in it, allowed in admin
                 update["message"]["chat"] = {"id": -2002, "type": "group", "title": "Family"}
             updates.append(update)
 

@@ -61,9 +61,14 @@ ANSWERS = {
     "budget": budget_answer,
     "stats": stats_answer,
 }
+# Their answers show spend: given in private chats only, never to a group.
+SPEND_COMMANDS = frozenset({"budget", "stats"})
 
 
-def command_answer(text: str) -> str | None:
+def command_answer(text: str, *, private: bool) -> str | None:
     """The answer to a bot command, or None when the text is not one of ours."""
-    answer = ANSWERS.get(command_name(text))
+    name = command_name(text)
+    answer = ANSWERS.get(name)
+    if answer and name in SPEND_COMMANDS and not private:
+        return texts.SPEND_IN_PRIVATE_ONLY_TEXT
     return answer() if answer else None

@@ -66,15 +66,16 @@ def press_answer(query: telegram.CallbackQuery) -> str:
 def message_answer(message: telegram.Message) -> str:
     """Answer one message from the owner: text only; commands without a model call."""
     chat_id = message.chat.id
+    private = message.chat.type == message.chat.PRIVATE
     if not message.text:
         telegram_client.send_text(chat_id, texts.NON_TEXT_REPLY)
         return "non_text"
-    answer = command_answer(message.text)
+    answer = command_answer(message.text, private=private)
     if answer is not None:
         telegram_client.send_text(chat_id, answer)
         return "command"
     session, _ = ChatSession.objects.get_or_create(
-        chat_id=chat_id, defaults={"user_id": message.from_user.id}
+        chat_id=chat_id, defaults={"user_id": message.from_user.id, "private": private}
     )
     return message_reply(
         session,
@@ -131,18 +132,18 @@ def message_reply(
         paid = answer_pay(session, user_message, decision, routing=routing, notes=notes)
     except BudgetExhausted as exc:
         logger.info("Budget reached; not calling Claude for chat %s", session.chat_id)
-        spent = texts.budget_spent_text(
-            cap=exc.status.cap_usd, resets_at=exc.status.resets_at, now=timezone.now()
-        )
+        cap = exc.status.cap_usd if session.private else None
+        spent = texts.budget_spent_text(cap=cap, resets_at=exc.status.resets_at, now=timezone.now())
         telegram_client.send_text(session.chat_id, spent)
         return "budget"
     except ClaudeRefused as exc:  # answered at once: a retry would be refused again
         refused = texts.claude_refused_text(status=exc.error.status, detail=exc.error.detail)
         telegram_client.send_text(session.chat_id, refused)
         return "claude_refused"
-    reply_deliver(session, paid.answer, shown=paid.shown(decision))
+    reply_deliver(session, paid.answer, shown=paid.shown(decision, private=session.private))
     reply_announce(session, user_message, paid.answer, notes=notes)
-    budget_alert_send(session.chat_id, routing=routing)
+    if session.private:  # a group never reads spend; the next private reply carries it
+        budget_alert_send(session.chat_id, routing=routing)
     return "replied"
 
 
@@ -200,9 +201,12 @@ class PaidAnswer:
     answer: ChatMessage  # kept as it was settled
     tier: str  # the tier that answered
 
-    def shown(self, decision: Decision) -> str:
-        """The answer as the owner sees it: under the routing or fallback notice, if any."""
-        notice = decision.notice
+    def shown(self, decision: Decision, *, private: bool) -> str:
+        """The answer as the owner sees it: under the routing or fallback notice, if any.
+
+        The routing notice tells how much budget is used, so a group never reads it.
+        """
+        notice = decision.notice if private else None
         if self.tier != decision.tier:
             notice = texts.fallback_notice(answered_by=self.tier, intended=decision.tier)
         return f"{notice}\n\n{self.answer.text}" if notice else self.answer.text

@@ -36,6 +36,9 @@ HELP_TEXT = (
 )
 START_TEXT = "Hi! " + HELP_TEXT
 NO_MESSAGES_TEXT = "No messages in the last 7 days."
+SPEND_IN_PRIVATE_ONLY_TEXT = (
+    "I don't post spend in a group. Send me the command in our private chat."
+)
 
 
 def money(amount: Decimal) -> str:
@@ -73,11 +76,13 @@ def fallback_notice(*, answered_by: str, intended: str) -> str:
     return f"({TIER_NAMES[answered_by]} answered — {TIER_NAMES[intended]} is unavailable)"
 
 
-def budget_spent_text(*, cap: Decimal, resets_at: datetime, now: datetime) -> str:
+def budget_spent_text(*, cap: Decimal | None, resets_at: datetime, now: datetime) -> str:
+    """The budget is spent; `cap` None leaves the figure out (a group reads this)."""
     left = resets_at - now
     hours, minutes = divmod(max(0, int(left.total_seconds()) // 60), 60)
+    budget = "Today's budget" if cap is None else f"Today's budget of {money(cap)}"
     return (
-        f"Today's budget of {money(cap)} is spent, so I won't call Claude "
+        f"{budget} is spent, so I won't call Claude "
         f"until it resets at {_clock(resets_at)} (in {hours}h {minutes:02d}m)."
     )
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from blufio.clients.anthropic import call_seconds_bound
 from blufio.inbox.worker import chat_lock
-from blufio.models import InboundUpdate
+from blufio.models import InboundUpdate, JobRun
 from costs.services import reservations_close_stale
 
 logger = logging.getLogger(__name__)
@@ -24,6 +24,9 @@ STALE_AFTER = timedelta(minutes=1)
 # the dev default with one worker and no locks, the time alone decides.
 STUCK_AFTER = timedelta(minutes=5)
 SWEEP_BATCH = 500
+# Its `JobRun`: beat queues the sweep every minute, so an old one means beat (or every
+# worker) has stopped.
+SWEEP_JOB = "sweeper"
 
 
 def updates_sweep(*, now: datetime | None = None) -> list[int]:
@@ -35,6 +38,7 @@ def updates_sweep(*, now: datetime | None = None) -> list[int]:
     harmless: the worker's claim lets only one through.
     """
     now = now or timezone.now()
+    JobRun.objects.update_or_create(job=SWEEP_JOB, defaults={"ran_at": now})
     reservations_close_stale(older_than=timedelta(seconds=call_seconds_bound(), minutes=1), now=now)
     revived = updates_revive(claimed_before=now - STUCK_AFTER)
     if revived:

@@ -2,6 +2,7 @@
 
 import json
 import logging
+import math
 from dataclasses import dataclass
 
 import telegram
@@ -9,15 +10,71 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from blufio.models import InboundUpdate
+from blufio.models import AllowedGroup, InboundUpdate
 
 logger = logging.getLogger(__name__)
 
 MAX_UPDATE_ID = 2**63 - 1
+# Telegram's ids (chats, users, messages) fit in a signed 64-bit integer, as our columns.
+ID_RANGE = range(-(2**63), 2**63)
+# Telegram's updates nest about ten deep (update, message, reply, entity, user, ...).
+MAX_DEPTH = 32
 
 
 class UnreadableUpdate(ValueError):
     """The body is not a Telegram update."""
+
+
+def _finite(literal: str) -> float:
+    """`1e999` reads as Infinity; JSON (and PostgreSQL's jsonb) have no such number."""
+    number = float(literal)
+    if not math.isfinite(number):
+        raise ValueError("a number too large for JSON")
+    return number
+
+
+def _not_json(constant: str) -> float:
+    """Python reads NaN and Infinity; JSON (and PostgreSQL) do not."""
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _too_deep(value: object) -> bool:
+    """Whether arrays and objects nest deeper than MAX_DEPTH (counted without recursion)."""
+    waiting = [(value, 1)]
+    while waiting:
+        item, depth = waiting.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            if depth > MAX_DEPTH:
+                return True
+            waiting.extend((child, depth + 1) for child in item)
+    return False
+
+
+def update_decode(body: bytes) -> object:
+    """The JSON value of a webhook body, or UnreadableUpdate.
+
+    Refused: what is not JSON, numbers JSON cannot hold (`1e999`, `NaN`), and nesting
+    deeper than any update (100,000 nested arrays exhaust Python's recursion limit).
+    No message says more than why, so the owner's text is never logged.
+    """
+    try:
+        raw = json.loads(body, parse_float=_finite, parse_constant=_not_json)
+    except RecursionError:
+        raise UnreadableUpdate("the body nests too deeply") from None
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError among them
+        raise UnreadableUpdate(f"not JSON ({type(exc).__name__})") from None
+    if _too_deep(raw):
+        raise UnreadableUpdate("the body nests too deeply")
+    return raw
+
+
+def _ids_ok(update: telegram.Update) -> bool:
+    """The chat, sender and message ids we store are integers our columns hold."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    ids = [chat and chat.id, user and user.id, message and message.message_id]
+    return all(value is None or (type(value) is int and value in ID_RANGE) for value in ids)
 
 
 def update_parse(raw: object) -> telegram.Update:
@@ -28,10 +85,13 @@ def update_parse(raw: object) -> telegram.Update:
     if type(update_id) is not int or not 0 <= update_id <= MAX_UPDATE_ID:
         raise UnreadableUpdate("update_id is missing or not a valid integer")
     try:
-        return telegram.Update.de_json(dict(raw), None)
+        update = telegram.Update.de_json(dict(raw), None)
     # OverflowError and OSError: a date too far off for the platform's clock.
     except (AttributeError, KeyError, TypeError, ValueError, OverflowError, OSError) as exc:
         raise UnreadableUpdate(f"not a Telegram update ({type(exc).__name__})") from exc
+    if not _ids_ok(update):
+        raise UnreadableUpdate("a chat, user or message id is not a 64-bit integer")
+    return update
 
 
 def storable_json(raw: dict) -> str:
@@ -66,20 +126,30 @@ def update_kind(update: telegram.Update) -> str:
 
     `text` and `non_text` (a photo, a sticker, …) are messages from an allowed
     user and get an answer; `button` is the owner pressing a button under one of our
-    messages; `stranger` is either from anyone else; `unsupported` is every other
-    update type (edits, channel posts, inline queries, …).
+    messages; `stranger` is either from anyone else; `group` is either in a group chat
+    that is not an allowed group (admin); `unsupported` is every other update type
+    (edits, channel posts, inline queries, …).
     """
     query = update.callback_query
     if query is not None:
         if query.from_user.id not in settings.TELEGRAM_ALLOWED_USER_IDS:
             return "stranger"
-        return "button" if query.message is not None else "unsupported"
-    message = update.message
-    if message is None or message.from_user is None:
-        return "unsupported"
-    if message.from_user.id not in settings.TELEGRAM_ALLOWED_USER_IDS:
-        return "stranger"
-    return "text" if message.text else "non_text"
+        if query.message is None:
+            return "unsupported"
+        kind = "button"
+    else:
+        message = update.message
+        if message is None or message.from_user is None:
+            return "unsupported"
+        if message.from_user.id not in settings.TELEGRAM_ALLOWED_USER_IDS:
+            return "stranger"
+        kind = "text" if message.text else "non_text"
+    return kind if chat_answered(update.effective_chat) else "group"
+
+
+def chat_answered(chat: telegram.Chat) -> bool:
+    """Private chats are answered; groups only when the owner allowed them in admin."""
+    return chat.type == chat.PRIVATE or AllowedGroup.objects.filter(chat_id=chat.id).exists()
 
 
 @dataclass(frozen=True)
@@ -115,6 +185,10 @@ def update_receive(*, raw: dict) -> Receipt:
             "Ignoring update %s from user %s, who is not in TELEGRAM_ALLOWED_USER_IDS",
             update.update_id,
             update.effective_user.id,
+        )
+    elif kind == "group":
+        logger.info(
+            "Ignoring update %s in group %s, not an allowed group", update.update_id, chat_id
         )
     elif kind == "unsupported":
         logger.info("Ignoring update %s: not a message or button press", update.update_id)

@@ -1,6 +1,5 @@
 """The Telegram webhook: check the secret, store the update, acknowledge, then hand it on."""
 
-import json
 import logging
 import secrets
 from collections.abc import Callable
@@ -11,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from blufio.inbox.handoff import update_enqueue
-from blufio.inbox.updates import UnreadableUpdate, update_receive
+from blufio.inbox.updates import UnreadableUpdate, update_decode, update_receive
 
 logger = logging.getLogger(__name__)
 
@@ -34,11 +33,6 @@ class AcknowledgedThen(JsonResponse):
     def close(self) -> None:
         super().close()
         self._then()
-
-
-def _not_json(constant: str) -> float:
-    """Python reads NaN and Infinity; JSON (and PostgreSQL) do not."""
-    raise ValueError(f"{constant} is not JSON")
 
 
 def _secret_ok(request: HttpRequest) -> bool:
@@ -70,8 +64,8 @@ def telegram_webhook(request: HttpRequest) -> HttpResponse:
         logger.warning("Refusing a %s-byte webhook body", declared)
         return JsonResponse({"ok": False, "error": "body too large"}, status=413)
     try:
-        receipt = update_receive(raw=json.loads(request.body, parse_constant=_not_json))
-    except (ValueError, UnreadableUpdate) as exc:
+        receipt = update_receive(raw=update_decode(request.body))
+    except UnreadableUpdate as exc:
         logger.warning("Unreadable webhook body: %s", exc)
         return JsonResponse({"ok": False, "error": "unreadable update"}, status=400)
     if receipt.needs_answer:

@@ -56,6 +56,23 @@ def test_without_a_secret_key_production_refuses_to_start():
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
+def test_a_proxy_count_that_is_not_a_whole_number_refuses_to_start():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(DJANGO_SETTINGS_MODULE="blufio.settings", DJANGO_DEBUG="1", DJANGO_PROXY_COUNT="one")
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert "DJANGO_PROXY_COUNT must be a whole number" in result.stderr
+
+
 @pytest.mark.django_db
 def test_repeated_failed_logins_lock_the_account_out(client):
     User.objects.create_user("owner", password="the-right-password", is_staff=True)

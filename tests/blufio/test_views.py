@@ -1,4 +1,20 @@
+"""/healthz: the database and the broker decide 200 or 503; a worker and beat are reported."""
+
+import time
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+from blufio import health
+from blufio.inbox.sweeper import SWEEP_JOB
+from blufio.models import JobRun
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_worker_answer(monkeypatch):
+    monkeypatch.setattr(health, "_worker_answer", (0.0, "down"))
 
 
 @pytest.fixture
@@ -6,18 +22,75 @@ def broker_down(switch_broker):
     switch_broker("redis://127.0.0.1:1/0")  # nothing listens on port 1
 
 
+def swept(ago: timedelta) -> None:
+    JobRun.objects.update_or_create(job=SWEEP_JOB, defaults={"ran_at": timezone.now() - ago})
+
+
 @pytest.mark.django_db
-def test_it_reports_database_and_broker_up(client):
+def test_without_a_worker_or_a_sweep_it_is_degraded_but_answers_200(client):
     response = client.get("/healthz")
 
     assert response.status_code == 200
     assert response.json() == {
-        "status": "ok",
+        "status": "degraded",
         "database": "ok",
         "broker": "ok",
+        "worker": "down",
+        "beat": "stale",
         "anthropic": "configured",
         "telegram": "configured",
     }
+
+
+@pytest.mark.django_db
+def test_a_sweep_a_minute_ago_means_beat_is_ok_and_four_minutes_is_stale(client):
+    swept(timedelta(minutes=1))
+    assert client.get("/healthz").json()["beat"] == "ok"
+
+    swept(timedelta(minutes=4))
+    assert client.get("/healthz").json()["beat"] == "stale"
+
+
+@pytest.mark.django_db
+def test_the_workers_answer_is_kept_a_few_seconds(client, monkeypatch):
+    pings = []
+    monkeypatch.setattr(health.celery_app.control, "ping", lambda timeout: pings.append(1))
+
+    for _ in range(3):
+        assert client.get("/healthz").json()["worker"] == "down"
+
+    assert len(pings) == 1
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_with_worker_and_beat_it_is_ok_and_a_stopped_worker_shows_within_15_seconds(
+    client, start_worker, start_beat
+):
+    every_2_seconds = IntervalSchedule.objects.create(every=2, period=IntervalSchedule.SECONDS)
+    PeriodicTask.objects.update_or_create(
+        name="Sweep waiting Telegram updates",
+        defaults={"task": "blufio.sweep_updates", "interval": every_2_seconds},
+    )
+    worker = start_worker(pool="prefork", concurrency=1)
+    start_beat()
+
+    deadline = time.monotonic() + 30
+    while client.get("/healthz").json()["status"] != "ok" and time.monotonic() < deadline:
+        time.sleep(0.5)
+    body = client.get("/healthz").json()
+    assert (body["status"], body["worker"], body["beat"]) == ("ok", "ok", "ok")
+
+    stopped = time.monotonic()
+    worker.terminate()
+    worker.wait(timeout=10)
+    while client.get("/healthz").json()["worker"] == "ok" and time.monotonic() - stopped < 15:
+        time.sleep(0.5)
+
+    response = client.get("/healthz")
+    assert time.monotonic() - stopped < 15
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["worker"]) == ("degraded", "down")
 
 
 @pytest.mark.django_db
@@ -25,7 +98,9 @@ def test_it_answers_503_when_the_broker_is_down(client, broker_down):
     response = client.get("/healthz")
 
     assert response.status_code == 503
+    assert response.json()["status"] == "down"
     assert response.json()["broker"] == "down"
+    assert response.json()["worker"] == "down"
     assert response.json()["database"] == "ok"
 
 

@@ -87,6 +87,74 @@ def test_odd_unicode_is_answered_normally(text, post_update, fake_claude, fake_t
     assert fake_telegram.sent_texts() == ["Hello from Claude."]
 
 
+SECRET_TEXT = "my bank PIN is 4321"
+
+
+def crafted(*, chat_id: object = 1001, message_id: object = 7, after: str = "") -> str:
+    """The owner's text message as JSON text, with odd ids or something appended."""
+    update = text_update(SECRET_TEXT)
+    body = json.dumps(update)
+    body = body.replace('"id": 1001, "type"', f'"id": {chat_id}, "type"')
+    body = body.replace(
+        f'"message_id": {update["message"]["message_id"]}', f'"message_id": {message_id}'
+    )
+    return body[:-1] + after + "}"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param("[" * 100_000 + "]" * 100_000, id="100000 nested arrays"),
+        pytest.param(crafted(after=', "x": ' + "[" * 100_000 + "]" * 100_000), id="nested inside"),
+        pytest.param(crafted(after=', "x": ' + "[" * 40 + "]" * 40), id="40 nested arrays"),
+        pytest.param(crafted(after=', "x": 1e999'), id="1e999"),
+        pytest.param(crafted(after=', "x": -1e999'), id="-1e999"),
+        pytest.param(crafted(chat_id=10**25), id="chat id 10**25"),
+        pytest.param(crafted(chat_id=-(10**25)), id="chat id -10**25"),
+        pytest.param(crafted(chat_id="1e25"), id="chat id 1e25"),
+        pytest.param(crafted(chat_id='"1001"'), id="chat id a string"),
+        pytest.param(crafted(chat_id="true"), id="chat id true"),
+        pytest.param(crafted(message_id=10**25), id="message id 10**25"),
+    ],
+)
+def test_crafted_bodies_get_400_and_the_owners_text_is_not_logged(
+    body, client, fake_claude, fake_telegram, caplog
+):
+    caplog.set_level("INFO")
+
+    response = client.post(
+        "/telegram/webhook/", data=body, content_type="application/json", headers=HEADERS
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"ok": False, "error": "unreadable update"}
+    assert InboundUpdate.objects.count() == 0
+    assert fake_telegram.sent_texts() == []
+    assert "4321" not in caplog.text
+    assert "Traceback" not in caplog.text
+
+
+def test_a_telegram_shaped_update_nested_as_deep_as_real_ones_is_answered(
+    post_update, fake_claude, fake_telegram
+):
+    update = text_update("what did I say?")
+    quoted = text_update("the quoted message")["message"]
+    quoted["entities"] = [
+        {
+            "type": "mention",
+            "offset": 0,
+            "length": 3,
+            "user": {"id": 5, "is_bot": False, "first_name": "D"},
+        }
+    ]
+    update["message"]["reply_to_message"] = quoted
+
+    response = post_update(update)
+
+    assert response.status_code == 200
+    assert fake_telegram.sent_texts() == ["Hello from Claude."]
+
+
 def test_an_oversize_body_is_refused_before_it_is_read(client):
     body = json.dumps(text_update("y" * 300_000))
 
