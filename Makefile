@@ -1,5 +1,6 @@
-# Two commands: `make run` (the app on embedded defaults) and `make test` (lint, the import
-# rules of DESIGN.md through import-linter, then the test suite).
+# Two commands: `make run` (the app on embedded defaults) and `make test` (starts the
+# PostgreSQL and Redis the tests use if they are down and Chromium if it is missing, then
+# lint, the import rules of DESIGN.md through import-linter, and the test suite).
 SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,14 +8,26 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.13 python3.12 python3 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: run test lint superuser bench clean
+# The installer; what it installs is pinned, with hashes, in uv.lock (`make lock` after
+# changing pyproject.toml's dependencies). The Dockerfile names the same version.
+UV_VERSION := 0.13.9
+UV := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never $(BIN)/uv
 
-$(BIN)/.installed: pyproject.toml
+.PHONY: run test services lint lock superuser bench clean
+
+$(BIN)/uv: Makefile
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed" >&2; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test,fit]"
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
 	touch $@
+
+# Exactly what uv.lock pins (a stale lock is refused), Blufio itself editable.
+$(BIN)/.installed: pyproject.toml uv.lock $(BIN)/uv
+	$(UV) sync --locked --quiet --python $(BIN)/python --extra test --extra fit --extra dev
+	touch $@
+
+lock: $(BIN)/uv
+	$(UV) lock
 
 run: $(BIN)/.installed
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py migrate --no-input
@@ -29,7 +42,10 @@ lint: $(BIN)/.installed
 	$(BIN)/lint-imports
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
-test: lint
+services: $(BIN)/.installed
+	$(BIN)/python -m tests.services
+
+test: services lint
 	$(BIN)/pytest
 
 bench: $(BIN)/.installed

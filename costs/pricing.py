@@ -7,6 +7,7 @@ cache writes plus cache reads; a rule may switch every rate (output included) to
 higher prices when the prompt passes a threshold, as Claude Haiku 5.5 does.
 """
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -186,6 +187,9 @@ def worst_case_cost(rule: PriceRule, *, prompt_tokens: int, max_output_tokens: i
 CHARS_PER_TOKEN = 4
 MESSAGE_OVERHEAD_TOKENS = 8  # per message of the Messages API format (generous)
 REQUEST_OVERHEAD_TOKENS = 64
+# The system prompt Anthropic adds when tools are sent: 346 tokens on the Claude 4 and
+# later models, 530 at most on any model of its tool-use pricing table.
+TOOL_USE_SYSTEM_PROMPT_TOKENS = 530
 
 
 def estimated_tokens(text: str) -> int:
@@ -193,9 +197,15 @@ def estimated_tokens(text: str) -> int:
     return len(text) // CHARS_PER_TOKEN + 1
 
 
-def prompt_token_bound(system: str, messages: list[dict]) -> int:
-    """An upper bound on the prompt's tokens: no token is shorter than one UTF-8 byte."""
-    text_bytes = len(system.encode("utf-8", "surrogatepass")) + sum(
-        len(m["content"].encode("utf-8", "surrogatepass")) for m in messages
-    )
-    return text_bytes + MESSAGE_OVERHEAD_TOKENS * len(messages) + REQUEST_OVERHEAD_TOKENS
+def prompt_token_bound(system: str, messages: list[dict], tools: list[dict] | None = None) -> int:
+    """An upper bound on the prompt's tokens: no token is shorter than one UTF-8 byte.
+
+    Tool definitions are prompt too, and sending any adds Anthropic's tool-use system
+    prompt.
+    """
+    texts = [system, *(m["content"] for m in messages)]
+    if tools:
+        texts.append(json.dumps(tools, ensure_ascii=False))
+    text_bytes = sum(len(text.encode("utf-8", "surrogatepass")) for text in texts)
+    bound = text_bytes + MESSAGE_OVERHEAD_TOKENS * len(messages) + REQUEST_OVERHEAD_TOKENS
+    return bound + (TOOL_USE_SYSTEM_PROMPT_TOKENS if tools else 0)

@@ -14,6 +14,11 @@ TELEGRAM_BOT_TOKEN = "123456:TEST-TOKEN"
 TELEGRAM_WEBHOOK_SECRET = "test-webhook-secret"
 TELEGRAM_ALLOWED_USER_IDS = frozenset({1001})
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# No collectstatic before the tests: static files are found where they lie.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 # Tests talk plain HTTP to the test client and live server.
 SECURE_SSL_REDIRECT = False

@@ -10,10 +10,10 @@ from playwright.sync_api import expect, sync_playwright
 
 from costs.pricing import TokenUsage
 from tests.helpers import ledger_row
+from tests.services import CHROMIUM
 
 # Playwright's sync API runs an event loop; the ORM calls in this test are synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -1,17 +1,19 @@
 """All calls to the Telegram Bot API go through here (python-telegram-bot's `Bot`).
 
-The functions are synchronous for Celery tasks and commands; each runs one short
-event loop. Claude's Markdown becomes plain text plus message entities
-(telegramify-markdown), so no MarkdownV2 escaping can go wrong; if Telegram still
-refuses the entities, the same text is sent again without them.
+The functions are synchronous for Celery tasks and commands; they share one `Bot`
+and its connection pool per process, on an event loop in a thread of its own.
+Claude's Markdown becomes plain text plus message entities (telegramify-markdown),
+so no MarkdownV2 escaping can go wrong; if Telegram still refuses the entities, the
+same text is sent again without them.
 """
 
 import asyncio
 import bisect
 import logging
+import os
 import ssl
+import threading
 from collections.abc import Awaitable, Callable
-from functools import cache
 
 import telegram
 import telegramify_markdown
@@ -46,36 +48,78 @@ class ChatUnreachable(TelegramError):
         super().__init__(message, permanent=True)
 
 
-@cache
-def _tls_context() -> ssl.SSLContext:
-    """Loading CA certificates takes ~40 ms: do it once per process, not per call."""
-    return ssl.create_default_context()
+class _Connection:
+    """One `Bot`, its connection pool and the event loop they live on.
+
+    The loop runs in a daemon thread, so any thread of the process can call through it
+    and a keep-alive connection to Telegram serves every call: no new TLS handshake,
+    request object or event loop per message.
+    """
+
+    def __init__(self, token: str, base_url: str) -> None:
+        self.key = (token, base_url)
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(
+            target=self.loop.run_forever, name="telegram-client", daemon=True
+        )
+        self.thread.start()
+        self.request = HTTPXRequest(
+            connection_pool_size=4,
+            read_timeout=10,
+            connect_timeout=5,
+            # Loading CA certificates takes ~40 ms: once per process, not per call.
+            httpx_kwargs={"verify": ssl.create_default_context()},
+        )
+        self.bot = telegram.Bot(
+            token, base_url=base_url, request=self.request, get_updates_request=self.request
+        )
+
+    def run[T](self, call: Callable[[telegram.Bot], Awaitable[T]]) -> T:
+        future = asyncio.run_coroutine_threadsafe(call(self.bot), self.loop)
+        try:
+            return future.result()
+        except BaseException:
+            # A time limit or an interrupt in the calling thread stops the call too.
+            future.cancel()
+            raise
+
+    def close(self) -> None:
+        asyncio.run_coroutine_threadsafe(self.request.shutdown(), self.loop).result()
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join()
+        self.loop.close()
+
+
+_connection: _Connection | None = None
+_connection_lock = threading.Lock()
+
+
+def _forget_connection() -> None:
+    """A forked child has no copy of the loop's thread: it opens its own connection."""
+    global _connection, _connection_lock
+    _connection, _connection_lock = None, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_connection)
+
+
+def _bot_connection() -> _Connection:
+    """The process's connection for the configured token and address (tests change them)."""
+    global _connection
+    key = (settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_API_BASE_URL)
+    with _connection_lock:
+        if _connection is None or _connection.key != key:
+            if _connection is not None:
+                _connection.close()
+            _connection = _Connection(*key)
+        return _connection
 
 
 def _run[T](call: Callable[[telegram.Bot], Awaitable[T]]) -> T:
     if not settings.TELEGRAM_BOT_TOKEN:
         raise TelegramNotConfigured()
-
-    async def with_bot() -> T:
-        request = HTTPXRequest(
-            connection_pool_size=4,
-            read_timeout=10,
-            connect_timeout=5,
-            httpx_kwargs={"verify": _tls_context()},
-        )
-        bot = telegram.Bot(
-            settings.TELEGRAM_BOT_TOKEN,
-            base_url=settings.TELEGRAM_API_BASE_URL,
-            request=request,
-            get_updates_request=request,
-        )
-        try:
-            return await call(bot)
-        finally:
-            await request.shutdown()
-
     try:
-        return asyncio.run(with_bot())
+        return _bot_connection().run(call)
     except telegram.error.BadRequest as exc:
         raise TelegramError(f"Telegram refused the request: {exc.message}", permanent=True) from exc
     except telegram.error.Forbidden as exc:

@@ -78,9 +78,9 @@ def call_hold(
     max_tokens: int,
     tools: list[dict] | None,
 ) -> Reservation:
-    """Hold the call's worst case (tool definitions are prompt too); the ledger fields go
-    with the hold, for a worker that stops mid-call."""
-    prompt_bound = prompt_token_bound(system + (str(tools) if tools else ""), messages)
+    """Hold the call's worst case; the ledger fields go with the hold, for a worker that
+    stops mid-call."""
+    prompt_bound = prompt_token_bound(system, messages, tools)
     rule = price_rule_for(model=model)
     worst = worst_case_cost(rule, prompt_tokens=prompt_bound, max_output_tokens=max_tokens)
     return budget_reserve(amount=worst, pool=pool, call={**ledger, "actual_model": model})

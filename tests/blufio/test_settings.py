@@ -1,13 +1,16 @@
 """Production settings pass Django's deploy checks; logins lock out; secrets stay out of logs."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
 
+from blufio import settings as production
 from tests.conftest import text_update
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository
@@ -99,3 +102,26 @@ def test_no_secret_or_message_body_reaches_the_logs(
     logged = caplog.text
     for secret in ("TEST-TOKEN", "sk-ant-test-key", "test-webhook-secret", "4321", "stranger's"):
         assert secret not in logged
+
+
+def test_a_persistent_database_connection_is_checked_before_it_is_reused():
+    database = production.DATABASES["default"]
+
+    assert (database["CONN_MAX_AGE"], database["CONN_HEALTH_CHECKS"]) == (60, True)
+
+
+@pytest.mark.django_db
+def test_static_files_are_served_compressed_under_names_cached_forever(
+    staff, client, settings, tmp_path
+):
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = production.STORAGES  # the tests' own find files where they lie
+    call_command("collectstatic", "--no-input", verbosity=0)
+
+    page = staff.get("/dashboard/").content.decode()
+    [script] = re.findall(r'src="(/static/django_htmx/htmx-2\.min\.[0-9a-f]{12}\.js)"', page)
+    response = client.get(script, headers={"Accept-Encoding": "gzip"})
+
+    assert response.status_code == 200
+    assert response["Content-Encoding"] == "gzip"
+    assert "immutable" in response["Cache-Control"]

@@ -21,6 +21,7 @@ class Recorded:
     path: str
     headers: dict
     params: dict
+    client_port: int  # which TCP connection the request came on
 
 
 def _decode(content_type: str, raw: bytes) -> dict:
@@ -57,6 +58,7 @@ class FakeServer:
                     path=self.path,
                     headers={k.lower(): v for k, v in self.headers.items()},
                     params=_decode(self.headers.get("Content-Type", ""), raw),
+                    client_port=self.client_address[1],
                 )
                 with fake.lock:
                     fake.requests.append(recorded)

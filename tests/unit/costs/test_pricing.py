@@ -2,11 +2,13 @@
 estimates; sums of many calls at another model's prices. No database: the seeded price
 table is read as price rules."""
 
+import json
 from decimal import Decimal
 
 import pytest
 
 from costs.pricing import (
+    TOOL_USE_SYSTEM_PROMPT_TOKENS,
     TokenUsage,
     estimated_tokens,
     find_rule,
@@ -135,6 +137,16 @@ def test_token_estimates_are_typical_and_the_bound_is_never_below_the_bytes():
     messages = [{"role": "user", "content": "héllo"}]
 
     assert prompt_token_bound("sys", messages) == 3 + 6 + 8 + 64
+
+
+def test_sending_tools_bounds_their_definitions_and_anthropics_tool_use_prompt():
+    messages = [{"role": "user", "content": "héllo"}]
+    tools = [{"name": "remember", "input_schema": {"type": "object"}}]
+
+    assert prompt_token_bound("sys", messages, tools) == (
+        prompt_token_bound("sys", messages) + len(json.dumps(tools)) + TOOL_USE_SYSTEM_PROMPT_TOKENS
+    )
+    assert prompt_token_bound("sys", messages, []) == prompt_token_bound("sys", messages)
 
 
 def test_the_worst_case_holds_every_prompt_token_at_the_dearest_prompt_rate():
