@@ -29,7 +29,7 @@ from sklearn.linear_model import LogisticRegression
 
 from routing import core, weights
 from routing.message import parse
-from routing.signals import MOMENTUM, ORDER, OWN, TEXT, Signal, momentum, own_values
+from routing.signals import ORDER, OWN, TEXT, Signal, momentum, own_values
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -68,7 +68,6 @@ class Table:
     def __init__(self, bias: float, weights_by_code: dict[Signal, float]) -> None:
         self.bias, self.weights = bias, weights_by_code
         self.own = tuple(weights_by_code[code] for code in OWN)
-        self.momentum = tuple(weights_by_code[code] for code in MOMENTUM)
 
     def own_latent(self, parsed) -> float:
         return self.bias + sum(w * v for w, v in zip(self.own, own_values(parsed), strict=True))
