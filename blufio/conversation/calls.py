@@ -38,15 +38,19 @@ def call_pay(
     `costs.services.BudgetExhausted` (nothing was called) or
     `claude_client.ClaudeError` (the failure is in the ledger, the hold closed).
 
-    No exception leaves the hold open for the sweeper to charge at worst case: a call
-    that fails, or whose answer cannot be read, is released (its usage is unknown); an
-    answer that cannot be kept is charged what it cost. Either raises a ClaudeError that
-    is not permanent, so the caller treats it as an outage and may try again.
+    No exception leaves the hold open for the sweeper: a call that fails is released;
+    a 200 whose answer cannot be read is charged its hold, the worst case (Claude
+    generated, and may have billed, an answer whose usage is lost with it); an answer
+    that cannot be kept is charged what it cost. Each raises a ClaudeError that is not
+    permanent, so the caller treats it as an outage and may try again.
     """
     request = {"model": model, "system": system, "messages": messages, "max_tokens": max_tokens}
     reservation = call_hold(pool=pool, ledger=ledger, tools=tools, **request)
     try:
         completion = claude_client.complete(**request, tools=tools, tool_choice=tool_choice)
+    except claude_client.MalformedAnswer as exc:
+        call_charge_held(reservation, model=model, ledger=ledger, error=exc)
+        raise
     except Exception as exc:
         call_fail(reservation, model=model, ledger=ledger, error=exc)
         if isinstance(exc, claude_client.ClaudeError):
@@ -96,6 +100,22 @@ def call_fail(reservation: Reservation, *, model: str, ledger: dict, error: Exce
         logger.warning("Claude %s failed for %s: %s", model, ledger["feature"], error)
     else:
         logger.error("Claude %s failed for %s", model, ledger["feature"], exc_info=error)
+
+
+def call_charge_held(
+    reservation: Reservation, *, model: str, ledger: dict, error: Exception
+) -> None:
+    """Charge an answer whose usage is unknown at its hold, and record why."""
+    with transaction.atomic():
+        budget_settle(reservation=reservation, cost=reservation.amount_usd)
+        ledger_entry_create(
+            **ledger,
+            actual_model=model,
+            cost_usd=reservation.amount_usd,
+            outcome=LedgerEntry.Outcome.ERROR,
+            error=f"{error}; charged at the worst case held",
+        )
+    logger.warning("Claude %s answered unreadably for %s", model, ledger["feature"])
 
 
 def call_settle(

@@ -26,7 +26,13 @@ def assert_nothing_held_or_charged_at_worst_case():
     assert BudgetWindow.objects.get().reserved_usd == 0
 
 
-def test_a_cut_off_answer_is_not_charged_and_the_next_tier_answers(
+def unreadable_holds() -> list[Decimal]:
+    """What the unreadable answers were charged: each its hold, the worst case, since
+    Claude generated (and may have billed) an answer whose usage was lost with it."""
+    return [r.amount_usd for r in Reservation.objects.order_by("id") if r.cost_usd == r.amount_usd]
+
+
+def test_a_cut_off_answer_is_charged_its_hold_and_the_next_tier_answers(
     post_update, fake_claude, fake_telegram
 ):
     fake_claude.queue_malformed()  # Sonnet's 200 answer stops mid-JSON
@@ -37,15 +43,16 @@ def test_a_cut_off_answer_is_not_charged_and_the_next_tier_answers(
         "(Haiku answered — Sonnet is unavailable)\n\nHello from Claude."
     ]
     failed, answered = LedgerEntry.objects.order_by("id")
+    [held] = unreadable_holds()
     assert (failed.actual_model, failed.outcome, failed.cost_usd) == (
         "claude-sonnet-5-5",
         "error",
-        Decimal(0),
+        held,
     )
-    assert "could not be read" in failed.error
+    assert held > 0 and "could not be read" in failed.error
     assert (answered.actual_model, answered.outcome) == ("claude-haiku-5-5", "ok")
     assert InboundUpdate.objects.get().status == "done"
-    assert BudgetWindow.objects.get().spent_usd == HAIKU_REPLY
+    assert BudgetWindow.objects.get().spent_usd == held + HAIKU_REPLY
     assert_nothing_held_or_charged_at_worst_case()
 
 
@@ -60,12 +67,13 @@ def test_when_every_tier_answers_cut_off_the_owner_is_told_once_and_the_retry_an
     inbound = InboundUpdate.objects.get()
     assert (inbound.status, inbound.attempts) == ("done", 2)
     assert ChatMessage.objects.filter(role="user").count() == 1
+    first, second = unreadable_holds()
     assert list(LedgerEntry.objects.values_list("outcome", "cost_usd").order_by("id")) == [
-        ("error", Decimal(0)),
-        ("error", Decimal(0)),
+        ("error", first),
+        ("error", second),
         ("ok", HAIKU_REPLY),  # on the retry
     ]
-    assert BudgetWindow.objects.get().spent_usd == HAIKU_REPLY
+    assert BudgetWindow.objects.get().spent_usd == first + second + HAIKU_REPLY
     assert_nothing_held_or_charged_at_worst_case()
 
 
@@ -85,7 +93,7 @@ def test_an_answer_that_is_json_but_not_a_message_is_treated_as_an_outage(
         "(Haiku answered — Sonnet is unavailable)\n\nHello from Claude."
     ]
     assert InboundUpdate.objects.get().status == "done"
-    assert BudgetWindow.objects.get().spent_usd == HAIKU_REPLY
+    assert BudgetWindow.objects.get().spent_usd == sum(unreadable_holds()) + HAIKU_REPLY
     assert_nothing_held_or_charged_at_worst_case()
 
 
