@@ -38,19 +38,21 @@ def updates_sweep(*, now: datetime | None = None) -> list[int]:
     harmless: the worker's claim lets only one through.
     """
     now = now or timezone.now()
-    JobRun.objects.update_or_create(job=SWEEP_JOB, defaults={"ran_at": now})
     reservations_close_stale(older_than=timedelta(seconds=call_seconds_bound(), minutes=1), now=now)
     revived = updates_revive(claimed_before=now - STUCK_AFTER)
     if revived:
         logger.warning("%s updates were stuck in processing; retrying them", revived)
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    return list(
+    waiting = list(
         InboundUpdate.objects.filter(
             due, status=InboundUpdate.Status.RECEIVED, received_at__lt=now - STALE_AFTER
         )
         .order_by("update_id")
         .values_list("update_id", flat=True)[:SWEEP_BATCH]
     )
+    # Stamped once the sweep has done its work: a sweep that fails each minute is stale.
+    JobRun.objects.update_or_create(job=SWEEP_JOB, defaults={"ran_at": now})
+    return waiting
 
 
 def updates_revive(*, claimed_before: datetime) -> int:

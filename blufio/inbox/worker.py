@@ -61,6 +61,9 @@ def update_process(*, update_id: int) -> list[Handoff]:
         # This task's own update is due even if a retry was planned for it.
         next_id = _next_in_chat(inbound.chat_id, ready=update_id)
         handoffs = update_answer_once(next_id) if next_id is not None else []
+    # Again after the lock: a busy task that ended while this worker held the chat left
+    # its flag set; an update stored after this clear queues its own task.
+    wake_clear(inbound.chat_id)
     waiting = _next_in_chat(inbound.chat_id, ready=None)
     if waiting is not None:
         handoffs.append(Handoff(waiting))
