@@ -15,7 +15,7 @@ from blufio.clients import telegram as telegram_client
 from blufio.clients.anthropic import ClaudeError
 from blufio.conversation.calls import call_pay
 from blufio.conversation.hooks import ContextNote
-from blufio.conversation.reach import chat_unreachable_mark
+from blufio.conversation.reach import chat_allowed, chat_unreachable_mark
 from blufio.models import ChatMessage, ChatSession
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
 from costs.services import BudgetExhausted
@@ -93,6 +93,8 @@ def session_heartbeat(*, session_id: int, now: datetime) -> str:
     session = ChatSession.objects.get(pk=session_id)
     if session.unreachable_since is not None:
         return "skipped (chat unreachable)"
+    if not chat_allowed(session):
+        return "skipped (group not allowed)"
     return checkin_attempt(session, settings=settings, zone=zone, now=now)
 
 

@@ -1,12 +1,12 @@
-"""Whether Telegram lets Blufio write to a chat. A 403 (`ChatUnreachable`) marks the chat
+"""Whether Blufio may write to a chat. A 403 (`ChatUnreachable`) marks the chat
 unreachable: nothing is sent there unprompted (check-ins, digests), so nothing is paid
-for, until the owner writes again."""
+for, until the owner writes again. A group is spoken in only if the owner allowed it."""
 
 import logging
 
 from django.utils import timezone
 
-from blufio.models import ChatSession
+from blufio.models import AllowedGroup, ChatSession
 
 logger = logging.getLogger(__name__)
 
@@ -26,3 +26,8 @@ def chat_reachable_mark(*, chat_id: int) -> None:
         unreachable_since=None, unreachable_reason=""
     ):
         logger.info("Chat %s is reachable again", chat_id)
+
+
+def chat_allowed(session: ChatSession) -> bool:
+    """A private chat, or a group the owner listed in Allowed groups: where Blufio speaks."""
+    return session.private or AllowedGroup.objects.filter(chat_id=session.chat_id).exists()

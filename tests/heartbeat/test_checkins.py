@@ -434,3 +434,14 @@ def test_a_chat_that_blocked_the_bot_gets_no_heartbeat_until_the_owner_writes_ag
     fake_claude.text = CHECKIN
     assert outcomes(timezone.now() + timedelta(minutes=30)) == ["sent"]
     assert bells(fake_telegram) == [f"🔔 {CHECKIN}"] * 2  # the one refused, the one delivered
+
+
+def test_a_group_the_owner_has_not_allowed_gets_no_check_in(beat, fake_claude, fake_telegram):
+    group = ChatSession.objects.create(
+        chat_id=-100_500, user_id=OWNER_CHAT_ID, private=False, last_message_at=timezone.now()
+    )
+    due_item(group)
+    fake_claude.text = CHECKIN
+
+    assert outcomes() == ["skipped (group not allowed)"]
+    assert heartbeat_calls(fake_claude) == [] and bells(fake_telegram) == []
