@@ -16,26 +16,29 @@ from tests.conftest import text_update
 ROOT = Path(__file__).resolve().parents[2]  # the repository
 
 
-def test_production_settings_pass_the_deploy_checks():
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="blufio.settings",
-        DJANGO_SECRET_KEY="x7#kq!" + "v" * 20 + "-a-long-random-production-secret-9f3b",
-        DJANGO_ALLOWED_HOSTS="bot.example.com",
-        DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres",
-    )
-
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+def manage_check(*args: str, **environment: str) -> subprocess.CompletedProcess:
+    """`manage.py check` under production settings, with only `environment` set of
+    Django's own variables."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.update(DJANGO_SETTINGS_MODULE="blufio.settings", **environment)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
+    )
+
+
+def test_production_settings_pass_the_deploy_checks():
+    result = manage_check(
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SECRET_KEY="x7#kq!" + "v" * 20 + "-a-long-random-production-secret-9f3b",
+        DJANGO_ALLOWED_HOSTS="bot.example.com",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres",
     )
 
     assert result.returncode == 0, result.stderr + result.stdout
@@ -43,34 +46,14 @@ def test_production_settings_pass_the_deploy_checks():
 
 
 def test_without_a_secret_key_production_refuses_to_start():
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env["DJANGO_SETTINGS_MODULE"] = "blufio.settings"
-
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = manage_check()
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
 def test_a_proxy_count_that_is_not_a_whole_number_refuses_to_start():
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(DJANGO_SETTINGS_MODULE="blufio.settings", DJANGO_DEBUG="1", DJANGO_PROXY_COUNT="one")
-
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = manage_check(DJANGO_DEBUG="1", DJANGO_PROXY_COUNT="one")
 
     assert result.returncode != 0
     assert "DJANGO_PROXY_COUNT must be a whole number" in result.stderr
