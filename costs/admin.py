@@ -22,6 +22,9 @@ class PriceAdmin(admin.ModelAdmin):
         "cache_write_1h_per_mtok",
         "cache_read_per_mtok",
         "long_prompt_threshold",
+        "thinking",
+        "efforts",
+        "structured_outputs",
         "updated_at",
     )
     search_fields = ("pattern",)

@@ -7,7 +7,9 @@ from django.db import models
 from django.utils import timezone
 from solo.models import SingletonModel
 
+from costs.capabilities import Capabilities
 from costs.pricing import PriceRule, Rates
+from routing.tiers import EFFORTS
 
 USD = {"max_digits": 18, "decimal_places": 10}
 PER_MTOK = {"max_digits": 12, "decimal_places": 4, "validators": [MinValueValidator(0)]}
@@ -96,7 +98,45 @@ class Price(models.Model):
         validators=[MinValueValidator(1)],
         help_text="Applied to the whole call when usage reports speed 'fast'.",
     )
-    source = models.TextField(blank=True, help_text="Where these prices come from, and when.")
+    thinking = models.CharField(
+        max_length=10,
+        choices=[
+            ("none", "cannot think"),
+            ("off", "thinks only when asked"),
+            ("on", "thinks unless turned off"),
+            ("always", "always thinks (or not known)"),
+        ],
+        default="always",
+        help_text="How the model thinks when a request does not say. Internal calls "
+        "(memory, compaction, check-ins) turn thinking off where the model allows it.",
+    )
+    thinking_off = models.CharField(
+        "thinking off with",
+        max_length=20,
+        blank=True,
+        choices=[("", "(nothing)"), ("disabled", "disabled"), ("between_tools", "between_tools")],
+        help_text="The thinking.type that turns thinking off, for a model that thinks "
+        "unless turned off.",
+    )
+    efforts = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="The output_config.effort levels the model takes, comma-separated "
+        f"({', '.join(EFFORTS)}). Empty: it takes no effort parameter, and none is sent.",
+    )
+    forced_tool_use = models.BooleanField(
+        default=False,
+        help_text="Accepts a tool_choice that forces a tool (with thinking off). Off: "
+        "tools are offered, never forced.",
+    )
+    structured_outputs = models.BooleanField(
+        default=False,
+        help_text="Accepts output_config.format with a JSON schema. Off: structured "
+        "answers come through a tool the model may call.",
+    )
+    source = models.TextField(
+        blank=True, help_text="Where these prices and capabilities come from, and when."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     LONG_FIELDS = (
@@ -119,6 +159,24 @@ class Price(models.Model):
             raise ValidationError("Long-prompt prices need a long-prompt threshold.")
         if self.long_prompt_threshold is not None and not all(filled):
             raise ValidationError("A long-prompt threshold needs all five long-prompt prices.")
+        unknown = [level for level in self.effort_levels if level not in EFFORTS]
+        if unknown:
+            raise ValidationError({"efforts": f"Not an effort level: {', '.join(unknown)}."})
+        if self.thinking == "on" and not self.thinking_off:
+            raise ValidationError({"thinking_off": "Say which thinking.type turns it off."})
+
+    @property
+    def effort_levels(self) -> tuple[str, ...]:
+        return tuple(part.strip().lower() for part in self.efforts.split(",") if part.strip())
+
+    def to_capabilities(self) -> Capabilities:
+        return Capabilities(
+            thinking=self.thinking,
+            thinking_off=self.thinking_off if self.thinking == "on" else "",
+            efforts=self.effort_levels,
+            forced_tool_use=self.forced_tool_use,
+            structured_outputs=self.structured_outputs,
+        )
 
     def to_rule(self) -> PriceRule:
         long_rates = None
@@ -287,6 +345,9 @@ class LedgerEntry(models.Model):
     latency_ms = models.PositiveIntegerField(default=0)
     reason = models.CharField(
         max_length=30, blank=True, help_text="Why the actual model differs (downgrade or fallback)."
+    )
+    effort = models.CharField(
+        max_length=10, blank=True, help_text="The output_config.effort sent; empty: none."
     )
     request_id = models.CharField(max_length=100, blank=True)
     outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.OK)

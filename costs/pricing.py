@@ -172,7 +172,8 @@ def totals_cost(totals: Iterable[TokenUsage], rule: PriceRule) -> Decimal:
 def worst_case_cost(rule: PriceRule, *, prompt_tokens: int, max_output_tokens: int) -> Decimal:
     """An upper bound on a call's cost, to reserve before making it.
 
-    Every prompt token at the dearest prompt rate, `max_output_tokens` of output,
+    Every prompt token at the dearest prompt rate, `max_output_tokens` of output (thinking
+    included: it is billed as output and counts toward `max_tokens`),
     the long-prompt tier when the prompt may pass it, and the US-only multiplier in
     case the workspace's default inference region is the US.
     """
@@ -201,7 +202,8 @@ def prompt_token_bound(system: str, messages: list[dict], tools: list[dict] | No
     """An upper bound on the prompt's tokens: no token is shorter than one UTF-8 byte.
 
     Tool definitions are prompt too, and sending any adds Anthropic's tool-use system
-    prompt.
+    prompt. An `output_config.format` schema is counted the same way: the pages do not
+    say what it adds, so it is held as a tool.
     """
     texts = [system, *(m["content"] for m in messages)]
     if tools:

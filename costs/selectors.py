@@ -12,6 +12,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from costs.capabilities import UNKNOWN_MODEL, Capabilities
 from costs.models import BudgetSettings, BudgetWindow, LedgerDay, LedgerEntry, Price
 from costs.pricing import PriceRule, TokenUsage, ceiling_rule, find_rule, totals_cost
 from routing.tiers import DEFAULT_MODELS, DOWNGRADE_REASONS, TIERS
@@ -23,16 +24,30 @@ logger = logging.getLogger(__name__)
 SAVINGS_REFERENCE_MODEL = DEFAULT_MODELS["opus"]
 
 
+def _price_row(model: str) -> tuple[Price | None, list[PriceRule]]:
+    """The price table's row for a model id (its most specific pattern), and every rule."""
+    prices = {price.pattern: price for price in Price.objects.all()}
+    rules = [price.to_rule() for price in prices.values()]
+    rule = find_rule(model, rules)
+    return (prices[rule.pattern] if rule else None), rules
+
+
 def price_rule_for(*, model: str) -> PriceRule:
     """The price rule for a model id; unknown ids get the dearest known prices (logged)."""
-    rules = [price.to_rule() for price in Price.objects.all()]
-    rule = find_rule(model, rules)
-    if rule is None:
+    row, rules = _price_row(model)
+    if row is None:
         logger.warning(
             "No price for model %r: charging it at the most expensive known prices", model
         )
         return ceiling_rule(rules)
-    return rule
+    return row.to_rule()
+
+
+def capabilities_for(*, model: str) -> Capabilities:
+    """What a model accepts, from its row of the price table; a model without a row gets
+    the safe assumptions (no effort, no format, no forced tool, it may think)."""
+    row, _ = _price_row(model)
+    return row.to_capabilities() if row else UNKNOWN_MODEL
 
 
 @dataclass(frozen=True)

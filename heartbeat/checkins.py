@@ -170,6 +170,7 @@ def checkin_run(
                 "intended_model": settings.model,
                 "session_id": session.pk,
             },
+            internal=True,
         )
     except BudgetExhausted:
         _finish(checkin, CheckIn.Outcome.BUDGET)

@@ -23,7 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from blufio.clients.anthropic import ClaudeError
+from blufio.clients.anthropic import ClaudeError, StructuredOutput
 from blufio.conversation.calls import call_pay
 from blufio.models import ChatMessage, ChatSession
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
@@ -34,23 +34,26 @@ from heartbeat.rules import due_in_window, needs_extraction
 
 logger = logging.getLogger(__name__)
 
-EXTRACTION_TOOL_NAME = "record_pending_items"
 EXTRACTION_MAX_TOKENS = 600
 MAX_OPEN_ITEMS_SHOWN = 20
 PREVIOUS_REPLY_CHARS = 600
 MESSAGE_CHARS = 4000
 FORWARDS_SHOWN = 3  # forwarded messages just before the owner's, shown as someone's words
 
-EXTRACTION_TOOL = {
-    "name": EXTRACTION_TOOL_NAME,
-    "description": "Record what the owner committed to or asked to be reminded of, and "
+NULLABLE_TEXT = {"anyOf": [{"type": "string"}, {"type": "null"}]}
+# In the JSON schema subset `output_config.format` takes (every object closed, nullable
+# fields as anyOf, no array bounds): valid as a tool's input schema too. The bounds are
+# checked when the answer is read (`Extraction`).
+EXTRACTION = StructuredOutput(
+    name="record_pending_items",
+    description="Record what the owner committed to or asked to be reminded of, and "
     "changes to items already pending.",
-    "input_schema": {
+    schema={
         "type": "object",
         "properties": {
             "new_items": {
                 "type": "array",
-                "maxItems": 10,
+                "description": "At most 10.",
                 "items": {
                     "type": "object",
                     "properties": {
@@ -60,38 +63,42 @@ EXTRACTION_TOOL = {
                             "description": "Short imperative, e.g. 'Call mom'.",
                         },
                         "due": {
-                            "type": ["string", "null"],
+                            **NULLABLE_TEXT,
                             "description": "Local date and time, ISO 8601 without offset "
                             "(2026-11-27T17:00), or null when no time was given.",
                         },
                     },
                     "required": ["kind", "text", "due"],
+                    "additionalProperties": False,
                 },
             },
             "updates": {
                 "type": "array",
-                "maxItems": 20,
+                "description": "At most 20.",
                 "items": {
                     "type": "object",
                     "properties": {
                         "item_id": {"type": "integer"},
                         "status": {"type": "string", "enum": ["done", "snoozed", "dismissed"]},
                         "until": {
-                            "type": ["string", "null"],
-                            "description": "For snoozed: local ISO 8601 date and time.",
+                            **NULLABLE_TEXT,
+                            "description": "For snoozed: local ISO 8601 date and time; else null.",
                         },
                     },
-                    "required": ["item_id", "status"],
+                    "required": ["item_id", "status", "until"],
+                    "additionalProperties": False,
                 },
             },
         },
         "required": ["new_items", "updates"],
+        "additionalProperties": False,
     },
-}
+)
 
 EXTRACTION_SYSTEM = (
     "You keep Blufio's memory of what its owner must do. Read the owner's newest "
-    "message and call the tool once. New items: things the owner says they will do "
+    "message and record what it holds once, with the record_pending_items tool when it "
+    "is offered, else as the JSON answer. New items: things the owner says they will do "
     "(commitment), asks to be reminded of (reminder), or must come back to "
     "(follow_up). Not questions, opinions or things already done. Resolve times "
     "like 'Friday at 5' or 'tomorrow' against the current local time given below; "
@@ -99,7 +106,7 @@ EXTRACTION_SYSTEM = (
     "is done, should wait (snoozed, with until), or is no longer wanted (dismissed). "
     "Text the owner forwarded is someone else's words, not the owner's: take an item "
     "from it only when the owner's newest message asks for one. "
-    "When there is nothing, call the tool with empty lists."
+    "When there is nothing, record empty lists."
 )
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -238,18 +245,17 @@ def _extract(message, open_items, settings, zone, now) -> tuple[str, int, int]:
                 "intended_model": settings.extraction_model,
                 "session_id": message.session_id,
             },
-            tools=[EXTRACTION_TOOL],
-            tool_choice={"type": "tool", "name": EXTRACTION_TOOL_NAME},
+            internal=True,
+            structured=EXTRACTION,
         )
     except BudgetExhausted:
         logger.info("Budget reached: not reading message %s for memory", message.pk)
         return ExtractionRun.Outcome.BUDGET, 0, 0
     except ClaudeError:
         return ExtractionRun.Outcome.FAILED, 0, 0
-    inputs = [data for name, data in completion.tool_inputs if name == EXTRACTION_TOOL_NAME]
     try:
         extraction = Extraction.model_validate(
-            inputs[0] if inputs else None, context={"zone": zone, "now": now}
+            completion.structured(EXTRACTION), context={"zone": zone, "now": now}
         )
     except ValidationError as exc:
         # Where and what, never the values: they are the owner's words.
@@ -385,6 +391,7 @@ def history_compact(*, session_id: int) -> bool:
                 "intended_model": settings.compaction_model,
                 "session_id": session.pk,
             },
+            internal=True,
         )
     except (BudgetExhausted, ClaudeError) as exc:
         logger.info("History of session %s not compacted: %s", session.pk, exc)

@@ -10,9 +10,9 @@ class RoutingSettingsAdmin(admin.ModelAdmin):
             "Models per tier",
             {
                 "fields": [
-                    ("haiku_model", "haiku_max_tokens"),
-                    ("sonnet_model", "sonnet_max_tokens"),
-                    ("opus_model", "opus_max_tokens"),
+                    ("haiku_model", "haiku_max_tokens", "haiku_effort"),
+                    ("sonnet_model", "sonnet_max_tokens", "sonnet_effort"),
+                    ("opus_model", "opus_max_tokens", "opus_effort"),
                 ]
             },
         ),

@@ -20,6 +20,7 @@ import math
 from dataclasses import asdict, dataclass, field
 
 from routing import lexicon, weights
+from routing.effort import split_effort
 from routing.message import Parsed, parse
 from routing.signals import (
     FLOOR_SIGNALS,
@@ -100,7 +101,8 @@ class Decision:
 
 
 def parse_prefix(message: str) -> tuple[str | None, str]:
-    """A leading /haiku, /sonnet or /opus (any case, optionally @botname): tier and rest.
+    """A leading /haiku, /sonnet or /opus (any case, optionally an effort suffix such as
+    /opus+ and @botname): tier and rest.
 
     Only the very start counts, and only these three words: "/gpt4 hi" and
     "use /opus for this" are ordinary messages.
@@ -109,7 +111,7 @@ def parse_prefix(message: str) -> tuple[str | None, str]:
     if not stripped.startswith("/"):
         return None, message
     head, *rest = stripped.split(maxsplit=1)  # any whitespace ends the prefix: tab, newline
-    command = head[1:].split("@", 1)[0].lower()
+    command, _ = split_effort(head[1:].split("@", 1)[0].lower())
     if command not in TIERS:
         return None, message
     return command, rest[0].strip() if rest else ""

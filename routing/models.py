@@ -3,12 +3,19 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from solo.models import SingletonModel
 
+from costs.selectors import capabilities_for
 from routing.core import RouterConfig
-from routing.tiers import DEFAULT_MODELS, TIER_NAMES, TIERS
+from routing.tiers import DEFAULT_MODELS, EFFORTS, TIER_NAMES, TIERS
 
 MAX_TOKENS = {"validators": [MinValueValidator(1), MaxValueValidator(128_000)]}
 SHARE = {"validators": [MinValueValidator(0.0), MaxValueValidator(1.0)]}
 _DEFAULTS = RouterConfig()  # the router core owns the default bands and thresholds
+EFFORT = {
+    "max_length": 10,
+    "blank": True,
+    "default": "",
+    "choices": [("", "the model's default (none sent)"), *((level, level) for level in EFFORTS)],
+}
 
 
 class RoutingSettings(SingletonModel):
@@ -34,6 +41,13 @@ class RoutingSettings(SingletonModel):
     opus_max_tokens = models.PositiveIntegerField(
         default=4096, help_text="Most output tokens an Opus reply may use.", **MAX_TOKENS
     )
+    haiku_effort = models.CharField(
+        help_text="output_config.effort of a Haiku reply (a /haiku+ or /haiku- prefix "
+        "overrides it). Only levels the model takes, as its price table row says.",
+        **EFFORT,
+    )
+    sonnet_effort = models.CharField(help_text="output_config.effort of a Sonnet reply.", **EFFORT)
+    opus_effort = models.CharField(help_text="output_config.effort of an Opus reply.", **EFFORT)
     sonnet_from = models.FloatField(
         "Sonnet from score",
         default=_DEFAULTS.sonnet_from,
@@ -94,6 +108,12 @@ class RoutingSettings(SingletonModel):
             setattr(self, f"{tier}_model", value)
             if not value:
                 errors[f"{tier}_model"] = "A model id is needed."
+        for tier in TIERS:
+            effort, model = self.effort_for(tier), self.model_for(tier)
+            if effort and capabilities_for(model=model).effort(effort) is None:
+                errors[f"{tier}_effort"] = (
+                    f"{model} does not take effort {effort} (see its row in Prices)."
+                )
         if not 0 < self.sonnet_from < self.opus_from <= 1:
             errors["opus_from"] = "Need 0 < Sonnet-from < Opus-from ≤ 1."
         if not 0 < self.downgrade_at < self.haiku_only_at <= 1:
@@ -110,6 +130,10 @@ class RoutingSettings(SingletonModel):
 
     def max_tokens_for(self, tier: str) -> int:
         return getattr(self, f"{tier}_max_tokens")
+
+    def effort_for(self, tier: str) -> str:
+        """The effort set for the tier's replies; "" sends none."""
+        return getattr(self, f"{tier}_effort")
 
     def fallbacks_for(self, tier: str) -> list[str]:
         raw = getattr(self, f"{tier}_fallbacks")

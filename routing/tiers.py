@@ -22,3 +22,8 @@ DEFAULT_MODELS: dict[str, str] = {
 DowngradeReason = Literal["budget_downgrade", "budget_haiku_only"]
 BUDGET_DOWNGRADE, BUDGET_HAIKU_ONLY = get_args(DowngradeReason)
 DOWNGRADE_REASONS: tuple[str, ...] = (BUDGET_DOWNGRADE, BUDGET_HAIKU_ONLY)
+
+# The `output_config.effort` levels of the Messages API, least first. Which a model
+# takes is in the price table (`costs.models.Price.efforts`).
+Effort = Literal["low", "medium", "high", "xhigh", "max"]
+EFFORTS: tuple[str, ...] = get_args(Effort)

@@ -108,8 +108,8 @@ def prices(transactional_db):
     """The seeded price table again: transactional tests start from an emptied database."""
     from django.apps import apps
 
-    seed = importlib.import_module("costs.migrations.0002_seed_prices").seed
-    seed(apps, None)
+    for migration in ("0002_seed_prices", "0012_model_capabilities"):
+        importlib.import_module(f"costs.migrations.{migration}").seed(apps, None)
 
 
 def _service_env(fake_claude, fake_telegram) -> dict:

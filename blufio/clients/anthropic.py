@@ -1,6 +1,8 @@
 """All calls to Claude go through here: the official `anthropic` SDK, one error type
-(`ClaudeError`, whose `permanent` says whether retrying the same call can help)."""
+(`ClaudeError`, whose `permanent` says whether retrying the same call can help), and the
+request options each model accepts (`request_options`, from its `Capabilities`)."""
 
+import json
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -8,6 +10,7 @@ from functools import lru_cache
 import anthropic
 from django.conf import settings
 
+from costs.capabilities import Capabilities
 from costs.pricing import TokenUsage
 
 # Before each retry the SDK waits out a `retry-after` (Claude's are at most a minute).
@@ -66,6 +69,65 @@ class Completion:
     refusal_explanation: str | None = None
     tool_inputs: tuple[tuple[str, object], ...] = ()  # (tool name, its input) per tool_use block
 
+    def structured(self, output: "StructuredOutput") -> object | None:
+        """The answer to a `StructuredOutput` request: the input of its tool, else the
+        text read as JSON (`output_config.format`); None when it is neither."""
+        for name, data in self.tool_inputs:
+            if name == output.name:
+                return data
+        try:
+            return json.loads(self.text)
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class StructuredOutput:
+    """An answer wanted as JSON of one schema: given to a model that takes it as
+    `output_config.format`, else offered as a tool of that name."""
+
+    name: str
+    description: str
+    schema: dict
+
+    @property
+    def tool(self) -> dict:
+        return {"name": self.name, "description": self.description, "input_schema": self.schema}
+
+
+def request_options(
+    capabilities: Capabilities,
+    *,
+    effort: str | None = None,
+    quiet: bool = False,
+    structured: StructuredOutput | None = None,
+) -> dict:
+    """The `thinking`, `output_config`, `tools` and `tool_choice` of a request, as the
+    model accepts them.
+
+    `effort` is sent only to a model that takes that level. `quiet` (an internal call)
+    turns thinking off where the model allows it. A structured answer is asked for with
+    `output_config.format` where the model takes it, else through a tool that is forced
+    only where the model accepts that and will not think (thinking is never compatible
+    with forced tool use).
+    """
+    options: dict = {}
+    output_config: dict = {}
+    if level := capabilities.effort(effort):
+        output_config["effort"] = level
+    thinking = capabilities.quiet_thinking() if quiet else None
+    if thinking is not None:
+        options["thinking"] = thinking
+    if structured is not None and capabilities.structured_outputs:
+        output_config["format"] = {"type": "json_schema", "schema": structured.schema}
+    elif structured is not None:
+        options["tools"] = [structured.tool]
+        if capabilities.forced_tool_use and not capabilities.thinks(thinking):
+            options["tool_choice"] = {"type": "tool", "name": structured.name}
+    if output_config:
+        options["output_config"] = output_config
+    return options
+
 
 @lru_cache(maxsize=4)
 def _client(api_key: str, base_url: str, max_retries: int, timeout: float) -> anthropic.Anthropic:
@@ -82,8 +144,11 @@ def complete(
     max_tokens: int,
     tools: list[dict] | None = None,
     tool_choice: dict | None = None,
+    thinking: dict | None = None,
+    output_config: dict | None = None,
 ) -> Completion:
-    """One Messages API call; the reply's text blocks joined, and any tool inputs."""
+    """One Messages API call; the reply's text blocks joined (thinking blocks are never
+    text), and any tool inputs. The options come from `request_options`."""
     if not settings.ANTHROPIC_API_KEY:
         raise ClaudeNotConfigured()
     client = _client(
@@ -94,7 +159,13 @@ def complete(
     )
     started = time.monotonic()
     try:
-        options = {"tools": tools, "tool_choice": tool_choice} if tools else {}
+        given = {
+            "tools": tools,
+            "tool_choice": tool_choice,
+            "thinking": thinking,
+            "output_config": output_config,
+        }
+        options = {name: value for name, value in given.items() if value is not None}
         response = client.messages.create(
             model=model, system=system, messages=messages, max_tokens=max_tokens, **options
         )

@@ -10,12 +10,14 @@ from django.db import transaction
 from blufio.clients import anthropic as claude_client
 from costs.models import LedgerEntry, Reservation
 from costs.pricing import prompt_token_bound, usage_cost, worst_case_cost
-from costs.selectors import price_rule_for
+from costs.selectors import capabilities_for, price_rule_for
 from costs.services import budget_release, budget_reserve, budget_settle, ledger_entry_create
 
 logger = logging.getLogger(__name__)
 
 Keep = Callable[[claude_client.Completion], object]
+# Extraction, compaction and check-ins need no depth: the least effort, where it is taken.
+INTERNAL_EFFORT = "low"
 
 
 def call_pay(
@@ -26,16 +28,20 @@ def call_pay(
     messages: list[dict],
     max_tokens: int,
     ledger: dict,
-    tools: list[dict] | None = None,
-    tool_choice: dict | None = None,
+    effort: str | None = None,
+    internal: bool = False,
+    structured: claude_client.StructuredOutput | None = None,
     keep: Keep | None = None,
 ) -> claude_client.Completion:
     """Reserve the call's worst case against `pool`, call Claude once, settle and record it.
 
     `ledger` holds the ledger row's fields besides usage and cost (feature, session_id,
-    intended_model, …). `keep` stores the answer in the same transaction as the
-    settlement, so what was paid for cannot be lost by a crash after it. Raises
-    `costs.services.BudgetExhausted` (nothing was called) or
+    intended_model, …). The request takes what the model accepts (its capabilities in
+    the price table): `effort` if it takes that level (the ledger records the one sent);
+    for an `internal` call the least effort and thinking off, where the model allows
+    them; a `structured` answer the way the model supports. `keep` stores the answer in
+    the same transaction as the settlement, so what was paid for cannot be lost by a
+    crash after it. Raises `costs.services.BudgetExhausted` (nothing was called) or
     `claude_client.ClaudeError` (the failure is in the ledger, the hold closed).
 
     No exception leaves the hold open for the sweeper: a call that fails is released;
@@ -44,10 +50,17 @@ def call_pay(
     that cannot be kept is charged what it cost. Each raises a ClaudeError that is not
     permanent, so the caller treats it as an outage and may try again.
     """
+    options = claude_client.request_options(
+        capabilities_for(model=model),
+        effort=INTERNAL_EFFORT if internal else effort,
+        quiet=internal,
+        structured=structured,
+    )
+    ledger = {**ledger, "effort": options.get("output_config", {}).get("effort", "")}
     request = {"model": model, "system": system, "messages": messages, "max_tokens": max_tokens}
-    reservation = call_hold(pool=pool, ledger=ledger, tools=tools, **request)
+    reservation = call_hold(pool=pool, ledger=ledger, options=options, **request)
     try:
-        completion = claude_client.complete(**request, tools=tools, tool_choice=tool_choice)
+        completion = claude_client.complete(**request, **options)
     except claude_client.MalformedAnswer as exc:
         call_charge_held(reservation, model=model, ledger=ledger, error=exc)
         raise
@@ -80,11 +93,18 @@ def call_hold(
     system: str,
     messages: list[dict],
     max_tokens: int,
-    tools: list[dict] | None,
+    options: dict,
 ) -> Reservation:
     """Hold the call's worst case; the ledger fields go with the hold, for a worker that
-    stops mid-call."""
-    prompt_bound = prompt_token_bound(system, messages, tools)
+    stops mid-call.
+
+    A tool or an output format is prompt too. Thinking is output, bounded by
+    `max_tokens` like the answer, so `max_tokens` of output covers it.
+    """
+    schemas = list(options.get("tools", []))
+    if output_format := options.get("output_config", {}).get("format"):
+        schemas.append(output_format)
+    prompt_bound = prompt_token_bound(system, messages, schemas)
     rule = price_rule_for(model=model)
     worst = worst_case_cost(rule, prompt_tokens=prompt_bound, max_output_tokens=max_tokens)
     return budget_reserve(amount=worst, pool=pool, call={**ledger, "actual_model": model})

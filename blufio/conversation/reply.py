@@ -26,6 +26,7 @@ from costs.models import BudgetWindow, LedgerEntry
 from costs.selectors import budget_status
 from costs.services import BudgetExhausted, budget_alert_claim
 from routing.core import Decision
+from routing.effort import prefix_effort
 from routing.models import RoutingSettings
 from routing.services import route_message
 
@@ -129,7 +130,14 @@ def message_reply(
         return "not_configured"
     notes = context_notes_collect(session)
     try:
-        paid = answer_pay(session, user_message, decision, routing=routing, notes=notes)
+        paid = answer_pay(
+            session,
+            user_message,
+            decision,
+            routing=routing,
+            notes=notes,
+            effort=prefix_effort(text),
+        )
     except BudgetExhausted as exc:
         logger.info("Budget reached; not calling Claude for chat %s", session.chat_id)
         cap = exc.status.cap_usd if session.private else None
@@ -219,8 +227,11 @@ def answer_pay(
     *,
     routing: RoutingSettings,
     notes: list[ContextNote],
+    effort: str | None = None,
 ) -> PaidAnswer:
     """Pay for one answer: the decided tier, then its fallback chain while Claude is down.
+
+    Each tier answers with the `effort` a /prefix asked for, else its own setting.
 
     Each attempt holds and settles its own budget. Raises BudgetExhausted (a hold did not
     fit), ClaudeRefused (a tier failed for good) or ClaudeUnavailable (every tier failed).
@@ -237,6 +248,7 @@ def answer_pay(
                 messages=messages,
                 max_tokens=routing.max_tokens_for(tier),
                 ledger=message_ledger(session, decision, routing=routing, tier=tier),
+                effort=effort or routing.effort_for(tier),
                 keep=lambda paid: kept.append(answer_keep(session, user_message, paid)),
             )
         except claude_client.ClaudeError as exc:

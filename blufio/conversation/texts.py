@@ -31,7 +31,8 @@ HELP_TEXT = (
     "Commands:\n"
     "/budget - today's and this month's spend\n"
     "/stats - how the last 7 days' messages were routed\n"
-    "/opus, /sonnet or /haiku before a message - use that model for it\n"
+    "/opus, /sonnet or /haiku before a message - use that model for it; add + to make "
+    "it think harder (/opus+), ++ for its hardest (/opus++), - for quick (/haiku-)\n"
     "/help - this message"
 )
 START_TEXT = "Hi! " + HELP_TEXT

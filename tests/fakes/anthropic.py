@@ -1,9 +1,13 @@
-"""A fake Anthropic Messages API: answers POST /v1/messages like the real one."""
+"""A fake Anthropic Messages API: answers POST /v1/messages like the real one, and
+refuses with a 400 what each current model refuses (`MODELS`), so a test fails where
+production would."""
 
 import itertools
 import json
+import re
 import time
 from collections import Counter, deque
+from dataclasses import dataclass
 
 from tests.fakes.server import FakeServer, Recorded, Reply
 
@@ -27,6 +31,117 @@ ERRORS = {
     500: ("api_error", "Internal server error"),
     529: ("overloaded_error", "Overloaded"),
 }
+EFFORTS = frozenset({"low", "medium", "high", "xhigh", "max"})
+
+
+@dataclass(frozen=True)
+class Model:
+    """What a model does with a request, from its pages (see
+    costs/migrations/0012_model_capabilities.py)."""
+
+    thinks_by_default: bool
+    thinking_types: frozenset[str]  # the thinking.type values it accepts
+    efforts: frozenset[str]  # the output_config.effort levels it accepts
+    strict_sampling: bool = True  # non-default temperature, top_p, top_k are a 400
+    no_prefill: bool = True  # a last assistant turn is a 400
+    no_forced_tools: bool = False  # a forced tool_choice is a 400 even with thinking off
+    efforts_without_thinking: frozenset[str] = EFFORTS  # with thinking.type "disabled"
+
+
+MODELS = {
+    "claude-opus-5-5": Model(True, frozenset({"adaptive"}), EFFORTS, no_forced_tools=True),
+    "claude-sonnet-5-5": Model(
+        True, frozenset({"adaptive", "between_tools"}), EFFORTS, no_forced_tools=True
+    ),
+    "claude-haiku-5-5": Model(
+        True,
+        frozenset({"adaptive", "disabled"}),
+        EFFORTS,
+        efforts_without_thinking=frozenset({"low", "medium", "high"}),
+    ),
+    "claude-haiku-4-5": Model(
+        False,
+        frozenset({"enabled", "disabled"}),
+        frozenset(),
+        strict_sampling=False,
+        no_prefill=False,
+    ),
+}
+# A model missing above (a test's "claude-mystery-9") accepts anything and never thinks.
+LENIENT = Model(False, frozenset({"adaptive", "enabled", "disabled"}), EFFORTS, False, False)
+SAMPLING_DEFAULTS = {"temperature": 1, "top_p": 1, "top_k": None}
+# Constraints the structured outputs grammar does not take.
+UNSUPPORTED_SCHEMA_KEYWORDS = frozenset(
+    {"minimum", "maximum", "minLength", "maxLength", "maxItems", "uniqueItems", "multipleOf"}
+)
+
+
+def model_of(model_id: str) -> Model:
+    """The behaviour of a model id, dated snapshots included."""
+    for family, model in MODELS.items():
+        if re.fullmatch(re.escape(family) + r"(-\d{8})?", model_id):
+            return model
+    return LENIENT
+
+
+def refusal(params: dict) -> str | None:
+    """Why the real API would answer this request 400, in its words where known, or None."""
+    model = model_of(params["model"])
+    thinking = (params.get("thinking") or {}).get("type")
+    if thinking is not None and thinking not in model.thinking_types:
+        return f'"thinking.type.{thinking}" is not supported for this model.'
+    thinks = thinking in ("adaptive", "enabled") or (thinking is None and model.thinks_by_default)
+    forced = (params.get("tool_choice") or {}).get("type") in ("any", "tool")
+    if forced and thinks:
+        return "Thinking may not be enabled when tool_choice forces tool use."
+    if forced and model.no_forced_tools:
+        return "tool_choice: forced tool use is not supported for this model."
+    output_config = params.get("output_config") or {}
+    effort = output_config.get("effort")
+    if effort is not None and effort not in model.efforts:
+        return f"output_config.effort: {effort!r} is not supported for this model."
+    if (
+        effort is not None
+        and thinking == "disabled"
+        and effort not in (model.efforts_without_thinking)
+    ):
+        return f"output_config.effort: {effort!r} is not supported with thinking disabled."
+    if model.strict_sampling:
+        for name, default in SAMPLING_DEFAULTS.items():
+            if params.get(name, default) != default:
+                return f"{name}: only the default value is supported for this model."
+    if model.no_prefill and params["messages"][-1]["role"] == "assistant":
+        return (
+            "This model does not support assistant message prefill. "
+            "The conversation must end with a user message."
+        )
+    if "format" in output_config:
+        return _schema_refusal(output_config["format"]["schema"], "output_config.format.schema")
+    return None
+
+
+def _schema_refusal(schema: object, where: str) -> str | None:
+    """What the structured outputs grammar refuses in a schema: an open object, a bound."""
+    if isinstance(schema, list):
+        return next(filter(None, (_schema_refusal(part, where) for part in schema)), None)
+    if not isinstance(schema, dict):
+        return None
+    if schema.get("type") == "object" and schema.get("additionalProperties") is not False:
+        return f"{where}: For 'object' type, 'additionalProperties' must be explicitly set to false"
+    if unsupported := UNSUPPORTED_SCHEMA_KEYWORDS & schema.keys():
+        return f"{where}: '{sorted(unsupported)[0]}' is not supported"
+    parts = [*schema.get("properties", {}).values(), schema.get("items"), schema.get("anyOf")]
+    return next(filter(None, (_schema_refusal(part, where) for part in parts)), None)
+
+
+def thinks(params: dict) -> bool:
+    """Whether the model thinks on this request (the thinking block comes first)."""
+    thinking = (params.get("thinking") or {}).get("type")
+    return thinking in ("adaptive", "enabled") or (
+        thinking is None and model_of(params["model"]).thinks_by_default
+    )
+
+
 # A 200 answer whose JSON body stops part way, as a proxy or a dropped stream leaves it.
 CUT_OFF_BODY = b'{"id":"msg_bad","type":"message","content":[{"type":"text","text":"half'
 
@@ -41,9 +156,14 @@ class FakeAnthropic(FakeServer):
         self.ids = itertools.count(1)
         self.scripted: deque[Reply] = deque()
         self.text = "Hello from **Claude**."
-        # Requests that offer tools get a tool_use block: scripted content first, else this.
+        # Requests that offer tools get a tool_use block: scripted content first, else
+        # `tool_input`; requests with an output_config.format get `tool_input` as JSON text.
         self.tool_scripted: deque[list[dict]] = deque()
         self.tool_input: dict = {"new_items": [], "updates": []}
+        # A model that thinks answers with a thinking block first; its tokens are output
+        # and count toward max_tokens, as the real API bills them.
+        self.thinking_text = "The owner wants a short answer; let me check the details."
+        self.thinking_tokens = 0
         self.usage_from_prompt = False  # count input tokens from the request's size
         self.usage = dict(DEFAULT_USAGE)
         self.delay = 0.0  # seconds each answer takes
@@ -81,9 +201,15 @@ class FakeAnthropic(FakeServer):
             if self.scripted:
                 return self.scripted.popleft()
             number = next(self.ids)
+        if (refused := refusal(recorded.params)) is not None:
+            body = {"type": "error", "error": {"type": "invalid_request_error", "message": refused}}
+            return Reply(400, body, {"request-id": f"req_fake{number}"})
         if self.delay:
             self._wait(recorded)
         content, stop_reason = self._content(recorded.params)
+        if thinks(recorded.params):
+            thought = {"type": "thinking", "thinking": self.thinking_text, "signature": "sig_1"}
+            content = [thought, *content]
         body = {
             "id": f"msg_fake{number}",
             "type": "message",
@@ -99,6 +225,8 @@ class FakeAnthropic(FakeServer):
         return Reply(200, body, {"request-id": f"req_fake{number}"})
 
     def _content(self, params: dict) -> tuple[list[dict], str]:
+        if "format" in (params.get("output_config") or {}):
+            return [{"type": "text", "text": json.dumps(self.tool_input)}], "end_turn"
         if not params.get("tools"):
             stop_reason = "end_turn" if self.refusal is None else "refusal"
             return [{"type": "text", "text": self.text}], stop_reason
@@ -110,9 +238,11 @@ class FakeAnthropic(FakeServer):
         return [block], "tool_use"
 
     def _usage(self, params: dict) -> dict:
-        """The configured usage; never more output than `max_tokens`, as the real API."""
+        """The configured usage, thinking tokens added when the model thinks; never more
+        output than `max_tokens`, as the real API."""
         usage = {**self.usage}
-        usage["output_tokens"] = min(usage.get("output_tokens", 0), params["max_tokens"])
+        output = usage.get("output_tokens", 0) + (self.thinking_tokens if thinks(params) else 0)
+        usage["output_tokens"] = min(output, params["max_tokens"])
         if self.usage_from_prompt:
             prompt = json.dumps([params.get("system"), params["messages"], params.get("tools")])
             usage["input_tokens"] = len(prompt) // 4

@@ -15,7 +15,7 @@ from django.utils import timezone
 from blufio.models import ChatMessage, ChatSession, InboundUpdate
 from costs.models import BudgetSettings, LedgerEntry
 from heartbeat import memory
-from heartbeat.memory import EXTRACTION_TOOL_NAME, memory_extract
+from heartbeat.memory import EXTRACTION, memory_extract
 from heartbeat.models import ExtractionRun, HeartbeatSettings, PendingItem
 from heartbeat.selectors import extraction_stats
 from tests.conftest import OWNER_CHAT_ID, text_update
@@ -26,7 +26,7 @@ PARIS = ZoneInfo("Europe/Paris")
 
 
 def tool_use(data) -> list[dict]:
-    return [{"type": "tool_use", "id": "toolu_1", "name": EXTRACTION_TOOL_NAME, "input": data}]
+    return [{"type": "tool_use", "id": "toolu_1", "name": EXTRACTION.name, "input": data}]
 
 
 def extraction_calls(fake_claude):
@@ -57,7 +57,11 @@ def test_a_reminder_in_a_message_becomes_a_pending_item_due_in_the_owners_time(
     assert fake_telegram.sent_texts() == ["Hello from Claude."]  # the reply came first
     [call] = extraction_calls(fake_claude)
     assert call.params["model"] == "claude-haiku-5-5"
-    assert call.params["tool_choice"] == {"type": "tool", "name": EXTRACTION_TOOL_NAME}
+    # Haiku 5.5 thinks unless told not to, and is never forced to a tool: thinking off,
+    # the least effort, the tool offered.
+    assert "tool_choice" not in call.params
+    assert call.params["thinking"] == {"type": "disabled"}
+    assert call.params["output_config"] == {"effort": "low"}
     prompt = call.params["messages"][0]["content"]
     assert "(Europe/Paris)" in prompt and "Remind me Friday at 5 to call mom" in prompt
     item = PendingItem.objects.get()
@@ -66,7 +70,7 @@ def test_a_reminder_in_a_message_becomes_a_pending_item_due_in_the_owners_time(
     assert item.source_message.text == "Remind me Friday at 5 to call mom"
     entry = LedgerEntry.objects.get(feature="extraction")
     # 1,200 input tokens at $0.10/M and 300 output at $0.50/M on Haiku 5.5.
-    assert entry.cost_usd == Decimal("0.00027")
+    assert (entry.cost_usd, entry.effort) == (Decimal("0.00027"), "low")
     assert ExtractionRun.objects.get().outcome == "extracted"
 
 
