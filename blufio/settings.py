@@ -240,6 +240,10 @@ ANTHROPIC_MAX_RETRIES = 2
 ANTHROPIC_TIMEOUT_SECONDS = 60.0
 TELEGRAM_BOT_TOKEN = envstr("TELEGRAM_BOT_TOKEN")
 TELEGRAM_API_BASE_URL = envstr("TELEGRAM_API_BASE_URL", "https://api.telegram.org/bot")
+# Bot API file downloads live beside the methods: ".../bot" becomes ".../file/bot".
+TELEGRAM_FILE_BASE_URL = envstr(
+    "TELEGRAM_FILE_BASE_URL", TELEGRAM_API_BASE_URL.removesuffix("/bot") + "/file/bot"
+)
 TELEGRAM_WEBHOOK_SECRET = envstr("TELEGRAM_WEBHOOK_SECRET")
 TELEGRAM_ALLOWED_USER_IDS = envints("TELEGRAM_ALLOWED_USER_IDS")
 

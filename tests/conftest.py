@@ -60,6 +60,7 @@ def fake_telegram(_telegram_server, settings):
     """The fake Bot API, reached by python-telegram-bot over HTTP."""
     _telegram_server.reset()
     settings.TELEGRAM_API_BASE_URL = f"{_telegram_server.url}/bot"
+    settings.TELEGRAM_FILE_BASE_URL = f"{_telegram_server.url}/file/bot"
     return _telegram_server
 
 

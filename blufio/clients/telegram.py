@@ -40,6 +40,14 @@ class TelegramNotConfigured(TelegramError):
         super().__init__("TELEGRAM_BOT_TOKEN is not set", permanent=True)
 
 
+class FileTooLarge(TelegramError):
+    """A file larger than the caller takes, or than the Bot API lets bots download (20 MB)."""
+
+    def __init__(self, size: int | None) -> None:
+        super().__init__("The file is too large to download", permanent=True)
+        self.size = size  # bytes, when Telegram says
+
+
 class ChatUnreachable(TelegramError):
     """Telegram forbids writing to the chat (403: the owner blocked the bot, the account
     is gone, …): nothing sent there gets through until the owner writes again."""
@@ -56,8 +64,8 @@ class _Connection:
     request object or event loop per message.
     """
 
-    def __init__(self, token: str, base_url: str) -> None:
-        self.key = (token, base_url)
+    def __init__(self, token: str, base_url: str, base_file_url: str) -> None:
+        self.key = (token, base_url, base_file_url)
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(
             target=self.loop.run_forever, name="telegram-client", daemon=True
@@ -71,7 +79,11 @@ class _Connection:
             httpx_kwargs={"verify": ssl.create_default_context()},
         )
         self.bot = telegram.Bot(
-            token, base_url=base_url, request=self.request, get_updates_request=self.request
+            token,
+            base_url=base_url,
+            base_file_url=base_file_url,
+            request=self.request,
+            get_updates_request=self.request,
         )
 
     def run[T](self, call: Callable[[telegram.Bot], Awaitable[T]]) -> T:
@@ -106,7 +118,11 @@ os.register_at_fork(after_in_child=_forget_connection)
 def _bot_connection() -> _Connection:
     """The process's connection for the configured token and address (tests change them)."""
     global _connection
-    key = (settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_API_BASE_URL)
+    key = (
+        settings.TELEGRAM_BOT_TOKEN,
+        settings.TELEGRAM_API_BASE_URL,
+        settings.TELEGRAM_FILE_BASE_URL,
+    )
     with _connection_lock:
         if _connection is None or _connection.key != key:
             if _connection is not None:
@@ -319,3 +335,29 @@ def set_webhook(*, url: str, secret: str, allowed_updates: list[str]) -> None:
 
 def set_commands(commands: list[tuple[str, str]]) -> None:
     _run(lambda bot: bot.set_my_commands([telegram.BotCommand(c, d) for c, d in commands]))
+
+
+def file_download(file_id: str, *, max_bytes: int) -> bytes:
+    """A file the owner sent: `getFile`, then its bytes from TELEGRAM_FILE_BASE_URL.
+
+    Raises FileTooLarge, before fetching anything, when Telegram's size for it passes
+    `max_bytes` or the Bot API's download cap, and when the bytes turn out larger.
+    """
+
+    async def fetch(bot: telegram.Bot) -> bytes:
+        try:
+            file = await bot.get_file(file_id)
+        except telegram.error.BadRequest as exc:
+            if "too big" in exc.message.lower():  # "Bad Request: file is too big"
+                raise FileTooLarge(None) from exc
+            raise
+        if file.file_size is not None and file.file_size > max_bytes:
+            raise FileTooLarge(file.file_size)
+        if not file.file_path:
+            raise TelegramError("Telegram gave no path to download the file", permanent=True)
+        return bytes(await file.download_as_bytearray())
+
+    data = _run(fetch)
+    if len(data) > max_bytes:
+        raise FileTooLarge(len(data))
+    return data

@@ -108,3 +108,25 @@ def test_static_files_are_served_compressed_under_names_cached_forever(
     assert response.status_code == 200
     assert response["Content-Encoding"] == "gzip"
     assert "immutable" in response["Cache-Control"]
+
+
+def file_base_url(**environment: str) -> str:
+    """TELEGRAM_FILE_BASE_URL as production settings read it from `environment`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "TELEGRAM_"))}
+    env.update(DJANGO_DEBUG="1", **environment)
+    code = "from blufio import settings; print(settings.TELEGRAM_FILE_BASE_URL)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_file_downloads_live_beside_the_bot_api_unless_set():
+    assert file_base_url() == "https://api.telegram.org/file/bot"
+    assert file_base_url(TELEGRAM_API_BASE_URL="http://127.0.0.1:8081/bot") == (
+        "http://127.0.0.1:8081/file/bot"
+    )
+    assert file_base_url(TELEGRAM_FILE_BASE_URL="https://files.example/bot") == (
+        "https://files.example/bot"
+    )

@@ -2,12 +2,17 @@
 refuses with a 400 what each current model refuses (`MODELS`), so a test fails where
 production would."""
 
+import base64
+import binascii
+import io
 import itertools
 import json
 import re
 import time
 from collections import Counter, deque
 from dataclasses import dataclass
+
+from PIL import Image, UnidentifiedImageError
 
 from tests.fakes.server import FakeServer, Recorded, Reply
 
@@ -142,6 +147,13 @@ def thinks(params: dict) -> bool:
     )
 
 
+# The image types the API takes, by the name Pillow gives each format.
+PIL_MEDIA_TYPES = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "GIF": "image/gif",
+    "WEBP": "image/webp",
+}
 # A 200 answer whose JSON body stops part way, as a proxy or a dropped stream leaves it.
 CUT_OFF_BODY = b'{"id":"msg_bad","type":"message","content":[{"type":"text","text":"half'
 
@@ -197,6 +209,10 @@ class FakeAnthropic(FakeServer):
     def respond(self, recorded: Recorded) -> Reply:
         if not recorded.path.startswith("/v1/messages"):
             return Reply(404, {"type": "error", "error": {"type": "not_found_error"}})
+        invalid = content_error(recorded.params.get("messages") or [])
+        if invalid is not None:
+            error = {"type": "invalid_request_error", "message": invalid}
+            return Reply(400, {"type": "error", "error": error}, {"request-id": "req_invalid"})
         with self.lock:
             if self.scripted:
                 return self.scripted.popleft()
@@ -250,7 +266,10 @@ class FakeAnthropic(FakeServer):
 
     def _wait(self, recorded: Recorded) -> None:
         """Take `delay` seconds, keeping count of overlapping requests per conversation."""
-        key = recorded.params["messages"][-1]["content"].split()[0]
+        content = recorded.params["messages"][-1]["content"]
+        if not isinstance(content, str):  # blocks: an attachment and the owner's text
+            content = " ".join(block.get("text", "") for block in content)
+        key = (content.split() or [""])[0]
         with self.lock:
             self.in_flight[key] += 1
             self.most_in_flight[key] = max(self.most_in_flight[key], self.in_flight[key])
@@ -259,3 +278,57 @@ class FakeAnthropic(FakeServer):
         time.sleep(self.delay)
         with self.lock:
             self.in_flight[key] -= 1
+
+
+def content_error(messages: list[dict]) -> str | None:
+    """What the real API says of the first malformed content block, or None.
+
+    Text blocks must be non-empty; images base64 of one of four types whose bytes are of
+    the type declared; documents base64 PDFs (other blocks are not checked). The messages
+    are the API's own.
+    """
+    for m, message in enumerate(messages):
+        content = message.get("content")
+        if isinstance(content, str):
+            continue
+        for c, block in enumerate(content or []):
+            where = f"messages.{m}.content.{c}"
+            kind = block.get("type")
+            if kind == "text":
+                if not block.get("text"):
+                    return "messages: text content blocks must be non-empty"
+            elif kind == "image":
+                error = _image_error(block.get("source") or {})
+                if error:
+                    return f"{where}.image.source.base64{error}"
+            elif kind == "document":
+                source = block.get("source") or {}
+                if source.get("media_type") != "application/pdf" or not _decoded(
+                    source.get("data")
+                ).startswith(b"%PDF-"):
+                    return f"{where}.pdf.source.base64.data: The PDF specified was not valid."
+    return None
+
+
+def _decoded(data: object) -> bytes:
+    try:
+        return base64.b64decode(data, validate=True) if isinstance(data, str) else b""
+    except (binascii.Error, ValueError):
+        return b""
+
+
+def _image_error(source: dict) -> str | None:
+    media_type = source.get("media_type")
+    if source.get("type") != "base64" or media_type not in PIL_MEDIA_TYPES.values():
+        return ".media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'"
+    data = _decoded(source.get("data"))
+    if not data:
+        return ": image cannot be empty"
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            actual = PIL_MEDIA_TYPES.get(image.format or "")
+    except (UnidentifiedImageError, OSError, ValueError):
+        actual = None
+    if actual != media_type:
+        return f".data: Image does not match the provided media type {media_type}"
+    return None

@@ -14,6 +14,7 @@ class Reply:
     body: dict
     headers: dict = field(default_factory=dict)
     raw: bytes | None = None  # sent instead of `body` as JSON: a body a proxy cut short
+    content_type: str = "application/json"  # of `raw` (a file download)
 
 
 @dataclass
@@ -88,7 +89,7 @@ class FakeServer(Loopback):
                 reply = fake.respond(recorded)
                 body = json.dumps(reply.body).encode() if reply.raw is None else reply.raw
                 self.send_response(reply.status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", reply.content_type)
                 self.send_header("Content-Length", str(len(body)))
                 for key, value in reply.headers.items():
                     self.send_header(key, value)
