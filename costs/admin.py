@@ -65,7 +65,15 @@ class LedgerEntryAdmin(admin.ModelAdmin):
         "reason",
         "outcome",
     )
-    list_filter = ("created_at", "feature", "actual_model", "tier", "reason", "outcome")
+    list_filter = (
+        "created_at",
+        "feature",
+        "actual_model",
+        "tier",
+        "reason",
+        "attachment_kind",
+        "outcome",
+    )
     date_hierarchy = "created_at"
     actions = [export_csv]
 

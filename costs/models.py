@@ -349,6 +349,11 @@ class LedgerEntry(models.Model):
     effort = models.CharField(
         max_length=10, blank=True, help_text="The output_config.effort sent; empty: none."
     )
+    attachment_kind = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="What the owner attached to the message this call answers (image, pdf), if any.",
+    )
     request_id = models.CharField(max_length=100, blank=True)
     outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.OK)
     error = models.CharField(max_length=300, blank=True)

@@ -193,21 +193,62 @@ REQUEST_OVERHEAD_TOKENS = 64
 TOOL_USE_SYSTEM_PROMPT_TOKENS = 530
 
 
+# Attachments, as Anthropic counts them. An image costs one token per 28×28-pixel patch
+# (about width × height / 750 in the older wording; the larger of the two is taken), and
+# is only ever scaled down to the model's native resolution, never up, so its own pixels
+# bound it. A PDF page is its extracted text (1,500–3,000 tokens a page by Anthropic's
+# figures: the top is taken) plus the page as an image, at most the largest per-image
+# cost Anthropic documents (4,784 tokens, Opus 4.7's native resolution).
+IMAGE_PATCH_PIXELS = 28
+PIXELS_PER_IMAGE_TOKEN = 750
+PDF_PAGE_TEXT_TOKENS = 3000
+PDF_PAGE_IMAGE_TOKENS = 4784
+
+
+def image_token_bound(width: int, height: int) -> int:
+    """An upper bound on the prompt tokens of an image of this pixel size."""
+    patches = -(-width // IMAGE_PATCH_PIXELS) * -(-height // IMAGE_PATCH_PIXELS)
+    return max(patches, -(-width * height // PIXELS_PER_IMAGE_TOKEN))
+
+
+def pdf_token_bound(pages: int) -> int:
+    """An upper bound on the prompt tokens of a PDF of this many pages."""
+    return pages * (PDF_PAGE_TEXT_TOKENS + PDF_PAGE_IMAGE_TOKENS)
+
+
 def estimated_tokens(text: str) -> int:
     """A typical-case estimate of a text's tokens."""
     return len(text) // CHARS_PER_TOKEN + 1
 
 
-def prompt_token_bound(system: str, messages: list[dict], tools: list[dict] | None = None) -> int:
+def prompt_token_bound(
+    system: str, messages: list[dict], tools: list[dict] | None = None, *, media_tokens: int = 0
+) -> int:
     """An upper bound on the prompt's tokens: no token is shorter than one UTF-8 byte.
 
     Tool definitions are prompt too, and sending any adds Anthropic's tool-use system
     prompt. An `output_config.format` schema is counted the same way: the pages do not
-    say what it adds, so it is held as a tool.
+    say what it adds, so it is held as a tool. Image and document blocks are not text: the caller bounds them
+    (`image_token_bound`, `pdf_token_bound`) and passes the sum as `media_tokens`.
     """
-    texts = [system, *(m["content"] for m in messages)]
+    texts = [system, *(text for m in messages for text in _texts(m["content"]))]
     if tools:
         texts.append(json.dumps(tools, ensure_ascii=False))
     text_bytes = sum(len(text.encode("utf-8", "surrogatepass")) for text in texts)
     bound = text_bytes + MESSAGE_OVERHEAD_TOKENS * len(messages) + REQUEST_OVERHEAD_TOKENS
-    return bound + (TOOL_USE_SYSTEM_PROMPT_TOKENS if tools else 0)
+    return bound + media_tokens + (TOOL_USE_SYSTEM_PROMPT_TOKENS if tools else 0)
+
+
+MEDIA_BLOCK_TYPES = ("image", "document")
+
+
+def _texts(content: str | list[dict]) -> list[str]:
+    """The text of a message's content: a string, or the blocks of a block list (a text
+    block's text, any other block but media as its JSON)."""
+    if isinstance(content, str):
+        return [content]
+    return [
+        block["text"] if block.get("type") == "text" else json.dumps(block, ensure_ascii=False)
+        for block in content
+        if block.get("type") not in MEDIA_BLOCK_TYPES
+    ]

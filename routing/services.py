@@ -1,5 +1,6 @@
 """The Django side of routing: decisions with the settings stored in admin."""
 
+from routing.attachments import AttachmentFacts, attachment_route
 from routing.core import Decision, explain, route
 from routing.models import RoutingSettings
 
@@ -10,10 +11,13 @@ def route_message(
     context: list[dict] | None = None,
     budget_used: float = 0.0,
     settings: RoutingSettings | None = None,
+    attachment: AttachmentFacts | None = None,
 ) -> Decision:
-    """Route with the admin's settings (pass them in when the caller has loaded them)."""
+    """Route with the admin's settings (pass them in when the caller has loaded them); a
+    message's `attachment` may raise the tier its text gets."""
     config = (settings or RoutingSettings.get_solo()).to_config()
-    return route(message, context, budget_used=budget_used, config=config)
+    decision = route(message, context, budget_used=budget_used, config=config)
+    return attachment_route(decision, attachment, context=context, config=config)
 
 
 def message_signals(*, message: str, context: list[dict] | None = None) -> list[dict]:

@@ -8,10 +8,14 @@ from decimal import Decimal
 import pytest
 
 from costs.pricing import (
+    PDF_PAGE_IMAGE_TOKENS,
+    PDF_PAGE_TEXT_TOKENS,
     TOOL_USE_SYSTEM_PROMPT_TOKENS,
     TokenUsage,
     estimated_tokens,
     find_rule,
+    image_token_bound,
+    pdf_token_bound,
     prompt_token_bound,
     totals_cost,
     usage_cost,
@@ -156,3 +160,35 @@ def test_the_worst_case_holds_every_prompt_token_at_the_dearest_prompt_rate():
     assert worst_case_cost(sonnet, prompt_tokens=1_000_000, max_output_tokens=1_000_000) == Decimal(
         "15.4"
     )
+
+
+def test_an_image_is_bounded_by_its_pixels_as_anthropic_counts_them():
+    # A 1092×1092 image: 39 × 39 = 1,521 patches of 28 px, or 1,590 by width × height / 750.
+    assert image_token_bound(1092, 1092) == 1590
+    # A thin strip: the patches (each partial one counted whole) are the larger count.
+    assert image_token_bound(1000, 10) == 36 * 1
+    assert image_token_bound(1, 1) == 1
+
+
+def test_a_pdf_is_bounded_by_its_pages_text_and_page_image():
+    assert pdf_token_bound(1) == PDF_PAGE_TEXT_TOKENS + PDF_PAGE_IMAGE_TOKENS == 7784
+    assert pdf_token_bound(12) == 12 * 7784
+
+
+def test_image_and_document_blocks_are_left_to_the_callers_media_tokens():
+    picture = {"type": "image", "source": {"type": "base64", "data": "A" * 100_000}}
+    text = {"type": "text", "text": "héllo"}
+    blocks = [{"role": "user", "content": [picture, text]}]
+    plain = [{"role": "user", "content": "héllo"}]
+
+    assert prompt_token_bound("sys", blocks) == prompt_token_bound("sys", plain)
+    assert prompt_token_bound("sys", blocks, media_tokens=1590) == (
+        prompt_token_bound("sys", plain) + 1590
+    )
+
+
+def test_a_block_that_is_neither_text_nor_media_is_bounded_by_its_json():
+    block = {"type": "search_result", "source": "x", "content": []}
+    messages = [{"role": "user", "content": [block]}]
+
+    assert prompt_token_bound("", messages) == len(json.dumps(block)) + 8 + 64
