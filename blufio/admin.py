@@ -7,7 +7,17 @@ from blufio.tokens import api_token_create
 class ChatMessageInline(admin.TabularInline):
     model = ChatMessage
     extra = 0
-    fields = ("created_at", "role", "forwarded", "text", "model", "input_tokens", "output_tokens")
+    fields = (
+        "created_at",
+        "role",
+        "forwarded",
+        "text",
+        "attachment_kind",
+        "attachment_file_id",
+        "model",
+        "input_tokens",
+        "output_tokens",
+    )
     readonly_fields = fields
     can_delete = False
 

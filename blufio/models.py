@@ -61,6 +61,15 @@ class ChatMessage(models.Model):
         default=False,
         help_text="Forwarded by the owner: someone else's words, not the owner's own.",
     )
+    attachment_kind = models.CharField(
+        max_length=10, blank=True, help_text="What the owner attached (image, pdf), if anything."
+    )
+    attachment_file_id = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Telegram's id of the attached file. The file itself is not kept: it is "
+        "downloaded for the call that answers it and dropped after.",
+    )
     answers = models.OneToOneField(
         "self",
         null=True,

@@ -228,8 +228,9 @@ def prompt_token_bound(
 
     Tool definitions are prompt too, and sending any adds Anthropic's tool-use system
     prompt. An `output_config.format` schema is counted the same way: the pages do not
-    say what it adds, so it is held as a tool. Image and document blocks are not text: the caller bounds them
-    (`image_token_bound`, `pdf_token_bound`) and passes the sum as `media_tokens`.
+    say what it adds, so it is held as a tool. Image and document blocks are not text:
+    the caller bounds them (`image_token_bound`, `pdf_token_bound`) and passes the sum
+    as `media_tokens`.
     """
     texts = [system, *(text for m in messages for text in _texts(m["content"]))]
     if tools:

@@ -32,6 +32,7 @@ def call_pay(
     internal: bool = False,
     structured: claude_client.StructuredOutput | None = None,
     keep: Keep | None = None,
+    media_tokens: int = 0,
 ) -> claude_client.Completion:
     """Reserve the call's worst case against `pool`, call Claude once, settle and record it.
 
@@ -49,6 +50,9 @@ def call_pay(
     generated, and may have billed, an answer whose usage is lost with it); an answer
     that cannot be kept is charged what it cost. Each raises a ClaudeError that is not
     permanent, so the caller treats it as an outage and may try again.
+
+    `media_tokens` bounds the image and document blocks of `messages` (see
+    `costs.pricing.prompt_token_bound`).
     """
     options = claude_client.request_options(
         capabilities_for(model=model),
@@ -58,7 +62,9 @@ def call_pay(
     )
     ledger = {**ledger, "effort": options.get("output_config", {}).get("effort", "")}
     request = {"model": model, "system": system, "messages": messages, "max_tokens": max_tokens}
-    reservation = call_hold(pool=pool, ledger=ledger, options=options, **request)
+    reservation = call_hold(
+        pool=pool, ledger=ledger, options=options, media_tokens=media_tokens, **request
+    )
     try:
         completion = claude_client.complete(**request, **options)
     except claude_client.MalformedAnswer as exc:
@@ -94,6 +100,7 @@ def call_hold(
     messages: list[dict],
     max_tokens: int,
     options: dict,
+    media_tokens: int = 0,
 ) -> Reservation:
     """Hold the call's worst case; the ledger fields go with the hold, for a worker that
     stops mid-call.
@@ -104,7 +111,7 @@ def call_hold(
     schemas = list(options.get("tools", []))
     if output_format := options.get("output_config", {}).get("format"):
         schemas.append(output_format)
-    prompt_bound = prompt_token_bound(system, messages, schemas)
+    prompt_bound = prompt_token_bound(system, messages, schemas, media_tokens=media_tokens)
     rule = price_rule_for(model=model)
     worst = worst_case_cost(rule, prompt_tokens=prompt_bound, max_output_tokens=max_tokens)
     return budget_reserve(amount=worst, pool=pool, call={**ledger, "actual_model": model})

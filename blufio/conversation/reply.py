@@ -20,6 +20,7 @@ from blufio.conversation.hooks import (
     context_notes_collect,
     reply_announce,
 )
+from blufio.conversation.media import Attachment, AttachmentRefused, attachment_receive
 from blufio.conversation.reach import chat_reachable_mark
 from blufio.models import ChatMessage, ChatSession
 from costs.models import BudgetWindow, LedgerEntry
@@ -65,24 +66,35 @@ def press_answer(query: telegram.CallbackQuery) -> str:
 
 
 def message_answer(message: telegram.Message) -> str:
-    """Answer one message from the owner: text only; commands without a model call."""
+    """Answer one message from the owner: text, or a photo, image or PDF with its caption;
+    commands, and what Claude cannot read, without a model call."""
     chat_id = message.chat.id
     private = message.chat.type == message.chat.PRIVATE
-    if not message.text:
-        telegram_client.send_text(chat_id, texts.NON_TEXT_REPLY)
-        return "non_text"
-    answer = command_answer(message.text, private=private)
-    if answer is not None:
-        telegram_client.send_text(chat_id, answer)
-        return "command"
+    attachment = None
+    if message.text:
+        answer = command_answer(message.text, private=private)
+        if answer is not None:
+            telegram_client.send_text(chat_id, answer)
+            return "command"
+    else:
+        try:
+            attachment = attachment_receive(message)
+        except AttachmentRefused as refused:
+            telegram_client.send_text(chat_id, refused.reply)
+            return refused.result
+        if attachment is None:
+            telegram_client.send_text(chat_id, texts.NON_TEXT_REPLY)
+            return "non_text"
     session, _ = ChatSession.objects.get_or_create(
         chat_id=chat_id, defaults={"user_id": message.from_user.id, "private": private}
     )
+    caption = message.caption if isinstance(message.caption, str) else ""
     return message_reply(
         session,
-        message.text,
+        message.text or caption,
         telegram_message_id=message.message_id,
         forwarded_from=forward_author(message),
+        attachment=attachment,
     )
 
 
@@ -109,18 +121,25 @@ def message_reply(
     *,
     telegram_message_id: int | None = None,
     forwarded_from: str | None = None,
+    attachment: Attachment | None = None,
 ) -> str:
     """Route the owner's message, pay for one Claude call within budget, and answer.
 
     A forwarded message (`forwarded_from` not None) is kept marked as someone else's words.
+    With an `attachment`, `text` is its caption; the message is kept under the file's
+    label, with the file's id and not the file.
     """
     routing = RoutingSettings.get_solo()
-    decision = reply_route(session, text, routing=routing)
-    if decision.override == "prefix" and not decision.text:
+    decision = reply_route(session, text, routing=routing, attachment=attachment)
+    if decision.override == "prefix" and not decision.text and attachment is None:
         telegram_client.send_text(session.chat_id, texts.bare_prefix_text(decision.tier))
         return "bare_prefix"
     user_message, earlier = user_message_store(
-        session, decision.text, telegram_message_id, forwarded_from=forwarded_from
+        session,
+        decision.text,
+        telegram_message_id,
+        forwarded_from=forwarded_from,
+        attachment=attachment,
     )
     if earlier is not None:  # paid for on an earlier attempt
         return earlier_answer_resend(session, user_message, earlier)
@@ -137,9 +156,14 @@ def message_reply(
             routing=routing,
             notes=notes,
             effort=prefix_effort(text),
+            attachment=attachment,
         )
     except BudgetExhausted as exc:
         logger.info("Budget reached; not calling Claude for chat %s", session.chat_id)
+        if attachment is not None and exc.status.spent_usd < exc.status.cap_usd:
+            over = texts.attachment_over_budget_text(kind=attachment.kind)
+            telegram_client.send_text(session.chat_id, over)
+            return "budget"
         cap = exc.status.cap_usd if session.private else None
         spent = texts.budget_spent_text(cap=cap, resets_at=exc.status.resets_at, now=timezone.now())
         telegram_client.send_text(session.chat_id, spent)
@@ -161,13 +185,21 @@ def routing_context(session: ChatSession) -> list[dict]:
     return [{"role": m.role, "content": m.text} for m in reversed(latest[:ROUTING_CONTEXT_TURNS])]
 
 
-def reply_route(session: ChatSession, text: str, *, routing: RoutingSettings) -> Decision:
-    """The router's decision for the message, with the last turns and today's budget."""
+def reply_route(
+    session: ChatSession,
+    text: str,
+    *,
+    routing: RoutingSettings,
+    attachment: Attachment | None = None,
+) -> Decision:
+    """The router's decision for the message, with the last turns, today's budget and
+    what is attached (its kind and size)."""
     return route_message(
         message=text,
         context=routing_context(session),
         budget_used=budget_status().used_fraction,
         settings=routing,
+        attachment=attachment.facts(caption=text) if attachment else None,
     )
 
 
@@ -177,9 +209,12 @@ def user_message_store(
     telegram_message_id: int | None,
     *,
     forwarded_from: str | None = None,
+    attachment: Attachment | None = None,
 ) -> tuple[ChatMessage, ChatMessage | None]:
     """Store the owner's message once (a retried update finds it), and any answer kept for it."""
     forwarded = forwarded_from is not None
+    if attachment is not None:
+        text = f"{attachment.label}\n{text}" if text else attachment.label
     user_message, first_time = ChatMessage.objects.get_or_create(
         session=session,
         role=ChatMessage.Role.USER,
@@ -187,6 +222,8 @@ def user_message_store(
         defaults={
             "text": forwarded_text(text, origin=forwarded_from) if forwarded else text,
             "forwarded": forwarded,
+            "attachment_kind": attachment.kind if attachment else "",
+            "attachment_file_id": attachment.file_id if attachment else "",
         },
     )
     ChatSession.objects.filter(pk=session.pk).update(last_message_at=timezone.now())
@@ -228,6 +265,7 @@ def answer_pay(
     routing: RoutingSettings,
     notes: list[ContextNote],
     effort: str | None = None,
+    attachment: Attachment | None = None,
 ) -> PaidAnswer:
     """Pay for one answer: the decided tier, then its fallback chain while Claude is down.
 
@@ -235,8 +273,12 @@ def answer_pay(
 
     Each attempt holds and settles its own budget. Raises BudgetExhausted (a hold did not
     fit), ClaudeRefused (a tier failed for good) or ClaudeUnavailable (every tier failed).
+    An attachment goes before the text of the owner's turn, and its tokens into the hold.
     """
     system, messages = system_prompt(session, notes), recent_messages(session, user_message)
+    if attachment is not None:
+        turn = {"type": "text", "text": messages[-1]["content"]}
+        messages[-1] = {"role": "user", "content": [attachment.block(), turn]}
     kept: list[ChatMessage] = []
     telegram_client.send_typing(session.chat_id)
     for tier in [decision.tier, *routing.fallbacks_for(decision.tier)]:
@@ -247,9 +289,12 @@ def answer_pay(
                 system=system,
                 messages=messages,
                 max_tokens=routing.max_tokens_for(tier),
-                ledger=message_ledger(session, decision, routing=routing, tier=tier),
+                ledger=message_ledger(
+                    session, decision, routing=routing, tier=tier, attachment=attachment
+                ),
                 effort=effort or routing.effort_for(tier),
                 keep=lambda paid: kept.append(answer_keep(session, user_message, paid)),
+                media_tokens=attachment.tokens if attachment else 0,
             )
         except claude_client.ClaudeError as exc:
             if exc.permanent:
@@ -260,7 +305,12 @@ def answer_pay(
 
 
 def message_ledger(
-    session: ChatSession, decision: Decision, *, routing: RoutingSettings, tier: str
+    session: ChatSession,
+    decision: Decision,
+    *,
+    routing: RoutingSettings,
+    tier: str,
+    attachment: Attachment | None = None,
 ) -> dict:
     """The ledger fields of a reply's call at `tier` (besides usage and cost)."""
     fallback = tier != decision.tier
@@ -274,6 +324,7 @@ def message_ledger(
         "routing_reasons": decision.reasons,
         "tier": tier,
         "reason": "fallback" if fallback else decision.downgrade_reason or "",
+        "attachment_kind": attachment.kind if attachment else "",
     }
 
 

@@ -6,7 +6,26 @@ from decimal import Decimal
 
 from routing.tiers import TIER_NAMES
 
-NON_TEXT_REPLY = "I can only read text for now. Please type your message."
+# What the owner sent that Claude cannot take (it reads text, images and PDFs).
+NON_TEXT_REPLY = "I can read text, photos, images and PDFs, but not this kind of message."
+AUDIO_REPLY = (
+    "I can't listen to voice notes or audio: Claude reads text, photos and PDFs, not sound. "
+    "Could you type it instead?"
+)
+VIDEO_REPLY = (
+    "I can't watch videos or GIFs: Claude reads text, photos and PDFs. "
+    "A screenshot of the moment you mean works."
+)
+STICKER_REPLY = "Nice sticker! I can only read text, photos and PDFs, though."
+UNSUPPORTED_FILE_REPLY = (
+    "I can't read that kind of file. I read photos, images (JPEG, PNG, GIF, WebP) and PDFs; "
+    "for anything else, paste the text."
+)
+UNREADABLE_FILE_REPLY = "I couldn't open that file: it seems damaged. Could you send it again?"
+ENCRYPTED_PDF_REPLY = (
+    "That PDF is password-protected, so I can't read it. Could you send one without a password?"
+)
+DOWNLOAD_FAILED_REPLY = "Telegram wouldn't give me that file. Could you send it again?"
 UNAVAILABLE_REPLY = "Claude is unavailable right now. I will retry your message in a minute."
 GAVE_UP_REPLY = "I still couldn't reach Claude, so I gave up on that message. Please send it again."
 NOT_CONFIGURED_REPLY = (
@@ -48,6 +67,36 @@ def money(amount: Decimal) -> str:
 
 def _clock(moment: datetime) -> str:
     return f"{moment:%H:%M} {moment.tzname()}"
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def file_too_large_text(*, size: int | None, limit: int, image: bool) -> str:
+    """A file over what Claude (or Telegram's download cap) takes; a photo can be sent
+    compressed instead of as a file."""
+    what = f"That file ({megabytes(size)})" if size else "That file"
+    hint = " Send it as a photo (compressed) instead." if image else ""
+    return f"{what} is too large for me: I can read up to {megabytes(limit)}.{hint}"
+
+
+def image_too_many_pixels_text(*, size: tuple[int, int] | None, limit: int) -> str:
+    what = f"That image is {size[0]}×{size[1]} pixels" if size else "That image is too large"
+    return f"{what}; Claude reads up to {limit}×{limit}. Send it as a photo (compressed) instead."
+
+
+def pdf_too_many_pages_text(*, pages: int, limit: int) -> str:
+    return f"That PDF has {pages} pages; I can read up to {limit}. Could you send a part of it?"
+
+
+def attachment_over_budget_text(*, kind: str) -> str:
+    """A hold for an attachment's worst case that does not fit what is left of today's budget."""
+    what = "PDF" if kind == "pdf" else "image"
+    return (
+        f"Reading that {what} could cost more than is left of today's budget, so I didn't. "
+        "A smaller one, or part of it, may fit."
+    )
 
 
 def bare_prefix_text(tier: str) -> str:

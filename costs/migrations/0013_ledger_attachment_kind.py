@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('costs', '0011_ledger_cache_lifetime_geo_speed'),
+        ('costs', '0012_model_capabilities'),
     ]
 
     operations = [

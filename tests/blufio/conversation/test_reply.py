@@ -93,17 +93,17 @@ def test_a_stranger_is_ignored_without_a_call_or_a_charge(
     assert "Let me in" not in caplog.text
 
 
-def test_a_photo_gets_a_polite_answer_and_no_model_call(post_update, fake_claude, fake_telegram):
+def test_a_location_gets_a_polite_answer_and_no_model_call(post_update, fake_claude, fake_telegram):
     update = text_update("")
     del update["message"]["text"]
-    update["message"]["photo"] = [
-        {"file_id": "f1", "file_unique_id": "u1", "width": 90, "height": 90}
-    ]
+    update["message"]["location"] = {"latitude": 52.52, "longitude": 13.405}
 
     post_update(update)
 
     assert fake_claude.calls == []
-    assert fake_telegram.sent_texts() == ["I can only read text for now. Please type your message."]
+    assert fake_telegram.sent_texts() == [
+        "I can read text, photos, images and PDFs, but not this kind of message."
+    ]
     assert InboundUpdate.objects.get().result == "non_text"
 
 
