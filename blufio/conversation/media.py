@@ -228,8 +228,11 @@ def _image(wanted: Wanted, data: bytes) -> Attachment:
     except Image.DecompressionBombError as exc:  # far more pixels than IMAGE_MAX_SIDE allows
         reply = texts.image_too_many_pixels_text(size=None, limit=IMAGE_MAX_SIDE)
         raise AttachmentRefused(reply, "attachment_too_large") from exc
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+    except UnidentifiedImageError as exc:
         raise AttachmentRefused(texts.UNSUPPORTED_FILE_REPLY, "attachment_unsupported") from exc
+    except Exception as exc:  # Pillow raises many kinds on a damaged header
+        logger.info("Could not read an image the owner sent (%s)", type(exc).__name__)
+        raise AttachmentRefused(texts.UNREADABLE_FILE_REPLY, "attachment_unreadable") from exc
     if image_format not in IMAGE_TYPES:
         raise AttachmentRefused(texts.UNSUPPORTED_FILE_REPLY, "attachment_unsupported")
     if len(data) > IMAGE_MAX_BYTES:  # a file named .pdf that is an image

@@ -330,6 +330,13 @@ def test_a_file_telegram_will_not_let_bots_download_gets_the_same_answer(
             "attachment_unreadable",
         ),
         (
+            b"RIFF\x00\x00\x00\x00WEBPVP8 ",
+            "image/webp",
+            "cut.webp",
+            "I couldn't open that file: it seems damaged. Could you send it again?",
+            "attachment_unreadable",
+        ),
+        (
             pdf_bytes(101),
             "application/pdf",
             "book.pdf",
