@@ -24,13 +24,12 @@ from routing.effort import split_effort
 from routing.message import Parsed, parse
 from routing.signals import (
     FLOOR_SIGNALS,
-    MOMENTUM,
-    ORDER,
-    OWN,
     TEXT,
     WEIGHTY_FAMILIES,
     Signal,
     Thread,
+    agrees_to_offer,
+    is_follow_up,
     momentum,
     own_values,
 )
@@ -41,13 +40,35 @@ OFFER_WINDOW = 400  # characters at the end of the assistant's turn read for an 
 TOP_REASONS = 3
 NEGLIGIBLE = 0.05  # a contribution smaller than this is not shown as a reason
 PREFIX_SCORE = 0.5  # the score shown for a bare prefix with nothing to classify
-NO_MOMENTUM = dict.fromkeys(MOMENTUM, 0.0)
-_NO_MOMENTUM_VALUES = (0.0,) * len(MOMENTUM)
-_WEIGHTS = tuple(weights.WEIGHTS.get(code, 0.0) for code in ORDER)
-_FLOOR_INDEXES = tuple(ORDER.index(code) for code in FLOOR_SIGNALS)
-_LOW_CUT = math.log(weights.SONNET_FROM / (1 - weights.SONNET_FROM))
-_HIGH_CUT = math.log(weights.OPUS_FROM / (1 - weights.OPUS_FROM))
-_OWN_WEIGHTS = tuple(weights.WEIGHTS.get(code, 0.0) for code in OWN)  # a stale table: see tests
+
+
+@dataclass(frozen=True)
+class Weights:
+    """A weight table: latent score = bias + Σ weight × value over the signals that fired."""
+
+    bias: float
+    by_code: dict[Signal, float]
+    sonnet_from: float = weights.SONNET_FROM  # the band edges the fit placed its cuts at
+    opus_from: float = weights.OPUS_FROM
+
+    def latent(self, values: dict[Signal, float]) -> float:
+        by_code = self.by_code
+        return self.bias + sum([by_code[code] * value for code, value in values.items()])
+
+    def own_latent(self, parsed: Parsed) -> float:
+        """The latent score of a message on its own, without the thread."""
+        return self.latent(own_values(parsed))
+
+    def tier_index(self, latent: float) -> int:
+        """The tier a latent score falls in at the band edges (0 Haiku … 2 Opus)."""
+        return (latent >= _logit(self.sonnet_from)) + (latent >= _logit(self.opus_from))
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+FITTED = Weights(weights.BIAS, {Signal(code): w for code, w in weights.WEIGHTS.items()})
 
 
 @dataclass(frozen=True)
@@ -72,7 +93,7 @@ class RouterConfig:
         return "haiku"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Classification:
     score: float
     contributions: tuple[tuple[Signal, float], ...]  # non-zero signals, largest effect first
@@ -82,7 +103,7 @@ class Classification:
         return [TEXT[code] for code, _ in self.contributions[:TOP_REASONS]]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Decision:
     text: str
     tier: str
@@ -117,72 +138,75 @@ def parse_prefix(message: str) -> tuple[str | None, str]:
     return command, rest[0].strip() if rest else ""
 
 
-def own_latent(parsed: Parsed) -> float:
-    """The latent score of a message on its own, without the thread."""
-    return weights.BIAS + sum(
-        w * v for w, v in zip(_OWN_WEIGHTS, own_values(parsed), strict=True) if v
-    )
+def thread_of(
+    context: list[dict], level: float, table: Weights = FITTED, *, follow=True, agrees=True
+) -> Thread:
+    """What the last turns say for momentum, measured against `level` (this message's own).
 
-
-def tier_index(latent: float) -> int:
-    """The tier a latent score falls in at the default band edges (0 Haiku … 2 Opus)."""
-    return (latent >= _LOW_CUT) + (latent >= _HIGH_CUT)
-
-
-def thread_of(context: list[dict], level: float, own=None) -> Thread:
-    """What the last turns say for momentum, measured against `level` (this message's own)."""
-    own = own or own_latent
+    The owner's earlier turns are read only for a follow-up, and the assistant's offer
+    only for an agreement: the other momentum signals are zero then anyway.
+    """
     recent = context[-CONTEXT_TURNS:]
-    users = [t.get("content") or "" for t in recent if t.get("role") == "user"]
-    thread = max((own(parse(text)) for text in users if text), default=-math.inf)
     last = recent[-1] if recent else {}
     answer = (last.get("content") or "") if last.get("role") == "assistant" else ""
     tail = answer[-OFFER_WINDOW:]
     cues = lexicon.find(tail) if tail else {}
-    offer = max(thread, own(parse(tail))) if cues.get("offer") else -math.inf
-    tier, gap = _level(thread, level)
-    offer_tier, offer_gap = _level(offer, level)
+    offered = agrees and bool(cues.get("offer"))
+    thread = offer = -math.inf
+    if follow or offered:
+        users = [t.get("content") or "" for t in recent if t.get("role") == "user"]
+        thread = max((table.own_latent(parse(text)) for text in users if text), default=thread)
+    if offered:
+        offer = max(thread, table.own_latent(parse(tail)))
+    tier, gap = _level(thread, level, table)
+    offer_tier, offer_gap = _level(offer, level, table)
     weight = sum(len(cues.get(family, ())) for family in WEIGHTY_FAMILIES)
     return Thread(tier, gap, offer_tier, offer_gap, len(answer), weight)
 
 
-def _level(latent: float, level: float) -> tuple[int, float]:
-    return (0, 0.0) if latent == -math.inf else (tier_index(latent), latent - level)
+def _level(latent: float, level: float, table: Weights) -> tuple[int, float]:
+    return (0, 0.0) if latent == -math.inf else (table.tier_index(latent), latent - level)
 
 
-def signal_values(message: str, context: list[dict] | None = None) -> dict[Signal, float]:
-    """Every signal's value for a message in its thread (what the weights multiply)."""
+def signal_values(
+    message: str, context: list[dict] | None = None, table: Weights = FITTED
+) -> dict[Signal, float]:
+    """The signals that fired for a message in its thread, with their values."""
     parsed = parse(message)
-    return dict(zip(ORDER, _values(parsed, own_values(parsed), context), strict=True))
+    return _values(parsed, own_values(parsed), context, table)
 
 
-def _values(parsed: Parsed, own: tuple[float, ...], context: list[dict] | None) -> tuple:
+def _values(
+    parsed: Parsed, own: dict[Signal, float], context: list[dict] | None, table: Weights
+) -> dict[Signal, float]:
     if not context:
-        return own + _NO_MOMENTUM_VALUES
-    level = weights.BIAS + sum(w * v for w, v in zip(_OWN_WEIGHTS, own, strict=True) if v)
-    thread = momentum(parsed, thread_of(context, level))
-    return own + tuple(thread[code] for code in MOMENTUM)
+        return own
+    follow, agrees = is_follow_up(parsed), agrees_to_offer(parsed)
+    if not (follow or agrees):
+        return own
+    thread = thread_of(context, table.latent(own), table, follow=follow, agrees=agrees)
+    return own | {code: v for code, v in momentum(parsed, thread).items() if v}
 
 
 def explain(message: str, context: list[dict] | None = None) -> list[dict]:
     """Each signal that fired: its words, value, weight and contribution to the latent score,
     largest effect first (the playground shows these)."""
-    values = signal_values(message, context)
     rows = [
         {
             "code": code.value,
             "text": TEXT[code],
             "value": value,
-            "weight": weights.WEIGHTS.get(code, 0.0),
-            "contribution": value * weights.WEIGHTS.get(code, 0.0),
+            "weight": FITTED.by_code[code],
+            "contribution": value * FITTED.by_code[code],
         }
-        for code, value in values.items()
-        if value
+        for code, value in signal_values(message, context).items()
     ]
     return sorted(rows, key=lambda row: -abs(row["contribution"]))
 
 
-def classify(message: str, context: list[dict] | None = None) -> Classification:
+def classify(
+    message: str, context: list[dict] | None = None, table: Weights = FITTED
+) -> Classification:
     """Score a message with the momentum of the last turns, and say which signals decided.
 
     Default up: a message with substance (a heavy signal) or a follow-up in a
@@ -190,12 +214,14 @@ def classify(message: str, context: list[dict] | None = None) -> Classification:
     lighter signals say; the reasons then include `Signal.SUBSTANCE_FLOOR`.
     """
     parsed = parse(message)
-    values = _values(parsed, own_values(parsed), context)
-    contributions = [(c, w * v) for c, w, v in zip(ORDER, _WEIGHTS, values, strict=True) if v]
-    latent = weights.BIAS + sum(c for _, c in contributions)
-    if latent < _LOW_CUT and any(values[i] for i in _FLOOR_INDEXES):
-        contributions.append((Signal.SUBSTANCE_FLOOR, _LOW_CUT - latent))
-        latent = _LOW_CUT
+    values = _values(parsed, own_values(parsed), context, table)
+    by_code = table.by_code
+    contributions = [(code, by_code[code] * value) for code, value in values.items()]
+    latent = table.bias + sum([c for _, c in contributions])
+    low_cut = _logit(table.sonnet_from)
+    if latent < low_cut and not FLOOR_SIGNALS.isdisjoint(values):
+        contributions.append((Signal.SUBSTANCE_FLOOR, low_cut - latent))
+        latent = low_cut
     ranked = sorted(
         ((c, v) for c, v in contributions if abs(v) >= NEGLIGIBLE), key=lambda cv: -abs(cv[1])
     )
@@ -216,6 +242,7 @@ def route(
     *,
     budget_used: float = 0.0,
     config: RouterConfig = RouterConfig(),
+    table: Weights = FITTED,
 ) -> Decision:
     """The routing decision for one user message.
 
@@ -227,7 +254,7 @@ def route(
     prefix_tier, text = parse_prefix(message)
     budget_used = max(0.0, float(budget_used))
     if prefix_tier:
-        judged = classify(text, context) if text else None
+        judged = classify(text, context, table) if text else None
         reasons = judged.reasons if judged else []
         score = judged.score if judged else PREFIX_SCORE
         notice = None
@@ -247,7 +274,7 @@ def route(
             budget_used=budget_used,
         )
 
-    classification = classify(text, context)
+    classification = classify(text, context, table)
     if config.force_tier in TIERS:
         intended, override = config.force_tier, "force"
         reasons = [f"force_model is {config.force_tier}"] + classification.reasons

@@ -27,9 +27,10 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from routing import core, weights
+from routing import core
+from routing.core import Weights
 from routing.message import parse
-from routing.signals import ORDER, OWN, TEXT, Signal, momentum, own_values
+from routing.signals import ORDER, TEXT, agrees_to_offer, is_follow_up, momentum, own_values
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -62,38 +63,30 @@ def case_costs(case: dict) -> tuple[float, float, float]:
     )
 
 
-class Table:
-    """Weights in the runtime's form: latent = bias + Σ weight × value."""
-
-    def __init__(self, bias: float, weights_by_code: dict[Signal, float]) -> None:
-        self.bias, self.weights = bias, weights_by_code
-        self.own = tuple(weights_by_code[code] for code in OWN)
-
-    def own_latent(self, parsed) -> float:
-        return self.bias + sum(w * v for w, v in zip(self.own, own_values(parsed), strict=True))
-
-
-def features(cases: list[dict], table: Table | None) -> np.ndarray:
+def features(cases: list[dict], table: Weights | None) -> np.ndarray:
     """One row of signal values per case; momentum from `table` (none in round one)."""
     rows = []
     for case in cases:
         parsed = parse(case["message"])
-        values = dict(zip(OWN, own_values(parsed), strict=True))
-        values.update(core.NO_MOMENTUM)
+        values = own_values(parsed)
         if table is not None and case["context"]:
-            thread = core.thread_of(case["context"], table.own_latent(parsed), table.own_latent)
-            values.update(momentum(parsed, thread))
-        rows.append([values[code] for code in ORDER])
+            follow, agrees = is_follow_up(parsed), agrees_to_offer(parsed)
+            if follow or agrees:
+                thread = core.thread_of(
+                    case["context"], table.latent(values), table, follow=follow, agrees=agrees
+                )
+                values = values | momentum(parsed, thread)
+        rows.append([values.get(code, 0.0) for code in ORDER])
     return np.array(rows, dtype=float)
 
 
-def fit(cases: list[dict], regularisation: float = REGULARISATION) -> Table:
+def fit(cases: list[dict], regularisation: float = REGULARISATION) -> Weights:
     """Fit all weights together; the momentum signals are recomputed each round."""
     cases = classified(cases)
     table = None
     for _ in range(ROUNDS):
         table = _fit_round(features(cases, table), cases, regularisation)
-    return Table(round(table.bias, 4), {code: round(w, 4) for code, w in table.weights.items()})
+    return Weights(round(table.bias, 4), {code: round(w, 4) for code, w in table.by_code.items()})
 
 
 def _cut_rows(cases: list[dict]):
@@ -107,7 +100,7 @@ def _cut_rows(cases: list[dict]):
                 yield index, cut, int(expected > cut), weight
 
 
-def _fit_round(x: np.ndarray, cases: list[dict], regularisation: float) -> Table:
+def _fit_round(x: np.ndarray, cases: list[dict], regularisation: float) -> Weights:
     rows, labels, sample_weights = [], [], []
     for index, cut, label, weight in _cut_rows(cases):
         cuts = [-CUT_SCALE * (cut == 0), -CUT_SCALE * (cut == 1)]
@@ -120,14 +113,15 @@ def _fit_round(x: np.ndarray, cases: list[dict], regularisation: float) -> Table
     *coefficients, low_cut, high_cut = model.coef_[0] * scaling
     scale = (_logit(OPUS_FROM) - _logit(SONNET_FROM)) / (high_cut - low_cut)
     bias = _logit(SONNET_FROM) - scale * low_cut
-    return Table(bias, {code: scale * c for code, c in zip(ORDER, coefficients, strict=True)})
+    by_code = {code: scale * c for code, c in zip(ORDER, coefficients, strict=True)}
+    return Weights(bias, by_code, SONNET_FROM, OPUS_FROM)
 
 
 def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def render(table: Table, cases: int) -> str:
+def render(table: Weights, cases: int) -> str:
     lines = [
         '"""The router\'s weights, fitted by `python -m routing.fit_weights`: do not edit.',
         "",
@@ -142,21 +136,14 @@ def render(table: Table, cases: int) -> str:
         f"BIAS = {table.bias}",
         "WEIGHTS = {",
     ]
-    lines += [f'    "{code}": {table.weights[code]},  # {TEXT[code]}' for code in ORDER]
+    lines += [f'    "{code}": {table.by_code[code]},  # {TEXT[code]}' for code in ORDER]
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def score(cases: list[dict], table: Table) -> dict:
+def score(cases: list[dict], table: Weights) -> dict:
     """Exact and acceptable shares, and the cost, of routing `cases` with `table`."""
-    saved = (weights.BIAS, dict(weights.WEIGHTS), core._OWN_WEIGHTS, core._WEIGHTS)
-    weights.BIAS, weights.WEIGHTS = table.bias, {k: v for k, v in table.weights.items()}
-    core._OWN_WEIGHTS = table.own
-    core._WEIGHTS = tuple(table.weights[code] for code in ORDER)
-    try:
-        routed = [core.route(c["message"], c["context"]).tier for c in cases]
-    finally:
-        weights.BIAS, weights.WEIGHTS, core._OWN_WEIGHTS, core._WEIGHTS = saved
+    routed = [core.route(c["message"], c["context"], table=table).tier for c in cases]
     exact = sum(t == c["expected"] for t, c in zip(routed, cases, strict=True)) / len(cases)
     ok = sum(t in c["acceptable"] for t, c in zip(routed, cases, strict=True)) / len(cases)
     opus_haiku = sum(

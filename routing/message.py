@@ -23,8 +23,7 @@ QUESTION_MARKS = ("?", "？", "؟")
 WIDE_CHARS = re.compile("[\u3040-\u9fff\uac00-\ud7af]")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 OPERATOR = re.compile(r"\d\s*[-+*/x×÷^%]\s*\d|\d\s*%")
-MATHS = re.compile(r"[=^²³√π∑∫≤≥±∀∃∈]|\b(?:mod|log|lim|sin|cos)\b")
-TOKEN = re.compile(r"\w+")
+MATH_SYMBOLS = re.compile(r"[=^²³√π∑∫≤≥±∀∃∈]")
 DIGIT = re.compile(r"\d")
 SENTENCE_END = re.compile(r"[.!?。！？]\s")
 QUOTE_MARKS = ("'", '"', "“", "«", "「", "„")
@@ -33,13 +32,19 @@ QUOTE_MARKS = ("'", '"', "“", "«", "「", "„")
 QUOTED = re.compile(
     r"""(?<!\w)'[^'\n]{1,60}'(?!\w)|"[^"\n]{1,60}"|“[^”\n]{1,60}”|«[^»\n]{1,60}»|「[^」\n]{1,60}」|„[^“\n]{1,60}“"""
 )
-# PostgreSQL, TTL, synchronous_commit, os.path, reset(), O(1), p99, 5xx, 250ms
-TECH_TERM = re.compile(
-    r"(?<![\w.])(?:[A-Z][a-z]+[A-Z][A-Za-z]*|[A-Z]{2,}[a-z]?\d*|[A-Za-z]+_[A-Za-z_]+"
-    r"|[a-z]+\.[a-z]\w*|\w+\(\)|O\([^)]{1,8}\)|p\d{2}|\d+x{2}|\d+(?:ms|gb|mb|kb|tb|rps|qps))"
-    r"(?![\w])"
+# Identifier-like words and product names. Each pattern starts with a character class
+# (the boundary is checked behind it), which lets the regex engine skip to candidates.
+# PostgreSQL, TTL, HTTP2, O(1)
+CAPITALISED_TERM = re.compile(
+    r"[A-Z](?<![\w.][A-Z])(?:[a-z]+[A-Z][A-Za-z]*|[A-Z]+[a-z]?\d*|(?<=O)\([^)]{1,8}\))(?!\w)"
 )
-PROPER_NOUN = re.compile(r"(?<=[a-z,;:] )[A-Z][a-zA-Z]{2,}")
+DIGIT_TERM = re.compile(  # p99, 5xx, 250ms
+    r"[p\d](?<![\w.][p\d])(?:(?<=p)\d{2}|(?<=\d)\d*(?:xx|ms|gb|mb|kb|tb|rps|qps))(?!\w)"
+)
+DOTTED_TERM = re.compile(r"(?<=[a-z])\.[a-z]\w*(?!\w)")  # os.path (the part after the dot)
+SNAKE_TERM = re.compile(r"(?<![\w.])[A-Za-z]+_[A-Za-z_]+(?!\w)")  # synchronous_commit
+CALL_TERM = re.compile(r"\w+\(\)")  # reset()
+PROPER_NOUN = re.compile(r"[A-Z](?<=[a-z,;:] [A-Z])[a-zA-Z]{2,}")  # "we use Grafana"
 
 
 CONTENT_FAMILIES = (
@@ -48,10 +53,14 @@ CONTENT_FAMILIES = (
 )  # fmt: skip
 REQUEST_FAMILIES = ("explain", "write", "summarise", "advise", "code", "build", "format")
 HEAVY_FAMILIES = ("hard", "deep", "research", "build", "symptom")
+# Counted features a signal may need besides cue families (see `Parsed.present`).
+FEATURES = (
+    "operators", "numbers", "maths", "tech_terms", "paste", "trace", "questions", "list_items",
+)  # fmt: skip
 _NO_CUES = dict.fromkeys(lexicon.FAMILIES, 0)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Parsed:
     ask: str  # the owner's own words (the whole message when nothing is pasted)
     length: int  # of the ask, in Latin-letter terms (a CJK character counts two)
@@ -71,6 +80,7 @@ class Parsed:
     list_items: int
     sentences: int
     opening: str  # the first 30 characters of the ask, lowercased
+    present: frozenset[str]  # the cue families and FEATURES found: what signals read
 
     def opens_with(self, family: str, within: int = 30) -> bool:
         return any(start < within for _, start in self.cues.get(family, ()))
@@ -110,7 +120,7 @@ def _short_paragraph(paragraph: str) -> bool:
 def _greeting_only(paragraph: str) -> bool:
     """A paragraph that only greets ("Hi Carla, how are you?"): part of a pasted letter."""
     cues = lexicon.find(paragraph)
-    return bool(cues.get("greeting")) and len(TOKEN.findall(paragraph)) <= 5
+    return bool(cues.get("greeting")) and len(paragraph.split()) <= 5
 
 
 def split_ask(message: str) -> tuple[str, int]:
@@ -119,6 +129,7 @@ def split_ask(message: str) -> tuple[str, int]:
     Fenced code is pasted. In a long multi-line message, a short first or last
     paragraph is the ask and the rest is the paste; failing that, lines that look
     like logs, code or headers are the paste; failing that, it is all the owner's.
+    Only the ends of a long message are split up, so a 1 MB paste costs one scan.
     """
     pieces = message.split("```")
     prose = "\n".join(pieces[0::2]).strip()
@@ -126,22 +137,30 @@ def split_ask(message: str) -> tuple[str, int]:
     if len(prose) <= LONG_PASTE or "\n" not in prose:
         return prose, pasted
     ask = prose
-    paragraphs = [p for p in prose.split("\n\n") if p.strip()]
-    ends = [paragraphs[0], paragraphs[-1]] if len(paragraphs) > 1 else []
+    ends = []
+    if "\n\n" in prose:
+        ends = [prose.split("\n\n", 1)[0], prose.rsplit("\n\n", 1)[1]]
     asks = list(dict.fromkeys(p for p in ends if _short_paragraph(p) and not _greeting_only(p)))
     asks = [p for p in asks if _is_question(p)] or asks
-    lines = [line for line in prose.split("\n") if line.strip()]
+    lines = _edge_lines(prose)
     if not asks:
         asks = [ln for ln in (lines[0], lines[-1]) if len(ln) <= 150 and _is_question(ln)]
     if asks:
         ask = "\n".join(asks)
     else:
-        if len(lines) > 2 * EDGE_LINES:  # the ask sits at an end; the middle is pasted
-            lines = lines[:EDGE_LINES] + lines[-EDGE_LINES:]
         own = [line for line in lines if not _is_paste_line(line)]
         if len(own) < len(lines) / 2:
             ask = "\n".join(own[:2] + own[-2:]) if len(own) > 4 else "\n".join(own)
     return ask, pasted + len(prose) - len(ask)
+
+
+def _edge_lines(prose: str) -> list[str]:
+    """The non-blank lines of a text, or of its first and last EDGE_LINES when longer."""
+    head = prose.split("\n", 2 * EDGE_LINES)
+    if len(head) <= 2 * EDGE_LINES:
+        return [line for line in head if line.strip()]
+    tail = prose.rsplit("\n", EDGE_LINES)[1:]
+    return [line for line in head[:EDGE_LINES] + tail if line.strip()]
 
 
 def _blank(match: re.Match) -> str:
@@ -171,12 +190,18 @@ def _may_quote(text: str) -> bool:
     return any(mark in text for mark in QUOTE_MARKS)
 
 
-def _tech_terms(window: str, digits: bool, capitals: bool) -> int:
-    """Identifier-like tokens and product names (the regexes need one of these characters)."""
-    if not (digits or capitals or "_" in window or "." in window or "(" in window):
-        return 0
-    terms = len({t.lower() for t in TECH_TERM.findall(window)})
-    return terms + (len(set(PROPER_NOUN.findall(window))) if capitals else 0)
+def _tech_terms(window: str, digits: bool) -> int:
+    """Distinct identifier-like words and product names in the ask."""
+    terms = set(CAPITALISED_TERM.findall(window))
+    terms.update(PROPER_NOUN.findall(window))
+    if digits:
+        terms.update(DIGIT_TERM.findall(window))
+    terms.update(DOTTED_TERM.findall(window))
+    if "_" in window:
+        terms.update(SNAKE_TERM.findall(window))
+    if "()" in window:
+        terms.update(CALL_TERM.findall(window))
+    return len(terms)
 
 
 def _list_items_one(line: str) -> int:
@@ -195,24 +220,37 @@ def parse(message: str) -> Parsed:
     for family, found in cues.items():
         counts[family] = len(found)
     digits = DIGIT.search(window) is not None
-    capitals = window.lower() != window
+    numbers = len(NUMBER.findall(window)) if digits else 0
+    operators = len(OPERATOR.findall(window)) if digits else 0
+    maths = len(MATH_SYMBOLS.findall(window)) + counts["notation"]
+    tech_terms = _tech_terms(window, digits)
+    has_trace = paste_chars > 0 and any(marker in head for marker in TRACE_MARKERS)
+    questions = (
+        window.count("?")
+        if window.isascii()
+        else sum(window.count(mark) for mark in QUESTION_MARKS)
+    )
+    list_items = _list_items(window) if "\n" in window else _list_items_one(window)
+    flags = (operators, numbers, maths, tech_terms, paste_chars, has_trace, questions, list_items)
+    present = frozenset(cues).union(f for f, v in zip(FEATURES, flags, strict=True) if v)
     return Parsed(
         ask=ask,
         length=_weighted_length(ask),
-        words=len(TOKEN.findall(window)),
+        words=len(window.split()),
         paste_chars=paste_chars,
-        has_trace=paste_chars > 0 and any(marker in head for marker in TRACE_MARKERS),
+        has_trace=has_trace,
         cues=cues,
         n=counts,
         content=sum(map(counts.__getitem__, CONTENT_FAMILIES)),
         requests=sum(map(counts.__getitem__, REQUEST_FAMILIES)),
         heavy=sum(map(counts.__getitem__, HEAVY_FAMILIES)),
-        numbers=len(NUMBER.findall(window)) if digits else 0,
-        operators=len(OPERATOR.findall(window)) if digits else 0,
-        maths=len(MATHS.findall(window)),
-        tech_terms=_tech_terms(window, digits, capitals),
-        questions=sum(window.count(mark) for mark in QUESTION_MARKS),
-        list_items=_list_items(window) if "\n" in window else _list_items_one(window),
+        numbers=numbers,
+        operators=operators,
+        maths=maths,
+        tech_terms=tech_terms,
+        questions=questions,
+        list_items=list_items,
         sentences=1 + len(SENTENCE_END.findall(window)),
         opening=window.lstrip()[:30].lower(),
+        present=present,
     )

@@ -136,30 +136,40 @@ TEXT = {
 }
 
 OWN: dict[Signal, Callable[[Parsed], float]] = {}
+# Which signals to evaluate when a feature is present (`Parsed.present`): a signal is
+# zero unless one of the features it reads is there, so most are never called.
+_READ_BY: dict[str, list[Signal]] = {}
+_ALWAYS: list[Signal] = []  # signals that read the message's shape, whatever it holds
 
 
-def own(code: Signal):
+def own(code: Signal, *reads: str):
+    """Register a message's own signal, with the features of `Parsed.present` it needs."""
+
     def register(function: Callable[[Parsed], float]) -> Callable[[Parsed], float]:
         OWN[code] = function
+        for feature in reads:
+            _READ_BY.setdefault(feature, []).append(code)
+        if not reads:
+            _ALWAYS.append(code)
         return function
 
     return register
 
 
-@own(Signal.GREETING_ONLY)
+@own(Signal.GREETING_ONLY, "greeting", "thanks")
 def greeting_only(m: Parsed) -> float:
     """Only greetings or small talk: nothing asked."""
     social = m.n["greeting"] + m.n["thanks"]
     return float(social > 0 and not m.content and m.words <= 6 and not m.paste_chars)
 
 
-@own(Signal.AFFIRM_ONLY)
+@own(Signal.AFFIRM_ONLY, "affirm")
 def affirm_only(m: Parsed) -> float:
     """Only agreement ("sure", "go ahead"): its tier is the thread's, see momentum_offer."""
     return float(m.n["affirm"] > 0 and not m.content and m.words <= 6)
 
 
-@own(Signal.LIGHT_ASK)
+@own(Signal.LIGHT_ASK, "lookup", "remind", "format", "arithmetic")
 def light_ask(m: Parsed) -> float:
     """A short ask of a light kind (lookup, sum, reminder, formatting) with nothing heavy in it."""
     light = m.n["lookup"] + m.n["remind"] + m.n["format"] + m.n["arithmetic"]
@@ -168,7 +178,7 @@ def light_ask(m: Parsed) -> float:
     return float(light > 0 and not heavy and not work and m.length <= 150)
 
 
-@own(Signal.LIGHT_DRESSED_UP)
+@own(Signal.LIGHT_DRESSED_UP, "hard", "deep", "effort")
 def light_dressed_up(m: Parsed) -> float:
     """A light ask (a sum, a lookup, a yes/no) dressed in heavy words: a keyword trap."""
     light = m.n["lookup"] + m.n["arithmetic"] + m.n["format"] + (m.operators > 0)
@@ -176,7 +186,7 @@ def light_dressed_up(m: Parsed) -> float:
     return float(light > 0 and heavy > 0 and m.length <= 120)
 
 
-@own(Signal.CLOSING)
+@own(Signal.CLOSING, "thanks")
 def closing(m: Parsed) -> float:
     """Opens with thanks or an acknowledgement and asks for nothing new."""
     requests = m.requests
@@ -184,23 +194,23 @@ def closing(m: Parsed) -> float:
     return float(m.opens_with("thanks", 12) and m.length <= 120 and not (requests or goes_on))
 
 
-@own(Signal.LOOKUP_OPENING)
+@own(Signal.LOOKUP_OPENING, "lookup")
 def lookup_opening(m: Parsed) -> float:
     """A short message that opens as a lookup ("what year…", "how many…")."""
     return float(m.opens_with("lookup") and m.length <= 150)
 
 
-@own(Signal.LOOKUP)
+@own(Signal.LOOKUP, "lookup")
 def lookup(m: Parsed) -> float:
     return float(m.n["lookup"] > 0 and m.length <= 250)
 
 
-@own(Signal.REMINDER)
+@own(Signal.REMINDER, "remind")
 def reminder(m: Parsed) -> float:
     return float(m.n["remind"] > 0)
 
 
-@own(Signal.ARITHMETIC)
+@own(Signal.ARITHMETIC, "numbers")
 def arithmetic(m: Parsed) -> float:
     """Numbers with an operator or a word for one, in a short ask."""
     sums = m.operators > 0 or m.n["arithmetic"] > 0
@@ -208,12 +218,12 @@ def arithmetic(m: Parsed) -> float:
     return float(sums and m.numbers >= 2 and m.length <= 120 and not maths)
 
 
-@own(Signal.FORMATTING)
+@own(Signal.FORMATTING, "format")
 def formatting(m: Parsed) -> float:
     return float(m.n["format"] > 0)
 
 
-@own(Signal.SHORT_QUESTION)
+@own(Signal.SHORT_QUESTION, "questions", "question")
 def short_question(m: Parsed) -> float:
     """A short question with no recognised task in it."""
     asks = m.questions > 0 or m.n["question"] > 0
@@ -233,38 +243,38 @@ def no_cue(m: Parsed) -> float:
     return float(not m.content and not social)
 
 
-@own(Signal.EXPLAIN)
+@own(Signal.EXPLAIN, "explain")
 def explain(m: Parsed) -> float:
     return float(m.n["explain"] > 0)
 
 
-@own(Signal.WRITE)
+@own(Signal.WRITE, "write")
 def write(m: Parsed) -> float:
     return float(m.n["write"] > 0)
 
 
-@own(Signal.SUMMARISE)
+@own(Signal.SUMMARISE, "summarise")
 def summarise(m: Parsed) -> float:
     return float(m.n["summarise"] > 0)
 
 
-@own(Signal.ADVISE)
+@own(Signal.ADVISE, "advise")
 def advise(m: Parsed) -> float:
     return min(m.n["advise"], 2) / 2
 
 
-@own(Signal.CODE)
+@own(Signal.CODE, "code")
 def code(m: Parsed) -> float:
     return float(m.n["code"] > 0)
 
 
-@own(Signal.BUILD)
+@own(Signal.BUILD, "build")
 def build(m: Parsed) -> float:
     """Asks to build a program, service or data structure (not an essay)."""
     return float(m.n["build"] > 0 and (m.n["tech"] + m.n["code"] + m.tech_terms) > 0)
 
 
-@own(Signal.REQUIREMENTS)
+@own(Signal.REQUIREMENTS, "build", "code")
 def requirements(m: Parsed) -> float:
     """A build or code request with several stated requirements, each a clause or term."""
     if not (m.n["build"] or m.n["code"]):
@@ -273,56 +283,56 @@ def requirements(m: Parsed) -> float:
     return min(clauses + m.n["tech"] + m.n["deep"], 8) / 8
 
 
-@own(Signal.TECHNICAL)
+@own(Signal.TECHNICAL, "tech", "tech_terms")
 def technical(m: Parsed) -> float:
     return min(m.n["tech"] + m.tech_terms, 6) / 6
 
 
-@own(Signal.HARD)
+@own(Signal.HARD, "hard")
 def hard(m: Parsed) -> float:
     return float(m.n["hard"] > 0)
 
 
-@own(Signal.HARD_MORE)
+@own(Signal.HARD_MORE, "hard")
 def hard_more(m: Parsed) -> float:
     """More than one hard cue ("prove … by induction")."""
     return min(max(m.n["hard"] - 1, 0), 2) / 2
 
 
-@own(Signal.HARD_OPENING)
+@own(Signal.HARD_OPENING, "hard")
 def hard_opening(m: Parsed) -> float:
     """Opens with the hard task itself ("prove …", "just quickly: design a system …")."""
     light = m.n["lookup"] + m.n["arithmetic"] + m.n["format"]
     return float(m.opens_with("hard") and not light)
 
 
-@own(Signal.SYSTEM_DESIGN)
+@own(Signal.SYSTEM_DESIGN, "design")
 def system_design(m: Parsed) -> float:
     """Asks to design something technical (not a logo or a colour palette)."""
     return float(m.n["design"] > 0 and m.n["tech"] + m.tech_terms > 0)
 
 
-@own(Signal.DEEP)
+@own(Signal.DEEP, "deep")
 def deep(m: Parsed) -> float:
     return float(m.n["deep"] > 0)
 
 
-@own(Signal.DEEP_MORE)
+@own(Signal.DEEP_MORE, "deep")
 def deep_more(m: Parsed) -> float:
     return min(max(m.n["deep"] - 1, 0), 2) / 2
 
 
-@own(Signal.RESEARCH)
+@own(Signal.RESEARCH, "research")
 def research(m: Parsed) -> float:
     return min(m.n["research"], 2) / 2
 
 
-@own(Signal.STAKES)
+@own(Signal.STAKES, "stakes")
 def stakes(m: Parsed) -> float:
     return float(m.n["stakes"] > 0)
 
 
-@own(Signal.STAKES_SITUATION)
+@own(Signal.STAKES_SITUATION, "stakes")
 def stakes_situation(m: Parsed) -> float:
     """Stakes in a described situation: the owner's own facts, figures, several sentences."""
     if not m.n["stakes"] or m.length < 80 or any(m.n[f] for f in WRITING_FAMILIES):
@@ -330,14 +340,14 @@ def stakes_situation(m: Parsed) -> float:
     return min(m.n["first_person"] + m.numbers + m.sentences - 1 + m.n["stakes"], 6) / 6
 
 
-@own(Signal.SYMPTOM)
+@own(Signal.SYMPTOM, "symptom")
 def symptom(m: Parsed) -> float:
     """A fault in something technical ("stuck" in traffic is not one)."""
     technical_context = m.n["tech"] + m.n["code"] + m.tech_terms + (m.paste_chars >= 200)
     return float(m.n["symptom"] > 0 and technical_context > 0)
 
 
-@own(Signal.INTERACTING_PARTS)
+@own(Signal.INTERACTING_PARTS, "symptom")
 def interacting_parts(m: Parsed) -> float:
     """A fault that involves several named components."""
     if not m.n["symptom"]:
@@ -346,17 +356,17 @@ def interacting_parts(m: Parsed) -> float:
     return min(max(parts - 1, 0), 5) / 5
 
 
-@own(Signal.TRACE)
+@own(Signal.TRACE, "trace")
 def trace(m: Parsed) -> float:
     return float(m.has_trace)
 
 
-@own(Signal.PASTE)
+@own(Signal.PASTE, "paste")
 def paste(m: Parsed) -> float:
     return min(m.paste_chars, 4000) / 4000
 
 
-@own(Signal.PASTE_QUESTION)
+@own(Signal.PASTE_QUESTION, "paste")
 def paste_question(m: Parsed) -> float:
     """A short factual question about a long paste ("what time did the first error happen?")."""
     factual = m.n["lookup"] or m.opens_with("question", 3)
@@ -369,42 +379,42 @@ def length(m: Parsed) -> float:
     return min(m.length, 1500) / 1500
 
 
-@own(Signal.QUESTIONS)
+@own(Signal.QUESTIONS, "questions")
 def questions(m: Parsed) -> float:
     return min(max(m.questions - 1, 0), 3) / 3
 
 
-@own(Signal.LIST_ITEMS)
+@own(Signal.LIST_ITEMS, "list_items")
 def list_items(m: Parsed) -> float:
     return min(m.list_items, 8) / 8
 
 
-@own(Signal.MATHS)
+@own(Signal.MATHS, "maths")
 def maths(m: Parsed) -> float:
     return min(m.maths, 4) / 4
 
 
-@own(Signal.NUMBERS)
+@own(Signal.NUMBERS, "numbers")
 def numbers(m: Parsed) -> float:
     return min(m.numbers, 10) / 10
 
 
-@own(Signal.SIMPLER)
+@own(Signal.SIMPLER, "simpler")
 def simpler(m: Parsed) -> float:
     return float(m.n["simpler"] > 0)
 
 
-@own(Signal.EFFORT)
+@own(Signal.EFFORT, "effort")
 def effort(m: Parsed) -> float:
     return float(m.n["effort"] > 0)
 
 
-@own(Signal.CREATIVE)
+@own(Signal.CREATIVE, "creative")
 def creative(m: Parsed) -> float:
     return float(m.n["creative"] > 0)
 
 
-@own(Signal.FIRST_PERSON)
+@own(Signal.FIRST_PERSON, "first_person")
 def first_person(m: Parsed) -> float:
     return min(m.n["first_person"], 3) / 3
 
@@ -426,6 +436,11 @@ def is_follow_up(m: Parsed) -> bool:
     )
 
 
+def agrees_to_offer(m: Parsed) -> bool:
+    """A short yes or go-on: its tier is that of the work the assistant offered."""
+    return bool(m.n["affirm"] or m.n["continue"]) and m.length <= SHORT
+
+
 @dataclass(frozen=True, slots=True)
 class Thread:
     """What the recent turns say, as the momentum signals need it."""
@@ -440,8 +455,7 @@ class Thread:
 
 def momentum(m: Parsed, thread: Thread) -> dict["Signal", float]:
     """Momentum signals: a follow-up in a harder thread, or agreeing to offered work."""
-    follow = is_follow_up(m)
-    agrees = bool(m.n["affirm"] or m.n["continue"]) and m.length <= SHORT
+    follow, agrees = is_follow_up(m), agrees_to_offer(m)
     return {
         Signal.FOLLOW_GAP: max(thread.gap, 0.0) if follow else 0.0,
         Signal.AGREE_GAP: max(thread.offer_gap, 0.0) if agrees else 0.0,
@@ -465,15 +479,22 @@ MOMENTUM = (
     Signal.AGREE_OPUS,
 )
 ORDER = tuple(OWN) + MOMENTUM
-_OWN_FUNCTIONS = tuple(OWN.values())
 # Signals that keep a message out of Haiku's band (the policy's "default up").
-FLOOR_SIGNALS = (
+FLOOR_SIGNALS = frozenset((
     Signal.HARD, Signal.SYSTEM_DESIGN, Signal.RESEARCH, Signal.STAKES_SITUATION,
     Signal.INTERACTING_PARTS, Signal.BUILD, Signal.FOLLOW_SONNET, Signal.FOLLOW_OPUS,
     Signal.AGREE_SONNET, Signal.AGREE_OPUS,
-)  # fmt: skip
+))  # fmt: skip
 
 
-def own_values(m: Parsed) -> tuple[float, ...]:
-    """The values of the message's own signals, in `OWN`'s order."""
-    return tuple([function(m) for function in _OWN_FUNCTIONS])
+def own_values(m: Parsed) -> dict[Signal, float]:
+    """The message's own signals that fired, with their values."""
+    todo = set(_ALWAYS)
+    for feature in m.present:
+        todo.update(_READ_BY.get(feature, ()))
+    values = {}
+    for code in todo:
+        value = OWN[code](m)
+        if value:
+            values[code] = value
+    return values

@@ -15,6 +15,7 @@ skip rules both read cues through `find()`.
 """
 
 import importlib
+import re
 
 import ahocorasick_rs
 
@@ -31,6 +32,7 @@ FAMILIES = (
     "lookup",  # a fact, a definition, a conversion, a time or date
     "remind",  # set, move or cancel a reminder
     "arithmetic",  # times, plus, percent of: simple sums in words
+    "notation",  # log, sin, mod: mathematical functions written out
     "format",  # sort, list, table, capitalise, fix the spelling, translate
     "explain",  # how does, why, explain
     "write",  # draft, write an email, rewrite
@@ -59,11 +61,27 @@ FAMILIES = (
 )
 
 
+# Characters that separate words: everything but letters, digits, "_" and Devanagari
+# (whose vowel signs are not alphanumeric to Python). Each becomes one space, so offsets
+# in the text are kept and a word boundary is always a space.
+_SEPARATOR = re.compile(r"[^\w\u0900-\u097f ]")
+
+
+def _spaced(text: str) -> str:
+    return _SEPARATOR.sub(" ", text)
+
+
 class CueIndex:
-    """Every cue of every language in one Aho–Corasick automaton."""
+    """Every cue of every language in one Aho–Corasick automaton over spaced-out text.
+
+    Word boundaries are part of the patterns (" fix ", " fixes ", " analy"), so every
+    match the automaton reports is a cue; only cues with punctuation in them ("c++",
+    "tl;dr") are checked against the original text, since separators all look alike.
+    """
 
     def __init__(self, languages: dict[str, object]) -> None:
-        entries: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
+        targets: dict[str, dict[tuple[str, str, bool], None]] = {}
+        shifts: dict[str, int] = {}
         for module in languages.values():
             spaced = getattr(module, "SPACED", True)
             endings = tuple(getattr(module, "ENDINGS", ()))
@@ -72,70 +90,61 @@ class CueIndex:
                     raise ValueError(f"{module.__name__}: unknown cue family {family!r}")
                 for cue in cues:
                     cue = cue.lower()
-                    if not spaced:
-                        kind = "anywhere"
-                    elif cue.endswith("*"):
-                        cue, kind = cue[:-1], "stem"
-                    else:
-                        kind = "word"
-                    entries.setdefault(cue, []).append((family, kind, endings))
-        self.cues = list(entries)
-        self.where = [tuple(entries[cue]) for cue in self.cues]
-        # Cues that match anywhere in every family they belong to need no boundary check.
-        self.anywhere = [
-            tuple(family for family, _, _ in where) if all(k == "anywhere" for _, k, _ in where)
-            else None
-            for where in self.where
-        ]  # fmt: skip
-        self.automaton = ahocorasick_rs.AhoCorasick(self.cues)
+                    word = cue.rstrip("*")
+                    target = (family, word, _spaced(word) != word)
+                    for pattern, shift in _patterns(cue, spaced, endings):
+                        targets.setdefault(pattern, {})[target] = None
+                        shifts[pattern] = shift
+        patterns = list(targets)
+        self.automaton = ahocorasick_rs.AhoCorasick(patterns)
+        # Per pattern: where its cue starts relative to the match, and the families and
+        # cues it finds, each with whether it has punctuation to check in the text.
+        self.targets = [(shifts[pattern], tuple(targets[pattern])) for pattern in patterns]
 
     def find(self, text: str) -> dict[str, list[tuple[str, int]]]:
         """Distinct cues per family in `text` (lowercased), with where each first appears."""
+        padded = " " + _spaced(text) + " "
         try:
-            matches = self.automaton.find_matches_as_indexes(text, overlapping=True)
+            matches = self.automaton.find_matches_as_indexes(padded, overlapping=True)
         except UnicodeEncodeError:  # lone surrogates: one "?" each keeps the offsets
-            text = text.encode("utf-8", "replace").decode("utf-8")
-            matches = self.automaton.find_matches_as_indexes(text, overlapping=True)
-        found: dict[str, list[tuple[str, int]]] = {}
-        seen: set[int] = set()
-        for index, start, stop in matches:
-            if index in seen:
-                continue
-            families = self.anywhere[index]
-            if families is not None:
-                for family in families:
-                    found.setdefault(family, []).append((self.cues[index], start))
-                seen.add(index)
-                continue
-            before = text[start - 1] if start else " "
-            starts_word = not (before.isalnum() or before == "_" or "\u0900" <= before <= "\u097f")
-            matched = False
-            for family, kind, endings in self.where[index]:
-                if kind == "anywhere" or (
-                    starts_word
-                    and (kind == "stem" or _ends_word(text, stop, endings, stop - start))
-                ):
-                    found.setdefault(family, []).append((self.cues[index], start))
-                    matched = True
-            if matched:
-                seen.add(index)
-        return found
+            padded = padded.encode("utf-8", "replace").decode("utf-8")
+            matches = self.automaton.find_matches_as_indexes(padded, overlapping=True)
+        found: dict[str, dict[str, int]] = {}
+        targets = self.targets
+        for index, start, _ in matches:
+            shift, found_here = targets[index]
+            start += shift
+            for family, cue, check in found_here:
+                if check and not text.startswith(cue, start):
+                    continue
+                cues = found.get(family)
+                if cues is None:
+                    found[family] = {cue: start}
+                elif cue not in cues:
+                    cues[cue] = start
+        return {family: list(cues.items()) for family, cues in found.items()}
+
+
+def _patterns(cue: str, spaced: bool, endings: tuple[str, ...]) -> list[tuple[str, int]]:
+    """The spaced-out forms of a cue the automaton looks for, boundaries included, each
+    with where the cue starts relative to a match in the padded text."""
+    if not spaced:
+        return [(_spaced(cue), -1)]
+    stem = cue.endswith("*")
+    body = _spaced(cue.rstrip("*"))
+    lead = " " if _word_char(body[:1]) else ""
+    shift = len(lead) - 1
+    if stem or not _word_char(body[-1:]):
+        return [(lead + body, shift)]
+    forms = (body,) + (
+        tuple(body + _spaced(ending) for ending in endings)
+        if len(body) >= SHORTEST_INFLECTED else ()
+    )  # fmt: skip
+    return [(lead + form + " ", shift) for form in forms]
 
 
 def _word_char(char: str) -> bool:
-    return char.isalnum() or char == "_" or "\u0900" <= char <= "\u097f"
-
-
-def _ends_word(text: str, after: int, endings: tuple[str, ...], length: int) -> bool:
-    if after >= len(text) or not _word_char(text[after]):
-        return True
-    if length < SHORTEST_INFLECTED:  # "i" + "s" is "is", not a form of "i"
-        return False
-    for ending in endings:
-        stop = after + len(ending)
-        if text.startswith(ending, after) and (stop >= len(text) or not _word_char(text[stop])):
-            return True
-    return False
+    return bool(char) and (char.isalnum() or char == "_" or "\u0900" <= char <= "\u097f")
 
 
 MODULES = {code: importlib.import_module(f"routing.lexicon.{code}") for code in LANGUAGES}

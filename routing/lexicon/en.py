@@ -5,6 +5,7 @@ ENDINGS = ("s", "es", "ed", "d", "ing", "ly", "'s")
 
 # fmt: off
 CUES = {
+    "notation": ["mod", "log", "lim", "sin", "cos"],
     "design": ["design", "designing", "architect", "lay out the architecture"],
     "greeting": [
         "hi", "hello", "hey", "heya", "hiya", "yo", "sup", "good morning", "good evening",

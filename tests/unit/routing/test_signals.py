@@ -1,0 +1,56 @@
+"""The signals and the lexicon: the shortcuts that keep them fast change no value."""
+
+import pytest
+
+from routing import lexicon
+from routing.message import FEATURES, parse, split_ask
+from routing.signals import _ALWAYS, _READ_BY, OWN, own_values
+from tests.routing_cases import load_all
+
+MESSAGES = [case["message"] for case in load_all()] + [
+    turn["content"] for case in load_all() for turn in case["context"]
+]
+
+
+def test_a_signal_is_only_skipped_when_it_would_be_zero():
+    """`own_values` calls a signal only when a feature it reads is present."""
+    for message in MESSAGES:
+        parsed = parse(message)
+        every = {code: value for code, function in OWN.items() if (value := function(parsed))}
+        assert own_values(parsed) == every, message[:60]
+
+
+def test_every_signal_reads_known_features_or_is_always_evaluated():
+    known = set(lexicon.FAMILIES) | set(FEATURES)
+    assert set(_READ_BY) <= known
+    assert {code for codes in _READ_BY.values() for code in codes} | set(_ALWAYS) == set(OWN)
+
+
+@pytest.mark.parametrize(
+    ("text", "family", "cue"),
+    [
+        ("what's 15% of 84?", "arithmetic", "% of"),  # a cue that starts with punctuation
+        ("explain the trade-off", "deep", "trade-off"),
+        ("two bugs in it", "symptom", "bug"),  # an English ending
+        ("is it idempotent?", "deep", "idempoten"),  # a stem runs on
+        ("¿por dónde empiezo a investigar?", "stakes", None),  # "invest" is a whole word
+        ("c++ or rust?", "tech", "c++"),
+        ("use c, then", "tech", None),  # separators look alike, the cue's own do not
+    ],
+)
+def test_cues_meet_words_at_their_boundaries(text, family, cue):
+    found = [c for c, _ in lexicon.find(text).get(family, [])]
+    assert (cue in found) if cue else not any(c in ("invest", "c++") for c in found)
+
+
+def test_a_cue_is_found_where_it_starts():
+    found = dict(lexicon.find("ok so: please explain how it works"))
+    assert ("explain", 14) in found["explain"]
+
+
+def test_a_megabyte_paste_is_read_by_its_ends():
+    log = "2026-11-21 10:00:01 INFO request served in 12 ms\n" * 20_000
+    message = log + "\nwhat's the date on line 3?"
+    ask, pasted = split_ask(message)
+    assert ask == "what's the date on line 3?"
+    assert pasted == len(message) - len(ask)
