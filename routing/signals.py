@@ -136,21 +136,24 @@ TEXT = {
 }
 
 OWN: dict[Signal, Callable[[Parsed], float]] = {}
-# Which signals to evaluate when a feature is present (`Parsed.present`): a signal is
-# zero unless one of the features it reads is there, so most are never called.
-_READ_BY: dict[str, list[Signal]] = {}
-_ALWAYS: list[Signal] = []  # signals that read the message's shape, whatever it holds
+# Which signals to evaluate when a feature is present (`Parsed.present`), by their place
+# in `OWN`: a signal is zero unless one of the features it reads is there, so most are
+# never called. They run in `OWN`'s order, so sums (and the fit) do not depend on the
+# order a set happens to iterate in.
+_READ_BY: dict[str, list[int]] = {}
+_ALWAYS: list[int] = []  # signals that read the message's shape, whatever it holds
 
 
 def own(code: Signal, *reads: str):
     """Register a message's own signal, with the features of `Parsed.present` it needs."""
 
     def register(function: Callable[[Parsed], float]) -> Callable[[Parsed], float]:
+        place = len(OWN)
         OWN[code] = function
         for feature in reads:
-            _READ_BY.setdefault(feature, []).append(code)
+            _READ_BY.setdefault(feature, []).append(place)
         if not reads:
-            _ALWAYS.append(code)
+            _ALWAYS.append(place)
         return function
 
     return register
@@ -479,6 +482,7 @@ MOMENTUM = (
     Signal.AGREE_OPUS,
 )
 ORDER = tuple(OWN) + MOMENTUM
+_REGISTERED = tuple(OWN.items())
 # Signals that keep a message out of Haiku's band (the policy's "default up").
 FLOOR_SIGNALS = frozenset((
     Signal.HARD, Signal.SYSTEM_DESIGN, Signal.RESEARCH, Signal.STAKES_SITUATION,
@@ -488,13 +492,14 @@ FLOOR_SIGNALS = frozenset((
 
 
 def own_values(m: Parsed) -> dict[Signal, float]:
-    """The message's own signals that fired, with their values."""
+    """The message's own signals that fired, with their values, in `OWN`'s order."""
     todo = set(_ALWAYS)
     for feature in m.present:
         todo.update(_READ_BY.get(feature, ()))
     values = {}
-    for code in todo:
-        value = OWN[code](m)
+    for place in sorted(todo):
+        code, function = _REGISTERED[place]
+        value = function(m)
         if value:
             values[code] = value
     return values
