@@ -139,4 +139,6 @@ def test_a_long_backlog_is_answered_in_order_one_update_per_task(
 
     wait_for(lambda: sum(runs()) >= 8 * fake_claude.delay)  # every answer's task has returned
     assert len(runs()) <= 10  # one per update, and at most a busy or empty look or two
-    assert max(runs()) < 1.5  # one answer (0.5 s of Claude), never the whole backlog
+    # One answer (0.5 s of Claude) per task, never the whole backlog (8 × 0.5 s); the
+    # margin is for a loaded machine.
+    assert max(runs()) < 6 * fake_claude.delay
