@@ -79,6 +79,23 @@ class ChatMessage(models.Model):
         help_text="For a reply: the owner's message it answers. Kept before it is sent, so "
         "a retry sends it again instead of paying for a new one.",
     )
+    tier = models.CharField(
+        max_length=10, blank=True, help_text="For a reply: the tier that wrote it."
+    )
+    stop_reason = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="For a reply: why Claude stopped (max_tokens: cut at the tier's limit).",
+    )
+    continues = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="continuation",
+        help_text="For a reply the owner asked to continue: the reply it goes on from. One "
+        "continuation per reply, so a second tap on Continue is not paid for again.",
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -79,6 +79,29 @@ def text_update(text: str, *, user_id: int = OWNER_ID, update_id: int | None = N
     }
 
 
+def button_update(
+    data: str, *, message_id: int, user_id: int = OWNER_ID, update_id: int | None = None
+) -> dict:
+    """A Telegram update carrying the owner's press on a button under our message."""
+    update_id = next(_update_ids) if update_id is None else update_id
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": f"cbq{update_id}",
+            "from": {"id": user_id, "is_bot": False, "first_name": "Owner"},
+            "chat_instance": "ci",
+            "data": data,
+            "message": {
+                "message_id": message_id,
+                "date": 1_790_000_000,
+                "chat": {"id": user_id, "type": "private", "first_name": "Owner"},
+                "from": {"id": 999, "is_bot": True, "first_name": "Blufio"},
+                "text": "an earlier reply",
+            },
+        },
+    }
+
+
 @pytest.fixture
 def post_update(client, settings, django_capture_on_commit_callbacks):
     """POST an update to the webhook as Telegram would, running the enqueued task."""

@@ -11,6 +11,12 @@ SYSTEM_PROMPT = (
     "briefly; use Markdown sparingly (short lists, code blocks for code). If you are "
     "unsure, say so."
 )
+# Told to Claude, after the part it wrote, when the owner taps Continue under a reply cut
+# at its tier's max_tokens.
+CONTINUE_PROMPT = (
+    "Your previous answer was cut off at the length limit. Continue exactly where it "
+    "stopped, without repeating anything and without any preamble."
+)
 # Recent turns are kept while their estimated size fits this allowance.
 CONTEXT_TOKEN_ALLOWANCE = 8000
 RECENT_TURNS_LIMIT = 40
@@ -76,3 +82,22 @@ def _place(message: ChatMessage) -> tuple[int, int]:
     if message.answers_id is not None:
         return (message.answers_id, 1)
     return (message.id, 0)
+
+
+def reply_chain(reply: ChatMessage) -> list[ChatMessage]:
+    """A reply and the continuations that led to it, first first: the answer written so
+    far. The first one's `answers` is the owner's message."""
+    chain = [reply]
+    while chain[0].continues_id is not None:
+        chain.insert(0, ChatMessage.objects.get(pk=chain[0].continues_id))
+    return chain
+
+
+def continue_messages(session: ChatSession, chain: list[ChatMessage]) -> list[dict]:
+    """The turns Claude sees to go on from a reply: those of the owner's message it
+    answers, what was written so far (`reply_chain`), then the request to continue."""
+    return [
+        *recent_messages(session, chain[0].answers),
+        {"role": ChatMessage.Role.ASSISTANT, "content": "".join(m.text for m in chain)},
+        {"role": ChatMessage.Role.USER, "content": CONTINUE_PROMPT},
+    ]

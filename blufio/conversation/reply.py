@@ -2,7 +2,9 @@
 is routed, paid for (at most one charged answer, with the fallback chain) and delivered."""
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import telegram
 from django.conf import settings
@@ -10,10 +12,16 @@ from django.utils import timezone
 
 from blufio.clients import anthropic as claude_client
 from blufio.clients import telegram as telegram_client
-from blufio.conversation import texts
+from blufio.conversation import buttons, texts
 from blufio.conversation.calls import call_pay
 from blufio.conversation.commands import command_answer
-from blufio.conversation.context import forwarded_text, recent_messages, system_prompt
+from blufio.conversation.context import (
+    continue_messages,
+    forwarded_text,
+    recent_messages,
+    reply_chain,
+    system_prompt,
+)
 from blufio.conversation.hooks import (
     ContextNote,
     button_dispatch,
@@ -57,7 +65,11 @@ def update_answer(update: telegram.Update) -> str:
 
 
 def press_answer(query: telegram.CallbackQuery) -> str:
-    """The owner pressed a button under one of our messages: the app that owns it acts."""
+    """The owner pressed a button under one of our messages: a reply's own buttons are
+    acted on here; any other button, the app that owns it acts."""
+    press = buttons.button_read(query.data or "")
+    if press is not None:
+        return reply_press(query, press)
     answer = button_dispatch(
         chat_id=query.message.chat.id, message_id=query.message.message_id, data=query.data or ""
     )
@@ -172,7 +184,7 @@ def message_reply(
         refused = texts.claude_refused_text(status=exc.error.status, detail=exc.error.detail)
         telegram_client.send_text(session.chat_id, refused)
         return "claude_refused"
-    reply_deliver(session, paid.answer, shown=paid.shown(decision, private=session.private))
+    reply_deliver(session, paid.answer, shown=paid.shown)
     reply_announce(session, user_message, paid.answer, notes=notes)
     if session.private:  # a group never reads spend; the next private reply carries it
         budget_alert_send(session.chat_id, routing=routing)
@@ -245,16 +257,20 @@ def earlier_answer_resend(
 class PaidAnswer:
     answer: ChatMessage  # kept as it was settled
     tier: str  # the tier that answered
+    notice: str | None  # the line shown above it (budget downgrade, fallback)
 
-    def shown(self, decision: Decision, *, private: bool) -> str:
-        """The answer as the owner sees it: under the routing or fallback notice, if any.
+    @property
+    def shown(self) -> str:
+        """The answer as the owner sees it: under its notice, if any."""
+        return f"{self.notice}\n\n{self.answer.text}" if self.notice else self.answer.text
 
-        The routing notice tells how much budget is used, so a group never reads it.
-        """
-        notice = decision.notice if private else None
-        if self.tier != decision.tier:
-            notice = texts.fallback_notice(answered_by=self.tier, intended=decision.tier)
-        return f"{notice}\n\n{self.answer.text}" if notice else self.answer.text
+
+def tier_notice(tier: str, *, intended: str, routing_notice: str | None) -> str | None:
+    """The line above an answer written by `tier`: the fallback notice when it is not the
+    intended tier, else the routing notice (a budget downgrade), if any."""
+    if tier != intended:
+        return texts.fallback_notice(answered_by=tier, intended=intended)
+    return routing_notice
 
 
 def answer_pay(
@@ -269,19 +285,56 @@ def answer_pay(
 ) -> PaidAnswer:
     """Pay for one answer: the decided tier, then its fallback chain while Claude is down.
 
-    Each tier answers with the `effort` a /prefix asked for, else its own setting.
-
-    Each attempt holds and settles its own budget. Raises BudgetExhausted (a hold did not
-    fit), ClaudeRefused (a tier failed for good) or ClaudeUnavailable (every tier failed).
-    An attachment goes before the text of the owner's turn, and its tokens into the hold.
+    Each tier answers with the `effort` a /prefix asked for, else its own setting. The
+    routing notice tells how much budget is used, so a group never reads it. An
+    attachment goes before the text of the owner's turn, and its tokens into the hold.
     """
-    system, messages = system_prompt(session, notes), recent_messages(session, user_message)
+    messages = recent_messages(session, user_message)
     if attachment is not None:
         turn = {"type": "text", "text": messages[-1]["content"]}
         messages[-1] = {"role": "user", "content": [attachment.block(), turn]}
+    return tiers_pay(
+        session,
+        tiers=[decision.tier, *routing.fallbacks_for(decision.tier)],
+        system=system_prompt(session, notes),
+        messages=messages,
+        routing=routing,
+        ledger=partial(message_ledger, session, decision, routing=routing, attachment=attachment),
+        keep=partial(answer_keep, session, answers=user_message),
+        notice=partial(
+            tier_notice,
+            intended=decision.tier,
+            routing_notice=decision.notice if session.private else None,
+        ),
+        effort=effort,
+        media_tokens=attachment.tokens if attachment else 0,
+    )
+
+
+def tiers_pay(
+    session: ChatSession,
+    *,
+    tiers: list[str],
+    system: str,
+    messages: list[dict],
+    routing: RoutingSettings,
+    ledger: Callable[..., dict],
+    keep: Callable[..., ChatMessage],
+    notice: Callable[[str], str | None],
+    effort: str | None = None,
+    media_tokens: int = 0,
+) -> PaidAnswer:
+    """Pay for one answer from the first of `tiers` that Claude can serve.
+
+    `ledger(tier=…)` gives the ledger fields of a call, `keep(paid, tier=…)` stores its
+    answer, `notice(tier)` the line shown above it; each tier answers with `effort`, else
+    its own setting, and holds `media_tokens` more for an attachment. Each attempt holds
+    and settles its own budget. Raises BudgetExhausted (a hold did not fit),
+    ClaudeRefused (a tier failed for good) or ClaudeUnavailable (every tier failed).
+    """
     kept: list[ChatMessage] = []
     telegram_client.send_typing(session.chat_id)
-    for tier in [decision.tier, *routing.fallbacks_for(decision.tier)]:
+    for tier in tiers:
         try:
             call_pay(
                 pool=BudgetWindow.Pool.CONVERSATION,
@@ -289,18 +342,16 @@ def answer_pay(
                 system=system,
                 messages=messages,
                 max_tokens=routing.max_tokens_for(tier),
-                ledger=message_ledger(
-                    session, decision, routing=routing, tier=tier, attachment=attachment
-                ),
+                ledger=ledger(tier=tier),
                 effort=effort or routing.effort_for(tier),
-                keep=lambda paid: kept.append(answer_keep(session, user_message, paid)),
-                media_tokens=attachment.tokens if attachment else 0,
+                keep=lambda paid, tier=tier: kept.append(keep(paid, tier=tier)),
+                media_tokens=media_tokens,
             )
         except claude_client.ClaudeError as exc:
             if exc.permanent:
                 raise ClaudeRefused(exc) from exc
             continue
-        return PaidAnswer(answer=kept[0], tier=tier)
+        return PaidAnswer(answer=kept[0], tier=tier, notice=notice(tier))
     raise ClaudeUnavailable()
 
 
@@ -329,16 +380,25 @@ def message_ledger(
 
 
 def answer_keep(
-    session: ChatSession, user_message: ChatMessage, paid: claude_client.Completion
+    session: ChatSession,
+    paid: claude_client.Completion,
+    *,
+    tier: str,
+    answers: ChatMessage | None = None,
+    continues: ChatMessage | None = None,
 ) -> ChatMessage:
-    """Store a paid answer (in the settlement's transaction), linked to what it answers.
+    """Store a paid answer (in the settlement's transaction), linked to the message it
+    answers or the reply it continues.
 
     A reply Claude's safety checks stopped is kept as saying so, without the part that
-    came before the stop."""
+    came before the stop. The space where a cut reply and its continuation meet is kept,
+    so the parts join as written."""
     if paid.stop_reason == "refusal":
         text = texts.refusal_text(paid.refusal_explanation)
     else:
-        text = paid.text.strip() or texts.EMPTY_ANSWER_REPLY
+        text = paid.text if continues else paid.text.lstrip()
+        text = text if paid.stop_reason == "max_tokens" else text.rstrip()
+        text = text if text.strip() else texts.EMPTY_ANSWER_REPLY
     return ChatMessage.objects.create(
         session=session,
         role=ChatMessage.Role.ASSISTANT,
@@ -346,13 +406,17 @@ def answer_keep(
         input_tokens=paid.usage.prompt_tokens,
         output_tokens=paid.usage.output_tokens,
         model=paid.model,
-        answers=user_message,
+        tier=tier,
+        stop_reason=paid.stop_reason or "",
+        answers=answers,
+        continues=continues,
     )
 
 
 def reply_deliver(session: ChatSession, reply: ChatMessage, *, shown: str) -> None:
-    """Send a kept reply and record its Telegram message id."""
-    sent_ids = telegram_client.send_markdown(session.chat_id, shown)
+    """Send a kept reply, with its buttons, and record its Telegram message id."""
+    keyboard = buttons.reply_keyboard(reply)
+    sent_ids = telegram_client.send_markdown(session.chat_id, shown, buttons=keyboard)
     reply.telegram_message_id = sent_ids[0] if sent_ids else None
     ChatMessage.objects.filter(pk=reply.pk).update(telegram_message_id=reply.telegram_message_id)
 
@@ -373,3 +437,105 @@ def budget_alert_send(chat_id: int, *, routing: RoutingSettings) -> None:
         resets_at=status.resets_at,
     )
     telegram_client.send_text(chat_id, alert)
+
+
+def reply_press(query: telegram.CallbackQuery, press: buttons.Press) -> str:
+    """A press on a reply's own button: the action, on a reply of this chat."""
+    reply = (
+        ChatMessage.objects.filter(
+            pk=press.reply_id,
+            role=ChatMessage.Role.ASSISTANT,
+            session__chat_id=query.message.chat.id,
+        )
+        .select_related("session")
+        .first()
+    )
+    if reply is None:
+        telegram_client.answer_button(query.id, texts.EXPIRED_BUTTON_TEXT)
+        return "button_unknown"
+    return REPLY_ACTIONS[press.action](query, reply)
+
+
+def reply_continue(query: telegram.CallbackQuery, reply: ChatMessage) -> str:
+    """Continue: the reply's tier goes on from where `max_tokens` cut it, as a new message.
+
+    One paid call per reply: its continuation is kept in the settling transaction and
+    the chat's updates are answered one at a time, so a second tap finds it (and only
+    sends it if the first attempt could not). The cap holds; the downgrade thresholds do
+    not apply, as the owner asked for this tier.
+    """
+    session = reply.session
+    earlier = ChatMessage.objects.filter(continues=reply).first()
+    if earlier is not None:
+        telegram_client.answer_button(query.id, texts.ALREADY_CONTINUED_TEXT)
+        if earlier.telegram_message_id is None:  # paid for on an attempt that could not send
+            reply_deliver(session, earlier, shown=earlier.text)
+        return "button_stale"
+    chain = reply_chain(reply)
+    if not buttons.continue_offered(reply) or chain[0].answers is None:
+        telegram_client.answer_button(query.id, texts.EXPIRED_BUTTON_TEXT)
+        return "button_stale"
+    telegram_client.answer_button(query.id, texts.CONTINUING_TEXT)
+    routing = RoutingSettings.get_solo()
+    try:
+        paid = continuation_pay(session, chain, routing=routing)
+    except BudgetExhausted as exc:
+        cap = exc.status.cap_usd if session.private else None
+        spent = texts.budget_spent_text(cap=cap, resets_at=exc.status.resets_at, now=timezone.now())
+        telegram_client.send_text(session.chat_id, spent)
+        return "budget"
+    except ClaudeRefused as exc:
+        refused = texts.claude_refused_text(status=exc.error.status, detail=exc.error.detail)
+        telegram_client.send_text(session.chat_id, refused)
+        return "claude_refused"
+    reply_deliver(session, paid.answer, shown=paid.shown)
+    keyboard_refresh(session, reply, message_id=query.message.message_id)
+    return "continued"
+
+
+REPLY_ACTIONS: dict[str, Callable[[telegram.CallbackQuery, ChatMessage], str]] = {
+    buttons.CONTINUE: reply_continue,
+}
+
+
+def continuation_pay(
+    session: ChatSession, chain: list[ChatMessage], *, routing: RoutingSettings
+) -> PaidAnswer:
+    """Pay for the continuation of the last reply of `chain` (see `reply_chain`) at its own
+    tier, then its fallback chain."""
+    reply = chain[-1]
+    return tiers_pay(
+        session,
+        tiers=[reply.tier, *routing.fallbacks_for(reply.tier)],
+        system=system_prompt(session),
+        messages=continue_messages(session, chain),
+        routing=routing,
+        ledger=partial(continue_ledger, session, intended=reply.tier, routing=routing),
+        keep=partial(answer_keep, session, continues=reply),
+        notice=partial(tier_notice, intended=reply.tier, routing_notice=None),
+    )
+
+
+def continue_ledger(
+    session: ChatSession, *, intended: str, routing: RoutingSettings, tier: str
+) -> dict:
+    """The ledger fields of a continuation's call at `tier`."""
+    return {
+        "feature": LedgerEntry.Feature.MESSAGE,
+        "intended_model": routing.model_for(intended),
+        "session_id": session.pk,
+        "intended_tier": intended,
+        "tier": tier,
+        "reason": "continue" if tier == intended else "fallback",
+    }
+
+
+def keyboard_refresh(session: ChatSession, reply: ChatMessage, *, message_id: int) -> None:
+    """Rebuild the buttons under a reply after one was used; failing to is not worth an
+    error (the used button answers that it is stale)."""
+    try:
+        telegram_client.set_buttons(
+            session.chat_id, message_id, buttons.reply_keyboard(reply) or None
+        )
+    except telegram_client.TelegramError as exc:
+        logger.info("Could not update a reply's buttons: %s", exc)

@@ -43,6 +43,10 @@ _REFUSED_BECAUSE = {
     413: "the message is too large",
 }
 EXPIRED_BUTTON_TEXT = "That button no longer does anything."
+# The button under a reply cut at its tier's max_tokens, and what a tap on it answers.
+CONTINUE_BUTTON = "Continue ▸"
+CONTINUING_TEXT = "Going on from where it stopped…"
+ALREADY_CONTINUED_TEXT = "That reply was continued already, below it."
 
 HELP_TEXT = (
     "I'm Blufio, your assistant. Just write to me and I answer with Claude, "

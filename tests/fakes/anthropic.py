@@ -179,6 +179,8 @@ class FakeAnthropic(FakeServer):
         self.usage_from_prompt = False  # count input tokens from the request's size
         self.usage = dict(DEFAULT_USAGE)
         self.delay = 0.0  # seconds each answer takes
+        # Why answers without tools stop; `max_tokens` also bills all of `max_tokens`.
+        self.stop_reason = "end_turn"
         # Answers without tools stop with `refusal` and these `stop_details`, as when the
         # API's safety classifiers stop a reply part way (`text` is what came before).
         self.refusal: dict | None = None
@@ -244,7 +246,7 @@ class FakeAnthropic(FakeServer):
         if "format" in (params.get("output_config") or {}):
             return [{"type": "text", "text": json.dumps(self.tool_input)}], "end_turn"
         if not params.get("tools"):
-            stop_reason = "end_turn" if self.refusal is None else "refusal"
+            stop_reason = self.stop_reason if self.refusal is None else "refusal"
             return [{"type": "text", "text": self.text}], stop_reason
         with self.lock:
             if self.tool_scripted:
@@ -259,6 +261,8 @@ class FakeAnthropic(FakeServer):
         usage = {**self.usage}
         output = usage.get("output_tokens", 0) + (self.thinking_tokens if thinks(params) else 0)
         usage["output_tokens"] = min(output, params["max_tokens"])
+        if self.stop_reason == "max_tokens" and not params.get("tools"):
+            usage["output_tokens"] = params["max_tokens"]
         if self.usage_from_prompt:
             prompt = json.dumps([params.get("system"), params["messages"], params.get("tools")])
             usage["input_tokens"] = len(prompt) // 4

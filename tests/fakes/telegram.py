@@ -33,6 +33,7 @@ class FakeTelegram(FakeServer):
         self.blocked_chats: set[int] = set()  # the owner blocked the bot there: 403
         self.unknown_chats: set[int] = set()  # no such chat: a permanent 400
         self.files: dict[str, StoredFile] = {}  # by file_id: what the owner "uploaded"
+        self.sent: list[dict] = []  # the messages sendMessage made, as it returned them
         self.fail_downloads = 0  # answer this many next file downloads with 502
 
     def add_file(self, content: bytes, *, size: int | None = None, suffix: str = "jpg") -> str:
@@ -148,6 +149,10 @@ class FakeTelegram(FakeServer):
                 "from": BOT_USER,
                 "text": params["text"],
             }
+            if params.get("reply_markup"):
+                message["reply_markup"] = params["reply_markup"]
+            with self.lock:
+                self.sent.append(message)
             return Reply(200, {"ok": True, "result": message})
         if method in ("editMessageText", "editMessageReplyMarkup"):
             message = {

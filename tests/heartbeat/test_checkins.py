@@ -21,8 +21,7 @@ from heartbeat import checkins
 from heartbeat.checkins import heartbeat_pass
 from heartbeat.memory import item_status_set
 from heartbeat.models import CheckIn, HeartbeatSettings, PendingItem
-from tests.conftest import OWNER_CHAT_ID, OWNER_ID, STRANGER_ID, text_update
-from tests.fakes.telegram import BOT_USER
+from tests.conftest import OWNER_CHAT_ID, OWNER_ID, STRANGER_ID, button_update, text_update
 from tests.helpers import quiet_hours_off
 
 CHECKIN = "Time to call mom: it was due a few minutes ago."
@@ -269,22 +268,7 @@ def test_a_double_fired_beat_sends_one_check_in(prices, beat, fake_claude, fake_
 
 
 def button_press(data: str, *, user_id: int = OWNER_ID, message_id: int = 5000) -> dict:
-    return {
-        "update_id": 900_000 + message_id + len(data) + user_id,
-        "callback_query": {
-            "id": "cbq1",
-            "from": {"id": user_id, "is_bot": False, "first_name": "Owner"},
-            "chat_instance": "ci",
-            "data": data,
-            "message": {
-                "message_id": message_id,
-                "date": 1_790_000_000,
-                "chat": {"id": user_id, "type": "private"},
-                "from": BOT_USER,
-                "text": "🔔 check-in",
-            },
-        },
-    }
+    return button_update(data, message_id=message_id, user_id=user_id)
 
 
 def test_the_done_button_closes_the_item_and_leaves_the_message(
