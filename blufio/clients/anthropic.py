@@ -4,6 +4,7 @@ request options each model accepts (`request_options`, from its `Capabilities`).
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -54,6 +55,18 @@ class MalformedAnswer(ClaudeError):
             f"Claude's answer could not be read ({type(cause).__name__}: {cause})"[:500],
             permanent=False,
         )
+
+
+class StreamCut(ClaudeError):
+    """A streamed answer that stopped before its end: an `error` event, a dropped
+    connection, a stream that ended without its final event. Claude generated, and may
+    have billed, what it wrote until then; `usage` is what its message_start reported
+    (the prompt's tokens, exactly), or None if it never came."""
+
+    def __init__(self, cause: str, *, usage: TokenUsage | None, model: str | None) -> None:
+        super().__init__(f"Claude's answer stopped part way ({cause})"[:500], permanent=False)
+        self.usage = usage
+        self.model = model
 
 
 @dataclass(frozen=True)
@@ -146,9 +159,13 @@ def complete(
     tool_choice: dict | None = None,
     thinking: dict | None = None,
     output_config: dict | None = None,
+    on_text: Callable[[str], None] | None = None,
 ) -> Completion:
     """One Messages API call; the reply's text blocks joined (thinking blocks are never
-    text), and any tool inputs. The options come from `request_options`."""
+    text), and any tool inputs. The options come from `request_options`.
+
+    With `on_text` the answer is streamed, and `on_text` gets the text written so far
+    each time it grows; a stream that stops before its end raises StreamCut."""
     if not settings.ANTHROPIC_API_KEY:
         raise ClaudeNotConfigured()
     client = _client(
@@ -166,9 +183,14 @@ def complete(
             "output_config": output_config,
         }
         options = {name: value for name, value in given.items() if value is not None}
-        response = client.messages.create(
+        request = dict(
             model=model, system=system, messages=messages, max_tokens=max_tokens, **options
         )
+        if on_text is None:
+            response = client.messages.create(**request)
+        else:
+            with client.messages.stream(**request) as stream:
+                response = _streamed(stream, on_text)
     except anthropic.APIStatusError as exc:
         raise _status_error(exc) from exc
     except anthropic.APIConnectionError as exc:  # includes timeouts
@@ -179,6 +201,39 @@ def complete(
         return _completion(response, latency_ms=int((time.monotonic() - started) * 1000))
     except (AttributeError, TypeError, ValueError) as exc:  # JSON, but not a message
         raise MalformedAnswer(exc) from exc
+
+
+def _streamed(stream: anthropic.MessageStream, on_text: Callable[[str], None]):
+    """Read a stream to its end, telling `on_text` the text so far; the whole message.
+
+    Errors while opening it (status, connection) are the SDK's, raised before any event
+    and retried by it; anything that stops it after that is a StreamCut."""
+    events = iter(stream)
+    while True:
+        try:
+            event = next(events)
+        except StopIteration:
+            break
+        except Exception as exc:  # an `error` event, a dropped connection, an unreadable event
+            raise _cut(stream, f"{type(exc).__name__}: {exc}") from exc
+        if event.type == "text":
+            on_text(event.snapshot)
+    try:
+        message = stream.current_message_snapshot
+    except AssertionError:  # not a single event: a 200 whose body is not a stream
+        raise MalformedAnswer(ValueError("no message_start in the stream")) from None
+    if message.stop_reason is None:
+        raise _cut(stream, "the stream ended before its message_delta")
+    message._request_id = stream.request_id
+    return message
+
+
+def _cut(stream: anthropic.MessageStream, cause: str) -> StreamCut:
+    try:
+        started = stream.current_message_snapshot
+    except AssertionError:
+        return StreamCut(cause, usage=None, model=None)
+    return StreamCut(cause, usage=TokenUsage.from_api(started.usage), model=started.model)
 
 
 def _status_error(exc: anthropic.APIStatusError) -> ClaudeError:

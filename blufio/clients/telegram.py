@@ -290,6 +290,29 @@ def send_markdown(chat_id: int, markdown: str, *, buttons: Buttons | None = None
     return _run(send)
 
 
+def send_draft(chat_id: int, draft_id: int, markdown: str) -> None:
+    """Show an answer being written as a draft (sendMessageDraft, private chats only): the
+    last Telegram-sized part of its Markdown so far. A draft is a preview that lasts 30
+    seconds; only `send_markdown` keeps the answer. No flood wait: a draft refused for
+    any reason raises, and the caller stops drafting."""
+    chunks = render_markdown(markdown)
+    if not chunks:  # only spaces so far
+        return
+    text, entities = chunks[-1]
+
+    async def draft(bot: telegram.Bot) -> None:
+        if entities:
+            formatted = [telegram.MessageEntity.de_json(e.to_dict(), bot) for e in entities]
+            try:
+                await bot.send_message_draft(chat_id, draft_id, text, entities=formatted)
+                return
+            except telegram.error.BadRequest as exc:
+                logger.info("Telegram refused a draft's formatting (%s); plain", exc.message)
+        await bot.send_message_draft(chat_id, draft_id, text)
+
+    _run(draft)
+
+
 def send_text(chat_id: int, text: str) -> list[int]:
     """Send plain text (notices, command answers), split as needed."""
     chunks = split_message(text, [])

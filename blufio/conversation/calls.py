@@ -4,6 +4,7 @@ go through here."""
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 from django.db import transaction
 
@@ -33,6 +34,7 @@ def call_pay(
     structured: claude_client.StructuredOutput | None = None,
     keep: Keep | None = None,
     media_tokens: int = 0,
+    on_text: Callable[[str], None] | None = None,
 ) -> claude_client.Completion:
     """Reserve the call's worst case against `pool`, call Claude once, settle and record it.
 
@@ -42,13 +44,15 @@ def call_pay(
     for an `internal` call the least effort and thinking off, where the model allows
     them; a `structured` answer the way the model supports. `keep` stores the answer in
     the same transaction as the settlement, so what was paid for cannot be lost by a
-    crash after it. Raises `costs.services.BudgetExhausted` (nothing was called) or
+    crash after it. With `on_text` the answer is streamed (see `claude_client.complete`).
+    Raises `costs.services.BudgetExhausted` (nothing was called) or
     `claude_client.ClaudeError` (the failure is in the ledger, the hold closed).
 
     No exception leaves the hold open for the sweeper: a call that fails is released;
     a 200 whose answer cannot be read is charged its hold, the worst case (Claude
-    generated, and may have billed, an answer whose usage is lost with it); an answer
-    that cannot be kept is charged what it cost. Each raises a ClaudeError that is not
+    generated, and may have billed, an answer whose usage is lost with it); a stream
+    cut part way is charged the most Claude can bill for it (see `call_charge_cut`); an
+    answer that cannot be kept is charged what it cost. Each raises a ClaudeError that is not
     permanent, so the caller treats it as an outage and may try again.
 
     `media_tokens` bounds the image and document blocks of `messages` (see
@@ -66,7 +70,10 @@ def call_pay(
         pool=pool, ledger=ledger, options=options, media_tokens=media_tokens, **request
     )
     try:
-        completion = claude_client.complete(**request, **options)
+        completion = claude_client.complete(**request, **options, on_text=on_text)
+    except claude_client.StreamCut as exc:
+        call_charge_cut(reservation, model=model, ledger=ledger, error=exc, max_tokens=max_tokens)
+        raise
     except claude_client.MalformedAnswer as exc:
         call_charge_held(reservation, model=model, ledger=ledger, error=exc)
         raise
@@ -143,6 +150,39 @@ def call_charge_held(
             error=f"{error}; charged at the worst case held",
         )
     logger.warning("Claude %s answered unreadably for %s", model, ledger["feature"])
+
+
+def call_charge_cut(
+    reservation: Reservation,
+    *,
+    model: str,
+    ledger: dict,
+    error: claude_client.StreamCut,
+    max_tokens: int,
+) -> None:
+    """Charge a stream cut part way the most Claude can bill for it, and record why.
+
+    Its final usage never came, and Claude may have generated more than reached us: the
+    prompt's tokens are known exactly from message_start, so they are charged with all of
+    `max_tokens` as output (never more than the hold). Without message_start, the hold.
+    """
+    if error.usage is None:
+        call_charge_held(reservation, model=model, ledger=ledger, error=error)
+        return
+    charged = replace(error.usage, output_tokens=max_tokens)
+    answered_by = error.model or model
+    cost = min(reservation.amount_usd, usage_cost(charged, price_rule_for(model=answered_by)))
+    with transaction.atomic():
+        budget_settle(reservation=reservation, cost=cost)
+        ledger_entry_create(
+            **ledger,
+            actual_model=answered_by,
+            usage=charged,
+            cost_usd=cost,
+            outcome=LedgerEntry.Outcome.ERROR,
+            error=f"{error}; charged its prompt and max_tokens of output",
+        )
+    logger.warning("Claude %s stopped part way for %s: %s", answered_by, ledger["feature"], error)
 
 
 def call_settle(

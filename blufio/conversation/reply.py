@@ -22,6 +22,7 @@ from blufio.conversation.context import (
     reply_chain,
     system_prompt,
 )
+from blufio.conversation.drafts import Drafts
 from blufio.conversation.hooks import (
     ContextNote,
     button_dispatch,
@@ -327,12 +328,16 @@ def tiers_pay(
     """Pay for one answer from the first of `tiers` that Claude can serve.
 
     `ledger(tier=…)` gives the ledger fields of a call, `keep(paid, tier=…)` stores its
-    answer, `notice(tier)` the line shown above it; each tier answers with `effort`, else
-    its own setting, and holds `media_tokens` more for an attachment. Each attempt holds
-    and settles its own budget. Raises BudgetExhausted (a hold did not fit),
-    ClaudeRefused (a tier failed for good) or ClaudeUnavailable (every tier failed).
+    answer, `notice(tier)` the line shown above it, from the first draft on; each tier
+    answers with `effort`, else its own setting, and holds `media_tokens` more for an
+    attachment. The answer is streamed and shown as drafts while it is written; only the
+    kept answer is sent as a message, so a stream cut part way (the next tier then
+    answers) never reaches the owner as if it were whole. Each attempt holds and settles
+    its own budget. Raises BudgetExhausted (a hold did not fit), ClaudeRefused (a tier
+    failed for good) or ClaudeUnavailable (every tier failed).
     """
     kept: list[ChatMessage] = []
+    drafts = Drafts(session)
     telegram_client.send_typing(session.chat_id)
     for tier in tiers:
         try:
@@ -346,6 +351,7 @@ def tiers_pay(
                 effort=effort or routing.effort_for(tier),
                 keep=lambda paid, tier=tier: kept.append(keep(paid, tier=tier)),
                 media_tokens=media_tokens,
+                on_text=partial(drafts.show, notice(tier)),
             )
         except claude_client.ClaudeError as exc:
             if exc.permanent:

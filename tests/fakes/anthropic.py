@@ -1,6 +1,6 @@
-"""A fake Anthropic Messages API: answers POST /v1/messages like the real one, and
-refuses with a 400 what each current model refuses (`MODELS`), so a test fails where
-production would."""
+"""A fake Anthropic Messages API: answers POST /v1/messages like the real one, streamed as
+Server-Sent Events when the request asks (`"stream": true`), and refuses with a 400 what
+each current model refuses (`MODELS`), so a test fails where production would."""
 
 import base64
 import binascii
@@ -154,6 +154,8 @@ PIL_MEDIA_TYPES = {
     "GIF": "image/gif",
     "WEBP": "image/webp",
 }
+# What the real API sends in an `error` event when it stops a stream part way.
+STREAM_ERROR = {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
 # A 200 answer whose JSON body stops part way, as a proxy or a dropped stream leaves it.
 CUT_OFF_BODY = b'{"id":"msg_bad","type":"message","content":[{"type":"text","text":"half'
 
@@ -184,6 +186,12 @@ class FakeAnthropic(FakeServer):
         # Answers without tools stop with `refusal` and these `stop_details`, as when the
         # API's safety classifiers stop a reply part way (`text` is what came before).
         self.refusal: dict | None = None
+        # The pace of a streamed answer: seconds before its first event (the time to first
+        # token), characters per text delta, seconds between deltas. Instant by default.
+        self.stream_first_delay = 0.0
+        self.stream_chunk_chars = 8
+        self.stream_delta_delay = 0.0
+        self.stream_cuts: deque[tuple[int, bool]] = deque()  # see `queue_stream_cut`
         self.in_flight: Counter = Counter()  # by the first word of the last message
         self.most_in_flight: Counter = Counter()
         self.most_in_flight_overall = 0
@@ -199,6 +207,11 @@ class FakeAnthropic(FakeServer):
         """The next `times` calls get a 200 with this body, by default JSON cut off."""
         for n in range(times):
             self.scripted.append(Reply(200, {}, {"request-id": f"req_bad{n}"}, raw=raw))
+
+    def queue_stream_cut(self, after: int, *, drop: bool = False) -> None:
+        """The next streamed answer stops after `after` text deltas: with an `error`
+        event (overloaded), or with `drop` by the connection closing mid-body."""
+        self.stream_cuts.append((after, drop))
 
     def queue_tool_content(self, content: list[dict]) -> None:
         """The next request offering tools gets exactly these content blocks."""
@@ -240,7 +253,41 @@ class FakeAnthropic(FakeServer):
         }
         if stop_reason == "refusal":
             body["stop_details"] = {"type": "refusal", **self.refusal}
-        return Reply(200, body, {"request-id": f"req_fake{number}"})
+        headers = {"request-id": f"req_fake{number}"}
+        if recorded.params.get("stream"):
+            with self.lock:
+                cut = self.stream_cuts.popleft() if self.stream_cuts else None
+            return Reply(200, {}, headers, stream=self._events(body, cut))
+        return Reply(200, body, headers)
+
+    def _events(self, body: dict, cut: tuple[int, bool] | None):
+        """The answer as the real API streams it: message_start (input usage), each content
+        block's start, deltas and stop, message_delta (stop reason, the final usage),
+        message_stop; or cut part way as configured. Yields (wait, bytes) pairs."""
+        usage = body["usage"]
+        start = {**body, "content": [], "stop_reason": None, "usage": {**usage, "output_tokens": 1}}
+        yield self.stream_first_delay, _sse("message_start", {"message": start})
+        yield 0, _sse("ping", {})
+        texts = 0  # text deltas sent
+        for index, block in enumerate(body["content"]):
+            empty, pieces = _block_parts(block, self.stream_chunk_chars)
+            yield 0, _sse("content_block_start", {"index": index, "content_block": empty})
+            for delta in pieces:
+                if delta["type"] == "text_delta":
+                    if cut is not None and texts == cut[0]:
+                        yield 0, None if cut[1] else _sse("error", STREAM_ERROR)
+                        return
+                    texts += 1
+                yield (
+                    self.stream_delta_delay,
+                    _sse("content_block_delta", {"index": index, "delta": delta}),
+                )
+            yield 0, _sse("content_block_stop", {"index": index})
+        delta = {"stop_reason": body["stop_reason"], "stop_sequence": None}
+        if "stop_details" in body:
+            delta["stop_details"] = body["stop_details"]
+        yield 0, _sse("message_delta", {"delta": delta, "usage": usage})
+        yield 0, _sse("message_stop", {})
 
     def _content(self, params: dict) -> tuple[list[dict], str]:
         if "format" in (params.get("output_config") or {}):
@@ -336,3 +383,30 @@ def _image_error(source: dict) -> str | None:
     if actual != media_type:
         return f".data: Image does not match the provided media type {media_type}"
     return None
+
+
+def _sse(event: str, data: dict) -> bytes:
+    return f"event: {event}\ndata: {json.dumps({'type': event, **data})}\n\n".encode()
+
+
+def _block_parts(block: dict, size: int) -> tuple[dict, list[dict]]:
+    """A content block as it starts (empty) and the deltas that fill it."""
+
+    def pieces(text: str) -> list[str]:
+        return [text[i : i + size] for i in range(0, len(text), size)]
+
+    match block["type"]:
+        case "text":
+            deltas = [{"type": "text_delta", "text": piece} for piece in pieces(block["text"])]
+            return {**block, "text": ""}, deltas
+        case "thinking":
+            deltas = [
+                {"type": "thinking_delta", "thinking": piece} for piece in pieces(block["thinking"])
+            ]
+            signature = {"type": "signature_delta", "signature": block.get("signature", "")}
+            return {**block, "thinking": "", "signature": ""}, [*deltas, signature]
+        case "tool_use":
+            partial = pieces(json.dumps(block["input"]))
+            deltas = [{"type": "input_json_delta", "partial_json": piece} for piece in partial]
+            return {**block, "input": {}}, deltas
+    return block, []

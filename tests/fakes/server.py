@@ -2,6 +2,8 @@
 
 import json
 import threading
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
@@ -15,6 +17,9 @@ class Reply:
     headers: dict = field(default_factory=dict)
     raw: bytes | None = None  # sent instead of `body` as JSON: a body a proxy cut short
     content_type: str = "application/json"  # of `raw` (a file download)
+    # Sent instead of `body`, chunk by chunk (chunked transfer encoding) as Server-Sent
+    # Events: (seconds to wait first, bytes) pairs; bytes None drops the connection there.
+    stream: Iterable[tuple[float, bytes | None]] | None = None
 
 
 @dataclass
@@ -24,6 +29,7 @@ class Recorded:
     headers: dict
     params: dict
     client_port: int  # which TCP connection the request came on
+    at: float = field(default_factory=time.perf_counter)  # when it arrived
 
 
 def _decode(content_type: str, raw: bytes) -> dict:
@@ -87,6 +93,9 @@ class FakeServer(Loopback):
                 with fake.lock:
                     fake.requests.append(recorded)
                 reply = fake.respond(recorded)
+                if reply.stream is not None:
+                    self._send_stream(reply)
+                    return
                 body = json.dumps(reply.body).encode() if reply.raw is None else reply.raw
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
@@ -97,6 +106,23 @@ class FakeServer(Loopback):
                 self.wfile.write(body)
 
             do_GET = do_POST
+
+            def _send_stream(self, reply: Reply) -> None:
+                self.send_response(reply.status)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Transfer-Encoding", "chunked")
+                for key, value in reply.headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                for wait, data in reply.stream:
+                    if wait:
+                        time.sleep(wait)
+                    if data is None:  # dropped: no last chunk, the connection closes
+                        self.close_connection = True
+                        return
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+                    self.wfile.flush()
+                self.wfile.write(b"0\r\n\r\n")
 
             def log_message(self, *args) -> None:
                 pass

@@ -35,6 +35,7 @@ class FakeTelegram(FakeServer):
         self.files: dict[str, StoredFile] = {}  # by file_id: what the owner "uploaded"
         self.sent: list[dict] = []  # the messages sendMessage made, as it returned them
         self.fail_downloads = 0  # answer this many next file downloads with 502
+        self.reject_drafts = False  # sendMessageDraft answers 400, as where drafts are not had
 
     def add_file(self, content: bytes, *, size: int | None = None, suffix: str = "jpg") -> str:
         """Keep a file as if the owner had sent it; returns its file_id."""
@@ -57,6 +58,10 @@ class FakeTelegram(FakeServer):
             for params in self.calls("sendMessage")
             if chat_id is None or int(params["chat_id"]) == chat_id
         ]
+
+    def drafts(self) -> list[str]:
+        """The texts of the drafts shown, in order."""
+        return [params["text"] for params in self.calls("sendMessageDraft")]
 
     def wait_for_message(self, timeout: float = 20.0) -> list[str]:
         deadline = time.monotonic() + timeout
@@ -154,6 +159,11 @@ class FakeTelegram(FakeServer):
             with self.lock:
                 self.sent.append(message)
             return Reply(200, {"ok": True, "result": message})
+        if method == "sendMessageDraft":
+            if self.reject_drafts or int(params["chat_id"]) < 0:  # a group: no drafts there
+                description = "Bad Request: TEXTDRAFT_PEER_INVALID"
+                return Reply(400, {"ok": False, "error_code": 400, "description": description})
+            return Reply(200, {"ok": True, "result": True})
         if method in ("editMessageText", "editMessageReplyMarkup"):
             message = {
                 "message_id": int(params["message_id"]),
