@@ -4,6 +4,9 @@ A button's callback data names an action and the reply it acts on, with a tag on
 server can make (an HMAC under the secret key), so no client can forge data that spends;
 the action then checks the reply's state again in the database (a stale button gets a
 short answer, not a call). Other apps' buttons (check-ins) use their own data.
+
+A new reply button is its action name in ACTIONS, a line in `reply_keyboard` saying when
+it shows, and its handler in `reply.REPLY_ACTIONS`.
 """
 
 import base64
