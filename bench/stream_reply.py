@@ -11,6 +11,7 @@ Prints time to first draft and to the final message, p50/p99. Not a test; number
 """
 
 import argparse
+import math
 import os
 import statistics
 import sys
@@ -63,7 +64,7 @@ def main() -> None:
     from blufio.models import ChatMessage, ChatSession, InboundUpdate
     from costs.models import BudgetWindow, LedgerEntry, Reservation
     from tests.conftest import text_update
-    from tests.fakes.anthropic import FakeAnthropic
+    from tests.fakes.anthropic import FakeAnthropic, thinks
     from tests.fakes.telegram import FakeTelegram
 
     call_command("migrate", verbosity=0)
@@ -89,13 +90,19 @@ def main() -> None:
     claude.stream_first_delay = args.first_token
     claude.stream_chunk_chars = CHARS_PER_TOKEN * TOKENS_PER_DELTA
     claude.stream_delta_delay = TOKENS_PER_DELTA / args.tokens_per_second
-    first_draft, final, drafts, asked = [], [], [], []
+    first_draft, final, drafts, asked, claude_first_text = [], [], [], [], []
     for _ in range(args.messages):
         telegram.reset()
         before = len(claude.requests)
         started = time.perf_counter()
         post(QUESTION)
-        asked.append((claude.requests[before].at - started) * 1000)
+        call = claude.requests[before]
+        asked.append((call.at - started) * 1000)
+        # The fake's own wait before its first text delta: the first token, then a
+        # thinking block's deltas (a model that thinks writes them first) and its own.
+        thinking = math.ceil(len(claude.thinking_text) / claude.stream_chunk_chars) + 1
+        deltas = (thinking if thinks(call.params) else 0) + 1
+        claude_first_text.append(args.first_token + deltas * claude.stream_delta_delay)
         shown = [r.at for r in telegram.requests if r.path.endswith("/sendMessageDraft")]
         sent = [r.at for r in telegram.requests if r.path.endswith("/sendMessage")]
         assert shown and len(sent) == 1, "no drafts, or not one final message"
@@ -104,7 +111,7 @@ def main() -> None:
         drafts.append(len(shown))
     answers = LedgerEntry.objects.filter(feature="message").order_by("created_at")[1:]
     tiers = sorted({entry.actual_model for entry in answers})  # after the warm-up
-    first_text = args.first_token + claude.stream_delta_delay  # the first delta's wait
+    first_text = statistics.median(claude_first_text)
     writing = args.answer_chars / CHARS_PER_TOKEN / args.tokens_per_second
 
     print(
@@ -115,7 +122,7 @@ def main() -> None:
     print(
         f"time to first draft:   p50 {statistics.median(first_draft):7.1f} ms  "
         f"p99 {percentile(first_draft, 0.99):7.1f} ms  "
-        f"(of which Claude's first text {first_text * 1000:.0f} ms)"
+        f"(of which the fake Claude's first text, thinking first: {first_text * 1000:.0f} ms)"
     )
     print(
         f"webhook to Claude call: p50 {statistics.median(asked):6.1f} ms  "
