@@ -15,6 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from blufio.celery import app as celery_app
+from blufio.clients.local import local_configured
 from blufio.inbox.sweeper import SWEEP_JOB
 from blufio.models import JobRun
 
@@ -86,6 +87,7 @@ def health_report() -> dict:
         "beat": beat_state() if database == "ok" else "stale",
         "anthropic": "configured" if settings.ANTHROPIC_API_KEY else "ANTHROPIC_API_KEY not set",
         "telegram": "configured" if settings.TELEGRAM_BOT_TOKEN else "TELEGRAM_BOT_TOKEN not set",
+        "local_model": "configured" if local_configured() else "not set (optional)",
     }
     if "down" in (database, broker):
         status = "down"

@@ -238,6 +238,9 @@ ANTHROPIC_API_KEY = envstr("ANTHROPIC_API_KEY")
 ANTHROPIC_BASE_URL = envstr("ANTHROPIC_BASE_URL")
 ANTHROPIC_MAX_RETRIES = 2
 ANTHROPIC_TIMEOUT_SECONDS = 60.0
+# The optional Ollama-compatible local model, the last resort (see blufio/clients/local.py).
+LOCAL_MODEL_URL = envstr("LOCAL_MODEL_URL")
+LOCAL_MODEL_NAME = envstr("LOCAL_MODEL_NAME")
 TELEGRAM_BOT_TOKEN = envstr("TELEGRAM_BOT_TOKEN")
 TELEGRAM_API_BASE_URL = envstr("TELEGRAM_API_BASE_URL", "https://api.telegram.org/bot")
 # Bot API file downloads live beside the methods: ".../bot" becomes ".../file/bot".

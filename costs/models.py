@@ -237,6 +237,13 @@ class BudgetSettings(SingletonModel):
         validators=[validate_timezone],
         help_text="The owner's time zone: budget days start at midnight here.",
     )
+    local_when_spent = models.BooleanField(
+        "answer locally when the budget is spent",
+        default=False,
+        help_text="Once today's budget is spent, answer with the local model (free, "
+        "LOCAL_MODEL_URL and LOCAL_MODEL_NAME) instead of saying so. Without those "
+        "variables this does nothing.",
+    )
 
     class Meta:
         verbose_name = "budget settings"

@@ -12,6 +12,8 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from tests.fakes.anthropic import FakeAnthropic
+from tests.fakes.ollama import MODEL as LOCAL_MODEL
+from tests.fakes.ollama import FakeOllama
 from tests.fakes.telegram import FakeTelegram
 
 OWNER_ID = 1001
@@ -45,6 +47,23 @@ def _telegram_server():
     server = FakeTelegram().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def _ollama_server():
+    server = FakeOllama().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake_ollama(_ollama_server, settings):
+    """The fake Ollama API as the local model (LOCAL_MODEL_URL, LOCAL_MODEL_NAME), reached
+    by the official `ollama` client over HTTP."""
+    _ollama_server.reset()
+    settings.LOCAL_MODEL_URL = _ollama_server.url
+    settings.LOCAL_MODEL_NAME = LOCAL_MODEL
+    return _ollama_server
 
 
 @pytest.fixture

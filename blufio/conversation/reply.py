@@ -29,6 +29,7 @@ from blufio.conversation.hooks import (
     context_notes_collect,
     reply_announce,
 )
+from blufio.conversation.local import local_allowed_when_spent, local_answer
 from blufio.conversation.media import Attachment, AttachmentRefused, attachment_receive
 from blufio.conversation.reach import chat_reachable_mark
 from blufio.models import ChatMessage, ChatSession
@@ -177,10 +178,27 @@ def message_reply(
             over = texts.attachment_over_budget_text(kind=attachment.kind)
             telegram_client.send_text(session.chat_id, over)
             return "budget"
-        cap = exc.status.cap_usd if session.private else None
-        spent = texts.budget_spent_text(cap=cap, resets_at=exc.status.resets_at, now=timezone.now())
-        telegram_client.send_text(session.chat_id, spent)
-        return "budget"
+        # The local model reads text only: a file waits for Claude.
+        paid = (
+            attachment is None
+            and local_allowed_when_spent()
+            and answer_locally(
+                session, user_message, decision, routing=routing, notes=notes, because="budget"
+            )
+        )
+        if not paid:
+            cap = exc.status.cap_usd if session.private else None
+            spent = texts.budget_spent_text(
+                cap=cap, resets_at=exc.status.resets_at, now=timezone.now()
+            )
+            telegram_client.send_text(session.chat_id, spent)
+            return "budget"
+    except ClaudeUnavailable:
+        paid = attachment is None and answer_locally(
+            session, user_message, decision, routing=routing, notes=notes, because="claude"
+        )
+        if not paid:
+            raise
     except ClaudeRefused as exc:  # answered at once: a retry would be refused again
         refused = texts.claude_refused_text(status=exc.error.status, detail=exc.error.detail)
         telegram_client.send_text(session.chat_id, refused)
@@ -257,7 +275,7 @@ def earlier_answer_resend(
 @dataclass(frozen=True)
 class PaidAnswer:
     answer: ChatMessage  # kept as it was settled
-    tier: str  # the tier that answered
+    tier: str  # the tier that answered ("" for the local model)
     notice: str | None  # the line shown above it (budget downgrade, fallback)
 
     @property
@@ -359,6 +377,31 @@ def tiers_pay(
             continue
         return PaidAnswer(answer=kept[0], tier=tier, notice=notice(tier))
     raise ClaudeUnavailable()
+
+
+def answer_locally(
+    session: ChatSession,
+    user_message: ChatMessage,
+    decision: Decision,
+    *,
+    routing: RoutingSettings,
+    notes: list[ContextNote],
+    because: str,
+) -> PaidAnswer | None:
+    """The local model's answer when Claude could not give one (`because`: "claude" down
+    or the "budget" spent), or None when there is no local model or it failed too."""
+    kept = local_answer(
+        session,
+        user_message,
+        decision,
+        system=system_prompt(session, notes),
+        messages=recent_messages(session, user_message),
+        routing=routing,
+    )
+    if kept is None:
+        return None
+    notice = texts.local_notice(model=kept.model, because=because)
+    return PaidAnswer(answer=kept, tier="", notice=notice)
 
 
 def message_ledger(

@@ -130,6 +130,12 @@ def fallback_notice(*, answered_by: str, intended: str) -> str:
     return f"({TIER_NAMES[answered_by]} answered — {TIER_NAMES[intended]} is unavailable)"
 
 
+def local_notice(*, model: str, because: str) -> str:
+    """Over an answer of the local model: which model, and why Claude did not answer."""
+    why = "today's budget is spent" if because == "budget" else "Claude is unavailable"
+    return f"(Answered by the local model {model} — {why})"
+
+
 def budget_spent_text(*, cap: Decimal | None, resets_at: datetime, now: datetime) -> str:
     """The budget is spent; `cap` None leaves the figure out (a group reads this)."""
     left = resets_at - now

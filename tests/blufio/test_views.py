@@ -39,6 +39,7 @@ def test_without_a_worker_or_a_sweep_it_is_degraded_but_answers_200(client):
         "beat": "stale",
         "anthropic": "configured",
         "telegram": "configured",
+        "local_model": "not set (optional)",
     }
 
 
