@@ -25,6 +25,9 @@ logger = logging.getLogger(__name__)
 MAX_MESSAGE_LENGTH = 4096  # UTF-16 code units, as Telegram counts them
 FLOOD_RETRIES = 3
 MAX_FLOOD_WAIT = 60  # seconds; a longer wait fails the send (the update can be retried)
+# Telegram's words in a 400 that means the chat is gone for good (deleted, or never
+# existed for this bot), as lasting as a 403.
+CHAT_GONE_DESCRIPTIONS = ("chat not found",)
 
 
 class TelegramError(Exception):
@@ -50,7 +53,8 @@ class FileTooLarge(TelegramError):
 
 class ChatUnreachable(TelegramError):
     """Telegram forbids writing to the chat (403: the owner blocked the bot, the account
-    is gone, …): nothing sent there gets through until the owner writes again."""
+    is gone, …) or says there is no such chat (400 "chat not found"): nothing sent there
+    gets through until the owner writes again."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message, permanent=True)
@@ -137,6 +141,8 @@ def _run[T](call: Callable[[telegram.Bot], Awaitable[T]]) -> T:
     try:
         return _bot_connection().run(call)
     except telegram.error.BadRequest as exc:
+        if any(words in exc.message.lower() for words in CHAT_GONE_DESCRIPTIONS):
+            raise ChatUnreachable(f"Telegram has no such chat: {exc.message}") from exc
         raise TelegramError(f"Telegram refused the request: {exc.message}", permanent=True) from exc
     except telegram.error.Forbidden as exc:
         raise ChatUnreachable(f"Telegram forbids it: {exc.message}") from exc

@@ -1,6 +1,7 @@
-"""Whether Blufio may write to a chat. A 403 (`ChatUnreachable`) marks the chat
-unreachable: nothing is sent there unprompted (check-ins, digests), so nothing is paid
-for, until the owner writes again. A group is spoken in only if the owner allowed it."""
+"""Whether Blufio may write to a chat. A 403 or a 400 "chat not found"
+(`ChatUnreachable`) marks the chat unreachable: nothing is sent there unprompted
+(check-ins, digests), so nothing is paid for, until the owner writes again. A group is
+spoken in only if the owner allowed it."""
 
 import logging
 

@@ -139,7 +139,7 @@ def update_answer_once(update_id: int) -> list[Handoff]:
 
 def update_refused(inbound: InboundUpdate, exc: telegram_client.TelegramError) -> None:
     """Telegram refused for good (a 403, a permanent 400): the update ends with the reason,
-    not retried. A 403 also marks the chat unreachable (see `reach`)."""
+    not retried. A 403 or "chat not found" also marks the chat unreachable (see `reach`)."""
     logger.error("Cannot answer update %s: %s", inbound.update_id, exc)
     if isinstance(exc, telegram_client.ChatUnreachable):
         chat_unreachable_mark(chat_id=inbound.chat_id, reason=str(exc))

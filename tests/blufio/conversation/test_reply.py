@@ -317,7 +317,7 @@ def test_telegram_flood_control_is_waited_out(post_update, fake_claude, fake_tel
     "refused, result, reason",
     [
         ("blocked_chats", "chat_unreachable", "Forbidden: bot was blocked by the user"),
-        ("unknown_chats", "telegram_refused", "Chat not found"),
+        ("unknown_chats", "chat_unreachable", "Chat not found"),
     ],
 )
 def test_a_reply_telegram_refuses_for_good_ends_the_update_with_the_reason_and_no_retry(
