@@ -2,6 +2,7 @@
 (`ClaudeError`, whose `permanent` says whether retrying the same call can help), and the
 request options each model accepts (`request_options`, from its `Capabilities`)."""
 
+import email.utils
 import json
 import time
 from collections.abc import Callable
@@ -14,15 +15,47 @@ from django.conf import settings
 from costs.capabilities import Capabilities
 from costs.pricing import TokenUsage
 
-# Before each retry the SDK waits out a `retry-after` (Claude's are at most a minute).
-RETRY_WAIT_SECONDS = 60
+# The longest wait before a retry that we let the SDK take. It waits out any
+# `retry-after` an error answer names, however long (a rate limit can name minutes),
+# inside a worker that holds the chat and a budget hold; an answer asking for longer
+# is not retried, so the next tier answers at once. The SDK's own backoff, when no
+# wait is named, stays below this (8 s at most).
+MAX_RETRY_WAIT_SECONDS = 10
 
 
 def call_seconds_bound() -> float:
     """The longest one `complete()` takes: every try up to the timeout, a wait before
     each retry."""
     retries = settings.ANTHROPIC_MAX_RETRIES
-    return (retries + 1) * settings.ANTHROPIC_TIMEOUT_SECONDS + retries * RETRY_WAIT_SECONDS
+    return (retries + 1) * settings.ANTHROPIC_TIMEOUT_SECONDS + retries * MAX_RETRY_WAIT_SECONDS
+
+
+def retry_after_seconds(headers) -> float | None:
+    """The wait an answer asks for, read as the SDK reads it: `retry-after-ms`, else
+    `retry-after` in seconds or as an HTTP date."""
+    try:
+        return float(headers.get("retry-after-ms")) / 1000
+    except (TypeError, ValueError):
+        pass
+    named = headers.get("retry-after")
+    try:
+        return float(named)
+    except (TypeError, ValueError):
+        pass
+    moment = email.utils.parsedate_tz(named) if named else None
+    return email.utils.mktime_tz(moment) - time.time() if moment else None
+
+
+def _long_waits_not_retried(request, call_next):
+    """SDK middleware, run for each attempt: an error answer that asks for a wait longer
+    than MAX_RETRY_WAIT_SECONDS is marked not to retry (`x-should-retry`, which the SDK
+    obeys), so it fails now instead of sleeping in the worker."""
+    response = call_next(request)
+    wait = retry_after_seconds(response.headers)
+    if not response.http_response.is_success and wait is not None:
+        if wait > MAX_RETRY_WAIT_SECONDS:
+            response.http_response.headers["x-should-retry"] = "false"
+    return response
 
 
 class ClaudeError(Exception):
@@ -145,7 +178,11 @@ def request_options(
 @lru_cache(maxsize=4)
 def _client(api_key: str, base_url: str, max_retries: int, timeout: float) -> anthropic.Anthropic:
     return anthropic.Anthropic(
-        api_key=api_key, base_url=base_url or None, max_retries=max_retries, timeout=timeout
+        api_key=api_key,
+        base_url=base_url or None,
+        max_retries=max_retries,
+        timeout=timeout,
+        middleware=[_long_waits_not_retried],
     )
 
 

@@ -196,12 +196,20 @@ class FakeAnthropic(FakeServer):
         self.most_in_flight: Counter = Counter()
         self.most_in_flight_overall = 0
 
-    def queue_error(self, status: int, times: int = 1, message: str | None = None) -> None:
-        """The next `times` calls fail with `status` (the SDK retries some of them)."""
+    def queue_error(
+        self,
+        status: int,
+        times: int = 1,
+        message: str | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        """The next `times` calls fail with `status` (the SDK retries some of them), asking
+        to wait `retry_after` seconds (`retry-after`, as the API's rate limits do), else 5 ms."""
         kind, default = ERRORS.get(status, ("api_error", "Internal server error"))
         body = {"type": "error", "error": {"type": kind, "message": message or default}}
+        wait = {"retry-after-ms": "5"} if retry_after is None else {"retry-after": str(retry_after)}
         for _ in range(times):
-            self.scripted.append(Reply(status, body, {"retry-after-ms": "5"}))
+            self.scripted.append(Reply(status, body, wait))
 
     def queue_malformed(self, times: int = 1, raw: bytes = CUT_OFF_BODY) -> None:
         """The next `times` calls get a 200 with this body, by default JSON cut off."""

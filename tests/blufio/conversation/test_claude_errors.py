@@ -1,12 +1,14 @@
 """What the owner sees, and what is charged, when Claude's answer is malformed, refused
 or a permanent error: through the real SDK against the fake Messages API."""
 
+import time
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
+from blufio.clients.anthropic import MAX_RETRY_WAIT_SECONDS
 from blufio.inbox.sweeper import updates_sweep
 from blufio.models import ChatMessage, InboundUpdate
 from costs.models import BudgetWindow, LedgerEntry, Reservation
@@ -172,3 +174,36 @@ def test_a_stopped_reply_without_a_reason_still_says_it_was_declined(
     assert fake_telegram.sent_texts() == [
         "Claude declined to answer that: its safety checks stopped the reply."
     ]
+
+
+def reply_models(fake_claude) -> list[str]:
+    """The model of each reply call (memory extraction calls offer tools)."""
+    return [c.params["model"] for c in fake_claude.calls if "tools" not in c.params]
+
+
+def test_a_rate_limit_asking_for_a_long_wait_is_not_waited_out_and_the_next_tier_answers(
+    post_update, fake_claude, fake_telegram
+):
+    fake_claude.queue_error(429, retry_after=3 * MAX_RETRY_WAIT_SECONDS)  # Sonnet's call
+
+    started = time.monotonic()
+    post_update(text_update("What should I cook tonight?"))
+
+    assert time.monotonic() - started < MAX_RETRY_WAIT_SECONDS
+    assert fake_telegram.sent_texts() == [
+        "(Haiku answered — Sonnet is unavailable)\n\nHello from Claude."
+    ]
+    assert reply_models(fake_claude) == ["claude-sonnet-5-5", "claude-haiku-5-5"]
+    assert InboundUpdate.objects.get().status == "done"
+    assert_nothing_held_or_charged_at_worst_case()
+
+
+def test_a_rate_limit_asking_for_a_short_wait_is_waited_out_and_retried(
+    post_update, fake_claude, fake_telegram
+):
+    fake_claude.queue_error(429, retry_after=1)
+
+    post_update(text_update("What should I cook tonight?"))
+
+    assert fake_telegram.sent_texts() == ["Hello from Claude."]
+    assert reply_models(fake_claude) == ["claude-sonnet-5-5", "claude-sonnet-5-5"]
