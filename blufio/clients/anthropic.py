@@ -52,9 +52,8 @@ def _long_waits_not_retried(request, call_next):
     obeys), so it fails now instead of sleeping in the worker."""
     response = call_next(request)
     wait = retry_after_seconds(response.headers)
-    if not response.http_response.is_success and wait is not None:
-        if wait > MAX_RETRY_WAIT_SECONDS:
-            response.http_response.headers["x-should-retry"] = "false"
+    if not response.http_response.is_success and wait is not None and wait > MAX_RETRY_WAIT_SECONDS:
+        response.http_response.headers["x-should-retry"] = "false"
     return response
 
 
