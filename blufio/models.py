@@ -8,6 +8,7 @@ class ChatSession(models.Model):
     user_id = models.BigIntegerField(help_text="Telegram user id of the owner in this chat.")
     private = models.BooleanField(
         default=True,
+        db_default=True,
         help_text="A private chat with the owner, not a group: spend is posted only here.",
     )
     summary = models.TextField(
@@ -24,7 +25,7 @@ class ChatSession(models.Model):
         help_text="Telegram refused to deliver here (403: the bot was blocked, …). Nothing "
         "is sent unprompted (check-ins, digests) until the owner writes again.",
     )
-    unreachable_reason = models.CharField(max_length=200, blank=True)
+    unreachable_reason = models.CharField(max_length=200, blank=True, default="", db_default="")
 
     def __str__(self) -> str:
         return f"chat {self.chat_id}"
@@ -59,6 +60,7 @@ class ChatMessage(models.Model):
     telegram_message_id = models.BigIntegerField(null=True, blank=True)
     forwarded = models.BooleanField(
         default=False,
+        db_default=False,
         help_text="Forwarded by the owner: someone else's words, not the owner's own.",
     )
     attachment_kind = models.CharField(

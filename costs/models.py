@@ -339,14 +339,22 @@ class LedgerEntry(models.Model):
         default=0, help_text="Tokens written to the cache, 5-minute and 1-hour together."
     )
     cache_write_1h_tokens = models.PositiveIntegerField(
-        default=0, help_text="Of the cache writes, those to the 1-hour cache."
+        default=0, db_default=0, help_text="Of the cache writes, those to the 1-hour cache."
     )
     cache_read_tokens = models.PositiveIntegerField(default=0)
     inference_geo = models.CharField(
-        max_length=20, blank=True, help_text="As the usage reported it ('us' costs more)."
+        max_length=20,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="As the usage reported it ('us' costs more).",
     )
     speed = models.CharField(
-        max_length=20, blank=True, help_text="As the usage reported it ('fast' costs more)."
+        max_length=20,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="As the usage reported it ('fast' costs more).",
     )
     cost_usd = models.DecimalField(default=Decimal(0), **USD)
     latency_ms = models.PositiveIntegerField(default=0)
@@ -400,14 +408,14 @@ class LedgerDay(models.Model):
     tier = models.CharField(max_length=10, blank=True)
     reason = models.CharField(max_length=30, blank=True)
     override = models.CharField(max_length=10, blank=True)
-    inference_geo = models.CharField(max_length=20, blank=True)
-    speed = models.CharField(max_length=20, blank=True)
+    inference_geo = models.CharField(max_length=20, blank=True, default="", db_default="")
+    speed = models.CharField(max_length=20, blank=True, default="", db_default="")
     calls = models.PositiveIntegerField(default=0)
     cost_usd = models.DecimalField(default=Decimal(0), **USD)
     input_tokens = models.BigIntegerField(default=0)
     output_tokens = models.BigIntegerField(default=0)
     cache_write_tokens = models.BigIntegerField(default=0)
-    cache_write_1h_tokens = models.BigIntegerField(default=0)
+    cache_write_1h_tokens = models.BigIntegerField(default=0, db_default=0)
     cache_read_tokens = models.BigIntegerField(default=0)
 
     KEY = LEDGER_DAY_KEY

@@ -62,6 +62,7 @@ class HeartbeatSettings(SingletonModel):
     )
     max_open_items = models.PositiveSmallIntegerField(
         default=200,
+        db_default=200,
         validators=[MinValueValidator(1), MaxValueValidator(5000)],
         help_text="Open or snoozed items a chat may hold; what extraction finds beyond them "
         "is dropped (and logged).",

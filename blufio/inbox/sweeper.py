@@ -59,12 +59,15 @@ def updates_revive(*, claimed_before: datetime) -> int:
     """Put updates whose worker is gone back to `received`; returns how many.
 
     An update is gone from its worker when it was claimed before `claimed_before` and
-    nobody holds its chat. Holding the chat for a moment here is harmless: a task that
-    finds it busy ends, and the revived update's task answers the chat's backlog.
+    nobody holds its chat. One claimed by a release that did not stamp `claimed_at` (its
+    workers still run during a deploy) is measured from `updated_at`, as then. Holding
+    the chat for a moment here is harmless: a task that finds it busy ends, and the
+    revived update's task answers the chat's backlog.
     """
-    stuck = InboundUpdate.objects.filter(
-        status=InboundUpdate.Status.PROCESSING, claimed_at__lt=claimed_before
+    claimed_long_ago = Q(claimed_at__lt=claimed_before) | Q(
+        claimed_at__isnull=True, updated_at__lt=claimed_before
     )
+    stuck = InboundUpdate.objects.filter(claimed_long_ago, status=InboundUpdate.Status.PROCESSING)
     revived = 0
     for update_id, chat_id in stuck.values_list("update_id", "chat_id")[:SWEEP_BATCH]:
         with chat_lock(chat_id) as free:
