@@ -301,6 +301,15 @@ class Reservation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    interrupted_entry = models.OneToOneField(
+        "LedgerEntry",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The row the sweeper wrote when it charged this hold as interrupted; a "
+        "call that settles later corrects it instead of adding a second row.",
+    )
 
     def __str__(self) -> str:
         return f"{self.status} ${self.amount_usd}"

@@ -65,14 +65,15 @@ def budget_reserve(
         return Reservation.objects.create(window=window, amount_usd=amount, call=call or {})
 
 
-def _close(reservation: Reservation, *, cost: Decimal, status: str) -> None:
+def _close(reservation: Reservation, *, cost: Decimal, status: str) -> bool:
+    """Close the hold if it is still held; whether this call closed it."""
     with transaction.atomic():
         claimed = Reservation.objects.filter(
             pk=reservation.pk, status=Reservation.Status.HELD
         ).update(status=status, cost_usd=cost, closed_at=timezone.now())
         if claimed != 1:
             logger.warning("Reservation %s was already closed", reservation.pk)
-            return
+            return False
         BudgetWindow.objects.filter(pk=reservation.window_id).update(
             reserved_usd=F("reserved_usd") - reservation.amount_usd,
             spent_usd=F("spent_usd") + cost,
@@ -81,19 +82,61 @@ def _close(reservation: Reservation, *, cost: Decimal, status: str) -> None:
         logger.error(
             "Call cost $%s, more than the $%s reserved for it", cost, reservation.amount_usd
         )
+    return True
 
 
-def budget_settle(*, reservation: Reservation, cost: Decimal) -> None:
-    """Replace the hold with what the call really cost."""
-    _close(reservation, cost=cost, status=Reservation.Status.SETTLED)
+def budget_settle(*, reservation: Reservation, cost: Decimal) -> bool:
+    """Replace the hold with what the call really cost; False if it was closed already."""
+    return _close(reservation, cost=cost, status=Reservation.Status.SETTLED)
 
 
-def budget_release(*, reservation: Reservation) -> None:
-    """Drop the hold of a call that was not charged."""
-    _close(reservation, cost=Decimal(0), status=Reservation.Status.RELEASED)
+def budget_release(*, reservation: Reservation) -> bool:
+    """Drop the hold of a call that was not charged; False if it was closed already."""
+    return _close(reservation, cost=Decimal(0), status=Reservation.Status.RELEASED)
 
 
-def ledger_entry_create(
+def call_record(*, reservation: Reservation, closed: bool, **fields) -> LedgerEntry | None:
+    """Record a call whose hold was just closed (`closed`: by this caller) in the ledger,
+    once: `fields` are `ledger_entry_create`'s.
+
+    A call can outlive the stale-hold cutoff; the sweeper then charged its hold, the
+    worst case, and wrote an `interrupted` row. When the call ends after all, that row
+    is corrected to what really happened (usage, cost, outcome) rather than a second
+    row written, and spend moves from the worst case to the real cost: the owner sees
+    each call once, at what it cost.
+    """
+    if closed:
+        return ledger_entry_create(**fields)
+    with transaction.atomic():
+        hold = Reservation.objects.select_for_update().get(pk=reservation.pk)
+        entry = hold.interrupted_entry
+        if entry is None:  # closed by its own call already; that call recorded it
+            logger.error("Reservation %s was closed twice; recording nothing", hold.pk)
+            return None
+        cost = fields.get("cost_usd", Decimal(0))
+        BudgetWindow.objects.filter(pk=hold.window_id).update(
+            spent_usd=F("spent_usd") + cost - hold.cost_usd
+        )
+        Reservation.objects.filter(pk=hold.pk).update(cost_usd=cost)
+        _ledger_day_add(entry, sign=-1)
+        for name, value in _entry_values(**fields, created_at=entry.created_at).items():
+            setattr(entry, name, value)
+        entry.save()
+        _ledger_day_add(entry)
+    logger.warning("A call charged as interrupted ended after all; its row now says what it cost")
+    return entry
+
+
+def ledger_entry_create(**fields) -> LedgerEntry:
+    """Record one model call (`fields`: see `_entry_values`), and add it to its day's
+    running totals."""
+    with transaction.atomic():
+        entry = LedgerEntry.objects.create(**_entry_values(**fields))
+        _ledger_day_add(entry)
+    return entry
+
+
+def _entry_values(
     *,
     feature: str,
     intended_model: str,
@@ -114,48 +157,46 @@ def ledger_entry_create(
     outcome: str = LedgerEntry.Outcome.OK,
     error: str = "",
     created_at: datetime | None = None,
-) -> LedgerEntry:
-    """Record one model call, and add it to its day's running totals."""
+) -> dict:
+    """A ledger row's columns: the usage spread out, the texts cut to fit."""
     usage = usage or TokenUsage()
-    with transaction.atomic():
-        entry = LedgerEntry.objects.create(
-            created_at=created_at or timezone.now(),
-            feature=feature,
-            intended_model=intended_model,
-            actual_model=actual_model,
-            input_tokens=usage.input_tokens,
-            output_tokens=usage.output_tokens,
-            cache_write_tokens=usage.cache_write_tokens,
-            cache_write_1h_tokens=usage.cache_write_1h_tokens,
-            cache_read_tokens=usage.cache_read_tokens,
-            inference_geo=usage.inference_geo or "",
-            speed=usage.speed or "",
-            cost_usd=cost_usd,
-            session_id=session_id,
-            latency_ms=latency_ms,
-            reason=reason,
-            tier=tier,
-            intended_tier=intended_tier,
-            override=override,
-            score=score,
-            routing_reasons=routing_reasons or [],
-            effort=effort or "",
-            attachment_kind=attachment_kind,
-            request_id=request_id[:100],
-            outcome=outcome,
-            error=error[:300],
-        )
-        _ledger_day_add(entry)
-    return entry
+    return {
+        "created_at": created_at or timezone.now(),
+        "feature": feature,
+        "intended_model": intended_model,
+        "actual_model": actual_model,
+        "input_tokens": usage.input_tokens,
+        "output_tokens": usage.output_tokens,
+        "cache_write_tokens": usage.cache_write_tokens,
+        "cache_write_1h_tokens": usage.cache_write_1h_tokens,
+        "cache_read_tokens": usage.cache_read_tokens,
+        "inference_geo": usage.inference_geo or "",
+        "speed": usage.speed or "",
+        "cost_usd": cost_usd,
+        "session_id": session_id,
+        "latency_ms": latency_ms,
+        "reason": reason,
+        "tier": tier,
+        "intended_tier": intended_tier,
+        "override": override,
+        "score": score,
+        "routing_reasons": routing_reasons or [],
+        "effort": effort or "",
+        "attachment_kind": attachment_kind,
+        "request_id": request_id[:100],
+        "outcome": outcome,
+        "error": error[:300],
+    }
 
 
-def _ledger_day_add(entry: LedgerEntry) -> None:
+def _ledger_day_add(entry: LedgerEntry, *, sign: int = 1) -> None:
+    """Add the entry to its day's totals (`sign` -1: take it out, before correcting it)."""
     day, _ = day_bounds(entry.created_at, BudgetSettings.get_solo().timezone)
     key = {name: getattr(entry, name) for name in LedgerDay.KEY if name != "day"}
     key["day"] = day
     sums = {name: getattr(entry, name) for name in LedgerDay.SUMS}
-    increments = {name: F(name) + value for name, value in sums.items()}
-    if LedgerDay.objects.filter(**key).update(calls=F("calls") + 1, **increments):
+    increments = {name: F(name) + sign * value for name, value in sums.items()}
+    if LedgerDay.objects.filter(**key).update(calls=F("calls") + sign, **increments) or sign < 0:
         return
     try:
         with transaction.atomic():
@@ -199,8 +240,8 @@ def reservations_close_stale(*, older_than: timedelta, now: datetime | None = No
 
     A call, with the SDK's retries, ends well within `older_than`. Claude may still have
     answered, and billed, a call whose worker stopped, so a paid call's hold is charged
-    in full, its worst case, and recorded in the ledger as `interrupted`. A hold that
-    names no call is released.
+    in full, its worst case, and recorded in the ledger as `interrupted` (corrected by
+    `call_record` if the call ends after all). A hold that names no call is released.
     """
     cutoff = (now or timezone.now()) - older_than
     stale = Reservation.objects.filter(status=Reservation.Status.HELD, created_at__lt=cutoff)
@@ -210,14 +251,16 @@ def reservations_close_stale(*, older_than: timedelta, now: datetime | None = No
             budget_release(reservation=reservation)
         else:
             with transaction.atomic():
-                budget_settle(reservation=reservation, cost=reservation.amount_usd)
-                ledger_entry_create(
+                if not budget_settle(reservation=reservation, cost=reservation.amount_usd):
+                    continue  # its call settled a moment ago, and recorded itself
+                entry = ledger_entry_create(
                     **reservation.call,
                     cost_usd=reservation.amount_usd,
                     outcome=LedgerEntry.Outcome.INTERRUPTED,
                     error="The worker stopped during the call; charged at the worst case held.",
                     created_at=reservation.created_at,
                 )
+                Reservation.objects.filter(pk=reservation.pk).update(interrupted_entry=entry)
         closed += 1
     if closed:
         logger.warning("Closed %s budget holds left by stopped workers", closed)

@@ -12,7 +12,7 @@ from blufio.clients import anthropic as claude_client
 from costs.models import LedgerEntry, Reservation
 from costs.pricing import prompt_token_bound, usage_cost, worst_case_cost
 from costs.selectors import capabilities_for, price_rule_for
-from costs.services import budget_release, budget_reserve, budget_settle, ledger_entry_create
+from costs.services import budget_release, budget_reserve, budget_settle, call_record
 
 logger = logging.getLogger(__name__)
 
@@ -126,10 +126,15 @@ def call_hold(
 
 def call_fail(reservation: Reservation, *, model: str, ledger: dict, error: Exception) -> None:
     """Release the hold of a failed call and record the failure."""
-    budget_release(reservation=reservation)
-    ledger_entry_create(
-        **ledger, actual_model=model, outcome=LedgerEntry.Outcome.ERROR, error=str(error)
-    )
+    with transaction.atomic():
+        call_record(
+            reservation=reservation,
+            closed=budget_release(reservation=reservation),
+            **ledger,
+            actual_model=model,
+            outcome=LedgerEntry.Outcome.ERROR,
+            error=str(error),
+        )
     if isinstance(error, claude_client.ClaudeError):
         logger.warning("Claude %s failed for %s: %s", model, ledger["feature"], error)
     else:
@@ -141,8 +146,9 @@ def call_charge_held(
 ) -> None:
     """Charge an answer whose usage is unknown at its hold, and record why."""
     with transaction.atomic():
-        budget_settle(reservation=reservation, cost=reservation.amount_usd)
-        ledger_entry_create(
+        call_record(
+            reservation=reservation,
+            closed=budget_settle(reservation=reservation, cost=reservation.amount_usd),
             **ledger,
             actual_model=model,
             cost_usd=reservation.amount_usd,
@@ -193,11 +199,13 @@ def call_settle(
     keep: Keep | None,
 ) -> None:
     """Charge what the call cost, at the prices of the model that answered, and keep the
-    answer, in one transaction."""
+    answer, in one transaction. One row per call, even if the sweeper charged the hold
+    meanwhile (see `call_record`)."""
     cost = usage_cost(completion.usage, price_rule_for(model=completion.model))
     with transaction.atomic():
-        budget_settle(reservation=reservation, cost=cost)
-        ledger_entry_create(
+        call_record(
+            reservation=reservation,
+            closed=budget_settle(reservation=reservation, cost=cost),
             **ledger,
             actual_model=completion.model,
             usage=completion.usage,
