@@ -129,7 +129,8 @@ def answering_in_background(update_id: int):
 
     def run():
         try:
-            result["handoffs"] = update_process(update_id=update_id)
+            result["handoffs"] = []
+            update_process(update_id=update_id, hand_on=result["handoffs"].append)
         finally:
             connection.close()
 

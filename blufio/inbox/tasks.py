@@ -8,15 +8,18 @@ messages and the beat schedule in the database refer to them.
 from celery import shared_task
 
 from blufio.inbox.sweeper import updates_sweep
-from blufio.inbox.worker import update_process
+from blufio.inbox.worker import Handoff, update_process
 
 
 @shared_task(name="blufio.process_update")
 def update_process_task(update_id: int) -> None:
     """Answer the oldest waiting update of a stored update's chat; queue what it hands on
     (the chat's next update, a planned retry)."""
-    for handoff in update_process(update_id=update_id):
-        update_process_task.apply_async((handoff.update_id,), countdown=handoff.delay)
+    update_process(update_id=update_id, hand_on=_hand_on)
+
+
+def _hand_on(handoff: Handoff) -> None:
+    update_process_task.apply_async((handoff.update_id,), countdown=handoff.delay)
 
 
 @shared_task(name="blufio.sweep_updates")

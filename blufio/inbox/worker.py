@@ -1,11 +1,13 @@
 """The per-chat worker loop: one worker at a time answers a chat, one waiting update per
 task, in order, each claimed once; failures are recorded and retries planned.
 
-The worker never queues tasks itself: it returns the updates to hand on, and the task
-(`blufio.inbox.tasks`) queues them. So tasks import this module, never the reverse.
+The worker never queues tasks itself: it passes the updates to hand on to the task's
+`hand_on` (`blufio.inbox.tasks`), which queues them. So tasks import this module, never
+the reverse.
 """
 
 import logging
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -36,8 +38,8 @@ class Handoff:
     delay: int = 0
 
 
-def update_process(*, update_id: int) -> list[Handoff]:
-    """Answer the oldest waiting update of an update's chat; returns the updates to hand on.
+def update_process(*, update_id: int, hand_on: Callable[[Handoff], None]) -> None:
+    """Answer the oldest waiting update of an update's chat; `hand_on` queues what follows.
 
     One worker at a time answers a chat (a PostgreSQL advisory lock per chat), taking
     its waiting updates in `update_id` order; different chats run in parallel. A task
@@ -48,26 +50,35 @@ def update_process(*, update_id: int) -> list[Handoff]:
     busy simply ends (the worker holding it hands it on); it does not ask again. The
     task's own update may have been answered already: the chat's oldest waiting
     update is answered instead.
+
+    The chat is handed on even when answering raises (the exception still ends the
+    task), so the chat's next update does not wait for the sweeper. Only a `received`
+    update is handed on, and its claim lets one worker through: nothing is answered twice.
     """
     inbound = InboundUpdate.objects.filter(update_id=update_id).first()
     if inbound is None or inbound.chat_id is None:
         logger.info("Update %s has no chat to answer; skipping", update_id)
-        return []
-    with chat_lock(inbound.chat_id) as held:
-        if not held:
-            logger.info("Chat of update %s is busy; its worker hands the chat on", update_id)
-            return []
-        wake_clear(inbound.chat_id)  # before looking: an update stored after this queues a task
-        # This task's own update is due even if a retry was planned for it.
-        next_id = _next_in_chat(inbound.chat_id, ready=update_id)
-        handoffs = update_answer_once(next_id) if next_id is not None else []
-    # Again after the lock: a busy task that ended while this worker held the chat left
-    # its flag set; an update stored after this clear queues its own task.
-    wake_clear(inbound.chat_id)
-    waiting = _next_in_chat(inbound.chat_id, ready=None)
-    if waiting is not None:
-        handoffs.append(Handoff(waiting))
-    return handoffs
+        return
+    handoffs: list[Handoff] = []
+    held = False
+    try:
+        with chat_lock(inbound.chat_id) as held:
+            if not held:
+                logger.info("Chat of update %s is busy; its worker hands the chat on", update_id)
+                return
+            wake_clear(inbound.chat_id)  # before looking: an update stored later queues a task
+            # This task's own update is due even if a retry was planned for it.
+            next_id = _next_in_chat(inbound.chat_id, ready=update_id)
+            if next_id is not None:
+                handoffs = update_answer_once(next_id)
+    finally:
+        if held:
+            # Again after the lock: a busy task that ended while this worker held the chat
+            # left its flag set; an update stored after this clear queues its own task.
+            wake_clear(inbound.chat_id)
+            waiting = _next_in_chat(inbound.chat_id, ready=None)
+            for handoff in [*handoffs, *([Handoff(waiting)] if waiting is not None else [])]:
+                hand_on(handoff)
 
 
 def _next_in_chat(chat_id: int, *, ready: int | None) -> int | None:

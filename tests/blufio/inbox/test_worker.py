@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 
+from blufio.inbox import worker as worker_loop
 from blufio.inbox.updates import update_receive
 from blufio.inbox.worker import Handoff, update_process
 from blufio.models import InboundUpdate
@@ -55,6 +56,13 @@ def store(text: str) -> int:
     return update_receive(raw=text_update(text)).update_id
 
 
+def process(update_id: int) -> list[Handoff]:
+    """What `update_process` hands on after answering the update's chat."""
+    handed: list[Handoff] = []
+    update_process(update_id=update_id, hand_on=handed.append)
+    return handed
+
+
 def statuses() -> list[str]:
     return list(InboundUpdate.objects.order_by("update_id").values_list("status", flat=True))
 
@@ -70,13 +78,13 @@ def replies(fake_claude) -> list[str]:
 def test_a_task_answers_one_update_of_a_backlog_and_hands_the_chat_on(fake_claude, fake_telegram):
     first, second, third = store("hello one"), store("hello two"), store("hello three")
 
-    handoffs = update_process(update_id=first)
+    handoffs = process(first)
 
     assert handoffs == [Handoff(second, 0)]
     assert fake_telegram.sent_texts() == ["Hello from Claude."]
     assert statuses() == ["done", "received", "received"]
-    assert update_process(update_id=second) == [Handoff(third, 0)]
-    assert update_process(update_id=third) == []
+    assert process(second) == [Handoff(third, 0)]
+    assert process(third) == []
     assert replies(fake_claude) == ["hello one", "hello two", "hello three"]
 
 
@@ -90,11 +98,11 @@ def test_a_task_that_finds_the_chat_busy_ends_and_the_busy_worker_hands_the_chat
         wait_for(lambda: len(fake_claude.calls) == 1)  # the other worker is in its call
         second = store("hello two")
 
-        assert update_process(update_id=second) == []  # no task asks again in 2 s, and again
+        assert process(second) == []  # no task asks again in 2 s, and again
 
     assert busy["handoffs"] == [Handoff(second, 0)]  # what arrived meanwhile is handed on
     assert statuses() == ["done", "received"]
-    assert update_process(update_id=second) == []
+    assert process(second) == []
     assert fake_telegram.sent_texts() == ["Hello from Claude."] * 2
     assert replies(fake_claude) == ["hello one", "hello two"]
 
@@ -142,3 +150,30 @@ def test_a_long_backlog_is_answered_in_order_one_update_per_task(
     # One answer (0.5 s of Claude) per task, never the whole backlog (8 × 0.5 s); the
     # margin is for a loaded machine.
     assert max(runs()) < 6 * fake_claude.delay
+
+
+@pytest.mark.django_db
+def test_a_crash_answering_an_update_still_hands_the_chat_on_and_answers_nothing_twice(
+    fake_claude, fake_telegram, monkeypatch
+):
+    crashing, waiting = store("hello crash"), store("hello two")
+    answer = worker_loop.update_answer
+
+    def answer_unless_crashing(update):
+        if update.message.text == "hello crash":
+            raise RuntimeError("a bug in answering")
+        return answer(update)
+
+    monkeypatch.setattr(worker_loop, "update_answer", answer_unless_crashing)
+    handed: list[Handoff] = []
+
+    with pytest.raises(RuntimeError):
+        update_process(update_id=crashing, hand_on=handed.append)
+
+    assert handed == [Handoff(waiting, 0)]  # the next update need not wait for the sweeper
+    assert statuses() == ["failed", "received"]
+    assert process(waiting) == []
+    assert process(crashing) == []  # handed on twice: the failed update is not taken again
+    assert statuses() == ["failed", "done"]
+    assert fake_telegram.sent_texts() == ["Hello from Claude."]
+    assert replies(fake_claude) == ["hello two"]
