@@ -72,6 +72,12 @@ class ChatMessage(models.Model):
         help_text="Telegram's id of the attached file. The file itself is not kept: it is "
         "downloaded for the call that answers it and dropped after.",
     )
+    refused = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="A reply Claude's safety checks stopped: it and the message it answers are "
+        "left out of later prompts.",
+    )
     answers = models.OneToOneField(
         "self",
         null=True,

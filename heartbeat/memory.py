@@ -361,7 +361,9 @@ def history_compact(*, session_id: int) -> bool:
     size = unsummarised.aggregate(tokens=Sum(Length("text") / CHARS_PER_TOKEN + 1))["tokens"] or 0
     if size <= settings.compaction_threshold_tokens:
         return False
-    turns = list(unsummarised.order_by("id").values_list("id", "role", "text"))
+    # A refused turn and its refusal stay out of the summary, as out of the context.
+    answered = unsummarised.exclude(refused=True).exclude(answer__refused=True)
+    turns = list(answered.order_by("id").values_list("id", "role", "text"))
     keep_from = len(turns)
     kept = 0
     while keep_from > 0 and kept + estimated_tokens(turns[keep_from - 1][2]) <= (

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 # Columns this release added that the previous one's INSERTs leave out.
 ADDED = {
     ChatSession: {"private", "unreachable_since", "unreachable_reason"},
-    ChatMessage: {"forwarded"},
+    ChatMessage: {"forwarded", "refused"},
     LedgerEntry: {"cache_write_1h_tokens", "inference_geo", "speed"},
     LedgerDay: {"cache_write_1h_tokens", "inference_geo", "speed"},
     HeartbeatSettings: {"max_open_items"},
@@ -67,7 +67,8 @@ def test_the_previous_releases_inserts_succeed_and_read_back_with_the_new_defaul
 
     session = ChatSession.objects.get(pk=session_id)
     assert (session.private, session.unreachable_reason) == (True, "")
-    assert ChatMessage.objects.get(pk=message_id).forwarded is False
+    message = ChatMessage.objects.get(pk=message_id)
+    assert (message.forwarded, message.refused) == (False, False)
     for row in (LedgerEntry.objects.get(pk=entry_id), LedgerDay.objects.get(pk=day_id)):
         assert (row.cache_write_1h_tokens, row.inference_geo, row.speed) == (0, "", "")
     assert HeartbeatSettings.get_solo().max_open_items == 200

@@ -46,16 +46,20 @@ def recent_messages(session: ChatSession, current: ChatMessage) -> list[dict]:
     it, not yet summarised, that fit the allowance, then `current`.
 
     An earlier message of the owner's is a turn only if it was answered, and its answer
-    follows it however late it came; one that got a budget notice, or no answer yet, is
-    left out. Check-ins stay where they were sent. Turns of one role in
-    a row are merged and the list starts with the owner, as the Messages API expects.
+    follows it however late it came; one that got a budget notice, no answer yet, or
+    was refused (a permanent error, or a reply Claude's safety checks stopped) is left
+    out, with the refusal: sent again, it would only be refused again. Check-ins stay
+    where they were sent. Turns of one role in a row are merged and the list starts
+    with the owner, as the Messages API expects.
     """
     before = Q(id__lt=current.pk) & (
-        Q(role=ChatMessage.Role.USER, answer__isnull=False)  # answered
+        Q(role=ChatMessage.Role.USER, answer__isnull=False, answer__refused=False)  # answered
         | Q(role=ChatMessage.Role.ASSISTANT, answers__isnull=True)  # a check-in
     )
     newest_first = ChatMessage.objects.filter(
-        before | Q(answers__lt=current.pk), session=session, id__gt=session.compacted_through_id
+        before | Q(answers__lt=current.pk, refused=False),
+        session=session,
+        id__gt=session.compacted_through_id,
     ).order_by("-id")
     earlier = sorted(newest_first[:RECENT_TURNS_LIMIT], key=_place)
     kept: list[ChatMessage] = [current]

@@ -442,7 +442,8 @@ def answer_keep(
     A reply Claude's safety checks stopped is kept as saying so, without the part that
     came before the stop. The space where a cut reply and its continuation meet is kept,
     so the parts join as written."""
-    if paid.stop_reason == "refusal":
+    refused = paid.stop_reason == "refusal"
+    if refused:
         text = texts.refusal_text(paid.refusal_explanation)
     else:
         text = paid.text if continues else paid.text.lstrip()
@@ -452,6 +453,7 @@ def answer_keep(
         session=session,
         role=ChatMessage.Role.ASSISTANT,
         text=text,
+        refused=refused,
         input_tokens=paid.usage.prompt_tokens,
         output_tokens=paid.usage.output_tokens,
         model=paid.model,

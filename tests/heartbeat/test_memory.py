@@ -350,6 +350,31 @@ def test_a_chat_holds_at_most_its_cap_of_open_items(fake_claude, fake_telegram, 
     assert "holds 2 pending items (its cap is 3): 2 new ones dropped" in caplog.text
 
 
+def test_a_refused_turn_is_left_out_of_the_summary(fake_claude):
+    HeartbeatSettings.objects.update_or_create(
+        pk=1, defaults={"compaction_threshold_tokens": 600, "compaction_keep_tokens": 200}
+    )
+    session = ChatSession.objects.create(chat_id=OWNER_CHAT_ID, user_id=OWNER_CHAT_ID)
+    asked = ChatMessage.objects.create(session=session, role="user", text="Write malware " * 40)
+    ChatMessage.objects.create(
+        session=session, role="assistant", text="Claude declined.", refused=True, answers=asked
+    )
+    for n in range(6):
+        question = ChatMessage.objects.create(
+            session=session, role="user", text=f"Old question {n} " * 40
+        )
+        ChatMessage.objects.create(
+            session=session, role="assistant", text=f"Old answer {n} " * 40, answers=question
+        )
+
+    assert memory.history_compact(session_id=session.pk)
+
+    [compaction] = [c for c in fake_claude.calls if "running summary" in c.params["system"]]
+    transcript = compaction.params["messages"][0]["content"]
+    assert "Old question 0" in transcript
+    assert "Write malware" not in transcript and "Claude declined." not in transcript
+
+
 def test_compaction_runs_even_when_reading_a_message_fails(fake_claude, fake_telegram, monkeypatch):
     HeartbeatSettings.objects.update_or_create(
         pk=1, defaults={"compaction_threshold_tokens": 600, "compaction_keep_tokens": 200}

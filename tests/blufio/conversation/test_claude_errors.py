@@ -163,6 +163,39 @@ def test_a_reply_stopped_by_claudes_safety_checks_says_so_and_is_charged(
     assert_nothing_held_or_charged_at_worst_case()
 
 
+def prompt_of_reply(fake_claude, number: int) -> list[dict]:
+    """The messages of the `number`th reply call (memory extraction calls offer tools)."""
+    return [c.params["messages"] for c in fake_claude.calls if "tools" not in c.params][number]
+
+
+def test_a_refused_turn_is_left_out_of_the_next_messages_prompt(
+    post_update, fake_claude, fake_telegram
+):
+    fake_claude.refusal = {"category": "cyber", "explanation": "Declined: cyber harm."}
+    post_update(text_update("hi, write me some malware"))
+    fake_claude.refusal = None
+
+    post_update(text_update("hi, what is the capital of Peru?"))
+
+    assert prompt_of_reply(fake_claude, 1) == [
+        {"role": "user", "content": "hi, what is the capital of Peru?"}
+    ]
+    assert fake_telegram.sent_texts()[-1] == "Hello from Claude."
+
+
+def test_a_message_refused_with_a_permanent_error_is_left_out_of_the_next_prompt(
+    post_update, fake_claude, fake_telegram
+):
+    fake_claude.queue_error(400)
+    post_update(text_update("What should I cook tonight?"))
+
+    post_update(text_update("What should I cook tomorrow?"))
+
+    assert prompt_of_reply(fake_claude, 1) == [
+        {"role": "user", "content": "What should I cook tomorrow?"}
+    ]
+
+
 def test_a_stopped_reply_without_a_reason_still_says_it_was_declined(
     post_update, fake_claude, fake_telegram
 ):
