@@ -1,9 +1,12 @@
-"""The health check: the database and the broker (needed), a worker and beat (reported).
+"""The health check: the database and the broker (needed), a worker, beat and the
+sweeper (reported).
 
 `/healthz` is 503 only when the database or the broker is down: without them nothing
-is stored or queued. A worker that does not answer a ping, or beat whose sweeper has
-not run lately, makes the status `degraded` (HTTP 200): updates wait in the database
-and are answered once they are back.
+is stored or queued. A worker that does not answer a ping, beat that has not sent the
+sweep lately, or a sweep that has not run lately (no worker ran it, or it failed)
+makes the status `degraded` (HTTP 200): updates wait in the database and are answered
+once they are back. Beat and the sweeper are stamped apart (`JobRun`: beat when it
+sends, the worker when the sweep is done), so a stopped worker does not read as beat.
 """
 
 import logging
@@ -16,7 +19,7 @@ from django.utils import timezone
 
 from blufio.celery import app as celery_app
 from blufio.clients.local import local_configured
-from blufio.inbox.sweeper import SWEEP_JOB
+from blufio.inbox.sweeper import BEAT_JOB, SWEEP_JOB
 from blufio.models import JobRun
 
 logger = logging.getLogger(__name__)
@@ -26,7 +29,7 @@ logger = logging.getLogger(__name__)
 # busy health check does not ping on every request.
 WORKER_PING_TIMEOUT_SECONDS = 1.0
 WORKER_ANSWER_KEPT_SECONDS = 5.0
-# Beat queues the sweeper every minute: three minutes without a sweep is stale.
+# Beat sends the sweep every minute: three minutes without a send, or a sweep, is stale.
 BEAT_STALE_AFTER = timedelta(minutes=3)
 
 _worker_answer: tuple[float, str] = (0.0, "down")  # (kept until, answer), per process
@@ -69,9 +72,9 @@ def worker_state() -> str:
     return answer
 
 
-def beat_state() -> str:
-    """`ok` when the sweeper, which beat queues every minute, ran lately, else `stale`."""
-    last = JobRun.objects.filter(job=SWEEP_JOB).values_list("ran_at", flat=True).first()
+def job_state(job: str) -> str:
+    """`ok` when the job (beat sending the sweep, or the sweep) ran lately, else `stale`."""
+    last = JobRun.objects.filter(job=job).values_list("ran_at", flat=True).first()
     fresh = last is not None and timezone.now() - last < BEAT_STALE_AFTER
     return "ok" if fresh else "stale"
 
@@ -84,14 +87,15 @@ def health_report() -> dict:
         "database": database,
         "broker": broker,
         "worker": worker_state() if broker == "ok" else "down",
-        "beat": beat_state() if database == "ok" else "stale",
+        "beat": job_state(BEAT_JOB) if database == "ok" else "stale",
+        "sweeper": job_state(SWEEP_JOB) if database == "ok" else "stale",
         "anthropic": "configured" if settings.ANTHROPIC_API_KEY else "ANTHROPIC_API_KEY not set",
         "telegram": "configured" if settings.TELEGRAM_BOT_TOKEN else "TELEGRAM_BOT_TOKEN not set",
         "local_model": "configured" if local_configured() else "not set (optional)",
     }
     if "down" in (database, broker):
         status = "down"
-    elif checks["worker"] == "ok" and checks["beat"] == "ok":
+    elif (checks["worker"], checks["beat"], checks["sweeper"]) == ("ok", "ok", "ok"):
         status = "ok"
     else:
         status = "degraded"

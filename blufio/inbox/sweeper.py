@@ -24,9 +24,12 @@ STALE_AFTER = timedelta(minutes=1)
 # the dev default with one worker and no locks, the time alone decides.
 STUCK_AFTER = timedelta(minutes=5)
 SWEEP_BATCH = 500
-# Its `JobRun`: beat queues the sweep every minute, so an old one means beat (or every
-# worker) has stopped.
+# Its `JobRun`, stamped by the worker that ran it: an old one means no sweep has run
+# (no worker, or it fails each minute).
 SWEEP_JOB = "sweeper"
+# Beat's own `JobRun`, stamped in the beat process each time it sends the sweep: beat is
+# alive whether or not a worker runs what it sends.
+BEAT_JOB = "beat"
 
 
 def updates_sweep(*, now: datetime | None = None) -> list[int]:
@@ -53,6 +56,11 @@ def updates_sweep(*, now: datetime | None = None) -> list[int]:
     # Stamped once the sweep has done its work: a sweep that fails each minute is stale.
     JobRun.objects.update_or_create(job=SWEEP_JOB, defaults={"ran_at": now})
     return waiting
+
+
+def beat_sent_stamp(*, now: datetime | None = None) -> None:
+    """Beat has just sent the sweep (see `tasks`, which calls this in the beat process)."""
+    JobRun.objects.update_or_create(job=BEAT_JOB, defaults={"ran_at": now or timezone.now()})
 
 
 def updates_revive(*, claimed_before: datetime) -> int:

@@ -6,8 +6,10 @@ messages and the beat schedule in the database refer to them.
 """
 
 from celery import shared_task
+from celery.signals import after_task_publish, beat_init
+from django.db import close_old_connections
 
-from blufio.inbox.sweeper import updates_sweep
+from blufio.inbox.sweeper import beat_sent_stamp, updates_sweep
 from blufio.inbox.worker import Handoff, update_process
 
 
@@ -29,3 +31,16 @@ def updates_sweep_task() -> int:
     for update_id in waiting:
         update_process_task.delay(update_id)
     return len(waiting)
+
+
+@beat_init.connect
+def _beat_stamps_its_sweeps(**kwargs) -> None:
+    """In the beat process only: each sweep beat sends is stamped, so the health check
+    tells beat apart from the workers that run the sweep."""
+    after_task_publish.connect(_sweep_sent, weak=False)
+
+
+def _sweep_sent(sender: str | None = None, **kwargs) -> None:
+    if sender == updates_sweep_task.name:
+        close_old_connections()  # beat has no requests to drop a broken connection
+        beat_sent_stamp()

@@ -1,4 +1,5 @@
-"""/healthz: the database and the broker decide 200 or 503; a worker and beat are reported."""
+"""/healthz: the database and the broker decide 200 or 503; a worker, beat and the sweeper
+are reported, each on its own."""
 
 import time
 from datetime import timedelta
@@ -8,7 +9,7 @@ from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from blufio import health
-from blufio.inbox.sweeper import SWEEP_JOB
+from blufio.inbox.sweeper import BEAT_JOB, SWEEP_JOB
 from blufio.models import JobRun
 
 
@@ -22,8 +23,25 @@ def broker_down(switch_broker):
     switch_broker("redis://127.0.0.1:1/0")  # nothing listens on port 1
 
 
-def swept(ago: timedelta) -> None:
-    JobRun.objects.update_or_create(job=SWEEP_JOB, defaults={"ran_at": timezone.now() - ago})
+def ran(job: str, ago: timedelta) -> None:
+    JobRun.objects.update_or_create(job=job, defaults={"ran_at": timezone.now() - ago})
+
+
+def every_2_seconds_from_beat() -> None:
+    """Beat sends the sweep every 2 seconds (every minute in the app)."""
+    every_2_seconds = IntervalSchedule.objects.create(every=2, period=IntervalSchedule.SECONDS)
+    PeriodicTask.objects.update_or_create(
+        name="Sweep waiting Telegram updates",
+        defaults={"task": "blufio.sweep_updates", "interval": every_2_seconds},
+    )
+
+
+def health_once(client, part: str, state: str, timeout: float = 60) -> dict:
+    """The health report once `part` reads `state` (or the timeout passed)."""
+    deadline = time.monotonic() + timeout
+    while client.get("/healthz").json()[part] != state and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return client.get("/healthz").json()
 
 
 @pytest.mark.django_db
@@ -37,6 +55,7 @@ def test_without_a_worker_or_a_sweep_it_is_degraded_but_answers_200(client):
         "broker": "ok",
         "worker": "down",
         "beat": "stale",
+        "sweeper": "stale",
         "anthropic": "configured",
         "telegram": "configured",
         "local_model": "not set (optional)",
@@ -44,12 +63,13 @@ def test_without_a_worker_or_a_sweep_it_is_degraded_but_answers_200(client):
 
 
 @pytest.mark.django_db
-def test_a_sweep_a_minute_ago_means_beat_is_ok_and_four_minutes_is_stale(client):
-    swept(timedelta(minutes=1))
-    assert client.get("/healthz").json()["beat"] == "ok"
+@pytest.mark.parametrize("part, job", [("beat", BEAT_JOB), ("sweeper", SWEEP_JOB)])
+def test_a_run_a_minute_ago_is_ok_and_four_minutes_ago_is_stale(client, part, job):
+    ran(job, timedelta(minutes=1))
+    assert client.get("/healthz").json()[part] == "ok"
 
-    swept(timedelta(minutes=4))
-    assert client.get("/healthz").json()["beat"] == "stale"
+    ran(job, timedelta(minutes=4))
+    assert client.get("/healthz").json()[part] == "stale"
 
 
 @pytest.mark.django_db
@@ -65,22 +85,23 @@ def test_the_workers_answer_is_kept_a_few_seconds(client, monkeypatch):
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_with_worker_and_beat_it_is_ok_and_a_stopped_worker_shows_within_15_seconds(
+def test_beat_without_a_worker_is_told_apart_and_a_stopped_worker_shows_within_15_seconds(
     client, start_worker, start_beat
 ):
-    every_2_seconds = IntervalSchedule.objects.create(every=2, period=IntervalSchedule.SECONDS)
-    PeriodicTask.objects.update_or_create(
-        name="Sweep waiting Telegram updates",
-        defaults={"task": "blufio.sweep_updates", "interval": every_2_seconds},
-    )
-    worker = start_worker(pool="prefork", concurrency=1)
+    every_2_seconds_from_beat()
     start_beat()
 
-    deadline = time.monotonic() + 30
-    while client.get("/healthz").json()["status"] != "ok" and time.monotonic() < deadline:
-        time.sleep(0.5)
-    body = client.get("/healthz").json()
-    assert (body["status"], body["worker"], body["beat"]) == ("ok", "ok", "ok")
+    body = health_once(client, "beat", "ok")  # beat sends the sweep; no worker runs it
+    assert (body["status"], body["worker"], body["beat"], body["sweeper"]) == (
+        "degraded",
+        "down",
+        "ok",
+        "stale",
+    )
+
+    worker = start_worker(pool="prefork", concurrency=1)
+    body = health_once(client, "status", "ok")
+    assert (body["status"], body["worker"], body["beat"], body["sweeper"]) == ("ok",) * 4
 
     stopped = time.monotonic()
     worker.terminate()
