@@ -25,7 +25,7 @@ from pydantic_core import PydanticCustomError
 
 from blufio.clients.anthropic import ClaudeError, StructuredOutput
 from blufio.conversation.calls import call_pay
-from blufio.models import ChatMessage, ChatSession
+from blufio.models import ChatMessage, ChatSession, InboundUpdate
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
 from costs.pricing import CHARS_PER_TOKEN, estimated_tokens
 from costs.services import BudgetExhausted
@@ -150,8 +150,14 @@ class Extraction(BaseModel):
 
 
 def extraction_prompt(
-    message: ChatMessage, open_items: list[PendingItem], zone: ZoneInfo, now: datetime
+    message: ChatMessage,
+    open_items: list[PendingItem],
+    zone: ZoneInfo,
+    now: datetime,
+    forwards_after: list[ChatMessage] | None = None,
 ) -> str:
+    """What extraction reads: the owner's message, and what was forwarded around it, in
+    the order the owner sent them (a comment on a forward comes first, then the forward)."""
     local = now.astimezone(zone)
     lines = [f"Current local time: {local:%A %Y-%m-%d %H:%M} ({zone.key})."]
     if open_items:
@@ -181,6 +187,9 @@ def extraction_prompt(
         lines.append("Forwarded by the owner just before (someone else's words):")
         lines.extend(f"- {text[:MESSAGE_CHARS]}" for text in reversed(forwards))
     lines.append(f"The owner's newest message: {message.text[:MESSAGE_CHARS]}")
+    if forwards_after:
+        lines.append("Forwarded by the owner with it, right after (someone else's words):")
+        lines.extend(f"- {forward.text[:MESSAGE_CHARS]}" for forward in forwards_after)
     return "\n".join(lines)
 
 
@@ -200,19 +209,30 @@ def memory_extract(*, message_id: int, now: datetime | None = None) -> str:
 
     Runs once per message (the run row is unique). Malformed model output is logged
     and dropped; nothing here can affect the conversation. A forwarded message is
-    someone else's words: it is not read on its own, only shown beside the owner's next
-    message (see `extraction_prompt`).
+    someone else's words: it is not read on its own, only beside the owner's own words,
+    in the order sent. A forward with a comment comes as the comment, then the forward:
+    the comment waits (`deferred`) and is read when the forward's turn comes, comment
+    first. A forward the owner comments on afterwards is shown before that comment.
     """
     message = ChatMessage.objects.get(pk=message_id)
     now = now or timezone.now()
-    first = ExtractionRun.Outcome.FORWARDED if message.forwarded else ExtractionRun.Outcome.SKIPPED
-    try:
-        with transaction.atomic():
-            run = ExtractionRun.objects.create(message=message, outcome=first)
-    except IntegrityError:
+    forwards: list[ChatMessage] = []
+    if message.forwarded:
+        first = ExtractionRun.Outcome.FORWARDED
+    elif _forward_follows(message):
+        first = ExtractionRun.Outcome.DEFERRED
+    else:
+        first = ExtractionRun.Outcome.SKIPPED
+    run = _run_start(message, first)
+    if run is None:
         logger.info("Message %s was already read for memory", message_id)
         return "already"
     if message.forwarded:
+        comment = _comment_sent_before(message)
+        if comment is None or not _reading_taken_over(comment):
+            return run.outcome
+        message, forwards = comment, [message]  # read the owner's words, then the forward
+    elif run.outcome == ExtractionRun.Outcome.DEFERRED:
         return run.outcome
     open_items = list(
         PendingItem.objects.filter(
@@ -223,21 +243,70 @@ def memory_extract(*, message_id: int, now: datetime | None = None) -> str:
         return run.outcome
     settings = HeartbeatSettings.get_solo()
     zone = ZoneInfo(BudgetSettings.get_solo().timezone)
-    outcome, created, updated = _extract(message, open_items, settings, zone, now)
+    outcome, created, updated = _extract(message, open_items, settings, zone, now, forwards)
     ExtractionRun.objects.filter(pk=run.pk).update(
         outcome=outcome, items_created=created, items_updated=updated
     )
     return outcome
 
 
-def _extract(message, open_items, settings, zone, now) -> tuple[str, int, int]:
+def _run_start(message: ChatMessage, outcome: str) -> ExtractionRun | None:
+    """The message's run, or None if it has one already (it is read once)."""
+    try:
+        with transaction.atomic():
+            return ExtractionRun.objects.create(message=message, outcome=outcome)
+    except IntegrityError:
+        return None
+
+
+# Forwarding with a comment, Telegram sends the comment first and the forward right
+# after it: consecutive message ids, with nothing (not even a reply) in between.
+def _forward_follows(message: ChatMessage) -> bool:
+    """Whether the owner sent a forward right after this message (stored, maybe not yet
+    answered): then the two are read together, when the forward's turn comes."""
+    if message.telegram_message_id is None:
+        return False
+    return InboundUpdate.objects.filter(
+        chat_id=message.session.chat_id,
+        raw__message__message_id=message.telegram_message_id + 1,
+        raw__message__forward_origin__isnull=False,
+    ).exists()
+
+
+def _comment_sent_before(forward: ChatMessage) -> ChatMessage | None:
+    """The owner's own message sent right before a forward: its comment, if any."""
+    if forward.telegram_message_id is None:
+        return None
+    return ChatMessage.objects.filter(
+        session=forward.session_id,
+        role=ChatMessage.Role.USER,
+        forwarded=False,
+        telegram_message_id=forward.telegram_message_id - 1,
+    ).first()
+
+
+def _reading_taken_over(comment: ChatMessage) -> bool:
+    """Whether the forward reads its comment: the comment deferred to it, or has not been
+    looked at yet (and now never will be on its own). A comment already read alone is
+    not read again."""
+    if _run_start(comment, ExtractionRun.Outcome.DEFERRED) is not None:
+        return True
+    return ExtractionRun.objects.filter(
+        message=comment, outcome=ExtractionRun.Outcome.DEFERRED
+    ).exists()
+
+
+def _extract(message, open_items, settings, zone, now, forwards) -> tuple[str, int, int]:
     try:
         completion = call_pay(
             pool=BudgetWindow.Pool.CONVERSATION,
             model=settings.extraction_model,
             system=EXTRACTION_SYSTEM,
             messages=[
-                {"role": "user", "content": extraction_prompt(message, open_items, zone, now)}
+                {
+                    "role": "user",
+                    "content": extraction_prompt(message, open_items, zone, now, forwards),
+                }
             ],
             max_tokens=EXTRACTION_MAX_TOKENS,
             ledger={

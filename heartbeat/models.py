@@ -140,6 +140,7 @@ class ExtractionRun(models.Model):
         FAILED = "failed", "Claude unavailable"
         BUDGET = "budget", "budget reached"
         FORWARDED = "forwarded", "forwarded, someone else's words"
+        DEFERRED = "deferred", "read with the forward sent right after it"
 
     message = models.OneToOneField(ChatMessage, on_delete=models.CASCADE, related_name="+")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from blufio.inbox.updates import update_receive
 from blufio.models import ChatMessage, ChatSession, InboundUpdate
 from costs.models import BudgetSettings, LedgerEntry
 from heartbeat import memory
@@ -319,6 +320,36 @@ def test_a_forwarded_message_is_someone_elses_words_and_not_read_for_memory(
     )
     assert prompt.endswith("The owner's newest message: Remind me on Friday to check it arrived")
     assert "someone else's words" in call.params["system"]
+
+
+def test_a_comment_sent_with_a_forward_is_read_with_it_in_the_order_sent(
+    post_update, fake_claude, fake_telegram
+):
+    comment = text_update("Remind me on Friday to pay this")
+    forward = forwarded_update("Invoice 4411: 300 EUR")  # Telegram sends it right after
+    assert forward["message"]["message_id"] == comment["message"]["message_id"] + 1
+    update_receive(raw=forward)  # both arrive before either is answered
+    fake_claude.queue_tool_content(
+        tool_use({"new_items": [{"kind": "reminder", "text": "Pay invoice 4411", "due": None}]})
+    )
+
+    post_update(comment)  # its task answers the comment, then hands the chat on
+
+    assert fake_telegram.sent_texts() == ["Hello from Claude."] * 2
+    [call] = extraction_calls(fake_claude)
+    prompt = call.params["messages"][0]["content"]
+    assert prompt.endswith(
+        "The owner's newest message: Remind me on Friday to pay this\n"
+        "Forwarded by the owner with it, right after (someone else's words):\n"
+        "- [Forwarded from Dana: someone else's words, not the owner's]\nInvoice 4411: 300 EUR"
+    )
+    item = PendingItem.objects.get()
+    assert (item.text, item.source_message.text) == (
+        "Pay invoice 4411",
+        "Remind me on Friday to pay this",
+    )
+    runs = dict(ExtractionRun.objects.values_list("message__forwarded", "outcome"))
+    assert runs == {False: "deferred", True: "extracted"}
 
 
 def test_a_chat_holds_at_most_its_cap_of_open_items(fake_claude, fake_telegram, caplog):
