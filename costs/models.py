@@ -371,7 +371,11 @@ class LedgerEntry(models.Model):
         max_length=30, blank=True, help_text="Why the actual model differs (downgrade or fallback)."
     )
     effort = models.CharField(
-        max_length=10, blank=True, help_text="The output_config.effort sent; empty: none."
+        max_length=10,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The output_config.effort sent; empty: none.",
     )
     attachment_kind = models.CharField(
         max_length=10,

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 ADDED = {
     ChatSession: {"private", "unreachable_since", "unreachable_reason"},
     ChatMessage: {"forwarded", "refused"},
-    LedgerEntry: {"cache_write_1h_tokens", "inference_geo", "speed"},
+    LedgerEntry: {"cache_write_1h_tokens", "inference_geo", "speed", "effort"},
     LedgerDay: {"cache_write_1h_tokens", "inference_geo", "speed"},
     HeartbeatSettings: {"max_open_items"},
 }
@@ -69,8 +69,10 @@ def test_the_previous_releases_inserts_succeed_and_read_back_with_the_new_defaul
     assert (session.private, session.unreachable_reason) == (True, "")
     message = ChatMessage.objects.get(pk=message_id)
     assert (message.forwarded, message.refused) == (False, False)
-    for row in (LedgerEntry.objects.get(pk=entry_id), LedgerDay.objects.get(pk=day_id)):
+    entry = LedgerEntry.objects.get(pk=entry_id)
+    for row in (entry, LedgerDay.objects.get(pk=day_id)):
         assert (row.cache_write_1h_tokens, row.inference_geo, row.speed) == (0, "", "")
+    assert entry.effort == ""
     assert HeartbeatSettings.get_solo().max_open_items == 200
 
 

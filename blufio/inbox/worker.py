@@ -77,7 +77,9 @@ def update_process(*, update_id: int, hand_on: Callable[[Handoff], None]) -> Non
             # left its flag set; an update stored after this clear queues its own task.
             wake_clear(inbound.chat_id)
             waiting = _next_in_chat(inbound.chat_id, ready=None)
-            for handoff in [*handoffs, *([Handoff(waiting)] if waiting is not None else [])]:
+            if waiting is not None:
+                handoffs.append(Handoff(waiting))
+            for handoff in handoffs:
                 hand_on(handoff)
 
 

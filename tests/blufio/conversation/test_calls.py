@@ -76,7 +76,7 @@ def held_then_swept() -> Reservation:
         ledger=LEDGER,
         model="claude-haiku-5-5",
         max_tokens=500,
-        tools=None,
+        options={},
         **PROMPT,
     )
     assert reservations_close_stale(older_than=timedelta(0)) == 1

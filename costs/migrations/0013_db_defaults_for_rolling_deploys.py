@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('costs', '0011_ledger_cache_lifetime_geo_speed'),
+        ('costs', '0012_model_capabilities'),
     ]
 
     operations = [
@@ -39,5 +39,16 @@ class Migration(migrations.Migration):
             model_name='ledgerentry',
             name='speed',
             field=models.CharField(blank=True, db_default='', default='', help_text="As the usage reported it ('fast' costs more).", max_length=20),
+        ),
+        migrations.AlterField(
+            model_name="ledgerentry",
+            name="effort",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="The output_config.effort sent; empty: none.",
+                max_length=10,
+            ),
         ),
     ]
