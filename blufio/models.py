@@ -64,11 +64,17 @@ class ChatMessage(models.Model):
         help_text="Forwarded by the owner: someone else's words, not the owner's own.",
     )
     attachment_kind = models.CharField(
-        max_length=10, blank=True, help_text="What the owner attached (image, pdf), if anything."
+        max_length=10,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="What the owner attached (image, pdf), if anything.",
     )
     attachment_file_id = models.CharField(
         max_length=255,
         blank=True,
+        default="",
+        db_default="",
         help_text="Telegram's id of the attached file. The file itself is not kept: it is "
         "downloaded for the call that answers it and dropped after.",
     )

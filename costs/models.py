@@ -380,6 +380,8 @@ class LedgerEntry(models.Model):
     attachment_kind = models.CharField(
         max_length=10,
         blank=True,
+        default="",
+        db_default="",
         help_text="What the owner attached to the message this call answers (image, pdf), if any.",
     )
     request_id = models.CharField(max_length=100, blank=True)

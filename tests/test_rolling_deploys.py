@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 # Columns this release added that the previous one's INSERTs leave out.
 ADDED = {
     ChatSession: {"private", "unreachable_since", "unreachable_reason"},
-    ChatMessage: {"forwarded", "refused"},
-    LedgerEntry: {"cache_write_1h_tokens", "inference_geo", "speed", "effort"},
+    ChatMessage: {"forwarded", "refused", "attachment_kind", "attachment_file_id"},
+    LedgerEntry: {"cache_write_1h_tokens", "inference_geo", "speed", "effort", "attachment_kind"},
     LedgerDay: {"cache_write_1h_tokens", "inference_geo", "speed"},
     HeartbeatSettings: {"max_open_items"},
 }
@@ -68,11 +68,11 @@ def test_the_previous_releases_inserts_succeed_and_read_back_with_the_new_defaul
     session = ChatSession.objects.get(pk=session_id)
     assert (session.private, session.unreachable_reason) == (True, "")
     message = ChatMessage.objects.get(pk=message_id)
-    assert (message.forwarded, message.refused) == (False, False)
+    assert (message.forwarded, message.refused, message.attachment_kind) == (False, False, "")
     entry = LedgerEntry.objects.get(pk=entry_id)
     for row in (entry, LedgerDay.objects.get(pk=day_id)):
         assert (row.cache_write_1h_tokens, row.inference_geo, row.speed) == (0, "", "")
-    assert entry.effort == ""
+    assert (entry.effort, entry.attachment_kind) == ("", "")
     assert HeartbeatSettings.get_solo().max_open_items == 200
 
 

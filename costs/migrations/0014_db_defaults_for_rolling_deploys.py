@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('costs', '0012_model_capabilities'),
+        ('costs', '0013_ledger_attachment_kind'),
     ]
 
     operations = [
@@ -48,6 +48,18 @@ class Migration(migrations.Migration):
                 db_default="",
                 default="",
                 help_text="The output_config.effort sent; empty: none.",
+                max_length=10,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="ledgerentry",
+            name="attachment_kind",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="What the owner attached to the message this call answers (image, "
+                "pdf), if any.",
                 max_length=10,
             ),
         ),

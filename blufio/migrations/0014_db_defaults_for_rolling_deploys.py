@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blufio', '0012_job_run'),
+        ('blufio', '0013_chatmessage_attachment'),
     ]
 
     operations = [
@@ -24,5 +24,28 @@ class Migration(migrations.Migration):
             model_name='chatsession',
             name='unreachable_reason',
             field=models.CharField(blank=True, db_default='', default='', max_length=200),
+        ),
+        migrations.AlterField(
+            model_name="chatmessage",
+            name="attachment_kind",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="What the owner attached (image, pdf), if anything.",
+                max_length=10,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="chatmessage",
+            name="attachment_file_id",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Telegram's id of the attached file. The file itself is not kept: it is "
+                "downloaded for the call that answers it and dropped after.",
+                max_length=255,
+            ),
         ),
     ]
