@@ -94,11 +94,17 @@ class ChatMessage(models.Model):
         "a retry sends it again instead of paying for a new one.",
     )
     tier = models.CharField(
-        max_length=10, blank=True, help_text="For a reply: the tier that wrote it."
+        max_length=10,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="For a reply: the tier that wrote it.",
     )
     stop_reason = models.CharField(
         max_length=20,
         blank=True,
+        default="",
+        db_default="",
         help_text="For a reply: why Claude stopped (max_tokens: cut at the tier's limit).",
     )
     continues = models.OneToOneField(

@@ -19,7 +19,15 @@ pytestmark = pytest.mark.django_db
 # Columns this release added that the previous one's INSERTs leave out.
 ADDED = {
     ChatSession: {"private", "unreachable_since", "unreachable_reason"},
-    ChatMessage: {"forwarded", "refused", "attachment_kind", "attachment_file_id"},
+    ChatMessage: {
+        "forwarded",
+        "refused",
+        "attachment_kind",
+        "attachment_file_id",
+        "tier",
+        "stop_reason",
+        "continues",
+    },
     LedgerEntry: {"cache_write_1h_tokens", "inference_geo", "speed", "effort", "attachment_kind"},
     LedgerDay: {"cache_write_1h_tokens", "inference_geo", "speed"},
     HeartbeatSettings: {"max_open_items"},

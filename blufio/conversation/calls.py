@@ -179,8 +179,9 @@ def call_charge_cut(
     answered_by = error.model or model
     cost = min(reservation.amount_usd, usage_cost(charged, price_rule_for(model=answered_by)))
     with transaction.atomic():
-        budget_settle(reservation=reservation, cost=cost)
-        ledger_entry_create(
+        call_record(
+            reservation=reservation,
+            closed=budget_settle(reservation=reservation, cost=cost),
             **ledger,
             actual_model=answered_by,
             usage=charged,

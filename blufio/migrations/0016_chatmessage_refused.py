@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blufio', '0014_db_defaults_for_rolling_deploys'),
+        ('blufio', '0015_db_defaults_for_rolling_deploys'),
     ]
 
     operations = [

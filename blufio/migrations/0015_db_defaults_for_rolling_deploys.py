@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blufio', '0013_chatmessage_attachment'),
+        ('blufio', '0014_reply_tier_stop_continues'),
     ]
 
     operations = [
@@ -46,6 +46,28 @@ class Migration(migrations.Migration):
                 help_text="Telegram's id of the attached file. The file itself is not kept: it is "
                 "downloaded for the call that answers it and dropped after.",
                 max_length=255,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="chatmessage",
+            name="tier",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="For a reply: the tier that wrote it.",
+                max_length=10,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="chatmessage",
+            name="stop_reason",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="For a reply: why Claude stopped (max_tokens: cut at the tier's limit).",
+                max_length=20,
             ),
         ),
     ]
