@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('costs', '0014_db_defaults_for_rolling_deploys'),
+        ('costs', '0015_db_defaults_for_rolling_deploys'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('costs', '0013_ledger_attachment_kind'),
+        ('costs', '0014_answer_locally'),
     ]
 
     operations = [
