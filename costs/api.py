@@ -4,6 +4,7 @@ from django.http import StreamingHttpResponse
 from ninja import Field, Query, Router
 from ninja.pagination import PageNumberPagination, paginate
 
+from costs.savings import period_savings
 from costs.schemas import BudgetOut, CostsOut, LedgerFilters, LedgerRow, Period, StatsOut
 from costs.selectors import (
     budget_status,
@@ -53,10 +54,15 @@ def costs(
     }
 
 
-@router.get("/stats", response=StatsOut, summary="Tier mix, downgrade and fallback rates")
+@router.get(
+    "/stats",
+    response=StatsOut,
+    summary="Tier mix, downgrade, fallback and warm-cache rates, savings by source",
+)
 def stats(request, period: Period = "30d"):
     start, end = period_bounds(period)
     result = routing_stats(start=start, end=end)
+    savings = period_savings(start=start, end=end)
     return {
         "period": period,
         "messages": result.messages,
@@ -65,6 +71,19 @@ def stats(request, period: Period = "30d"):
         "downgrade_rate": result.rate(sum(result.downgrades.values())),
         "fallbacks": result.fallbacks,
         "fallback_rate": result.rate(result.fallbacks),
+        "cache_warm_stays": result.cache_warm_stays,
+        "cache_warm_rate": result.rate(result.cache_warm_stays),
+        "savings": {
+            "routing_usd": savings.routing,
+            "caching_usd": savings.caching,
+            "cache_warm_usd": savings.cache_warm,
+            "local_usd": savings.local,
+            "total_usd": savings.total,
+        },
+        "cache_hit_share": round(savings.hit_share, 4),
+        "cache_hit_share_by_day": [
+            {"day": day.day, "share": round(day.share, 4)} for day in savings.hits_by_day
+        ],
     }
 
 

@@ -4,6 +4,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from costs.models import BudgetWindow, LedgerEntry
+from costs.savings import savings_by_source
 from costs.selectors import (
     PERIODS,
     budget_status,
@@ -15,6 +16,7 @@ from costs.selectors import (
 from routing.tiers import (
     BUDGET_DOWNGRADE,
     BUDGET_HAIKU_ONLY,
+    CACHE_WARM,
     DOWNGRADE_REASONS,
     TIERS,
 )
@@ -76,7 +78,7 @@ def dashboard_summary(*, period: str) -> dict:
     messages = [row for row in rows if row["feature"] == LedgerEntry.Feature.MESSAGE]
     tier_mix = {tier: 0 for tier in TIERS}
     downgrades: dict = defaultdict(lambda: defaultdict(int))
-    fallbacks = 0
+    fallbacks = cache_warm = 0
     for row in messages:
         if row["tier"] in tier_mix:
             tier_mix[row["tier"]] += row["calls"]
@@ -84,6 +86,7 @@ def dashboard_summary(*, period: str) -> dict:
         if reason:
             downgrades[row["day"]][reason] += row["calls"]
         fallbacks += row["calls"] if row["reason"] == "fallback" else 0
+        cache_warm += row["calls"] if row["reason"] == CACHE_WARM else 0
     message_count = sum(row["calls"] for row in messages)
     budget_downgrades = sum(row["calls"] for row in messages if row["reason"] in DOWNGRADE_REASONS)
     actual = sum((row["cost_usd"] or Decimal(0) for row in rows), Decimal(0))
@@ -100,6 +103,7 @@ def dashboard_summary(*, period: str) -> dict:
         "messages": message_count,
         "tier_mix": tier_mix,
         "fallbacks": fallbacks,
+        "cache_warm_count": cache_warm,
         "downgrade_count": budget_downgrades,
         "downgrade_percent": budget_downgrades / message_count * 100 if message_count else 0,
         "downgrades_by_day": sorted((day, dict(r)) for day, r in downgrades.items()),
@@ -107,6 +111,7 @@ def dashboard_summary(*, period: str) -> dict:
         "at_opus": at_opus,
         "saved": at_opus - actual,
         "saved_percent": float((at_opus - actual) / at_opus * 100) if at_opus else 0.0,
+        "savings": savings_by_source(rows=rows, start=start, end=end),
     }
 
 
@@ -124,6 +129,7 @@ def reason_choices(*, downgrade_at: float, haiku_only_at: float) -> list[tuple[s
         (BUDGET_DOWNGRADE, f"budget past {downgrade_at:.0%}"),
         (BUDGET_HAIKU_ONLY, f"budget past {haiku_only_at:.0%}"),
         ("fallback", "fallback"),
+        (CACHE_WARM, "stayed on a warm cache"),
     ]
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from solo.models import SingletonModel
 
 from costs.capabilities import Capabilities
-from costs.pricing import PriceRule, Rates
+from costs.pricing import DEFAULT_MIN_CACHEABLE_TOKENS, PriceRule, Rates
 from routing.tiers import EFFORTS
 
 USD = {"max_digits": 18, "decimal_places": 10}
@@ -97,6 +97,12 @@ class Price(models.Model):
         default=Decimal(1),
         validators=[MinValueValidator(1)],
         help_text="Applied to the whole call when usage reports speed 'fast'.",
+    )
+    min_cacheable_tokens = models.PositiveIntegerField(
+        "minimum cacheable prompt",
+        default=DEFAULT_MIN_CACHEABLE_TOKENS,
+        help_text="Tokens: a shorter prompt prefix is not cached even when marked (the API "
+        "then charges it as plain input). From the model's page, 'Good to know'.",
     )
     thinking = models.CharField(
         max_length=10,
@@ -201,6 +207,7 @@ class Price(models.Model):
             long_rates=long_rates,
             us_geo_multiplier=self.us_geo_multiplier,
             fast_multiplier=self.fast_multiplier,
+            min_cacheable_tokens=self.min_cacheable_tokens,
         )
 
 
@@ -385,6 +392,18 @@ class LedgerEntry(models.Model):
         help_text="What the owner attached to the message this call answers (image, pdf), if any.",
     )
     request_id = models.CharField(max_length=100, blank=True)
+    message_id = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The API's id of the answer (msg_…): the next reply asks the API's cache "
+        "diagnostics to compare its prompt with this one's.",
+    )
+    cache_miss_reason = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="Why the prompt cache could not reuse the previous reply's prompt, as the "
+        "API's cache diagnostics said (model_changed, system_changed, messages_changed, …).",
+    )
     outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.OK)
     error = models.CharField(max_length=300, blank=True)
 

@@ -91,6 +91,11 @@ class Rates:
         )
 
 
+# The shortest prompt prefix most models cache; a model's own minimum is in its price row.
+DEFAULT_MIN_CACHEABLE_TOKENS = 1024
+CACHE_TTLS = ("5m", "1h")  # the lifetimes a cache_control marker may ask for
+
+
 @dataclass(frozen=True)
 class PriceRule:
     pattern: str
@@ -99,6 +104,8 @@ class PriceRule:
     long_rates: Rates | None = None
     us_geo_multiplier: Decimal = Decimal("1.1")
     fast_multiplier: Decimal = Decimal(1)
+    # Shorter prefixes are not cached, even when marked (and no error is returned).
+    min_cacheable_tokens: int = DEFAULT_MIN_CACHEABLE_TOKENS
 
     def rates_for(self, prompt_tokens: int) -> Rates:
         threshold = self.long_prompt_threshold
@@ -134,6 +141,7 @@ def ceiling_rule(rules: list[PriceRule]) -> PriceRule:
         rates=Rates.ceiling(every_rate),
         us_geo_multiplier=max(r.us_geo_multiplier for r in rules),
         fast_multiplier=max(r.fast_multiplier for r in rules),
+        min_cacheable_tokens=max(r.min_cacheable_tokens for r in rules),
     )
 
 
@@ -172,15 +180,40 @@ def totals_cost(totals: Iterable[TokenUsage], rule: PriceRule) -> Decimal:
 def worst_case_cost(rule: PriceRule, *, prompt_tokens: int, max_output_tokens: int) -> Decimal:
     """An upper bound on a call's cost, to reserve before making it.
 
-    Every prompt token at the dearest prompt rate, `max_output_tokens` of output (thinking
-    included: it is billed as output and counts toward `max_tokens`),
-    the long-prompt tier when the prompt may pass it, and the US-only multiplier in
-    case the workspace's default inference region is the US.
+    Every prompt token at the dearest prompt rate (a cache write, 1-hour or 5-minute,
+    costs more than plain input, and a cold cache writes the whole prompt),
+    `max_output_tokens` of output (thinking included: it is billed as output and counts
+    toward `max_tokens`), the long-prompt tier when the prompt may pass it, and the
+    US-only multiplier in case the workspace's default inference region is the US.
     """
     rates = rule.rates_for(prompt_tokens)
     total = (prompt_tokens * rates.prompt_ceiling + max_output_tokens * rates.output) / MILLION
     total *= max(Decimal(1), rule.us_geo_multiplier)
     return total.quantize(COST_PLACES, rounding=ROUND_HALF_UP)
+
+
+def cached_prompt_usage(
+    rule: PriceRule, *, cached_tokens: int, new_tokens: int, output_tokens: int, ttl: str
+) -> TokenUsage:
+    """The usage of a call whose prompt starts with `cached_tokens` already in this model's
+    cache and adds `new_tokens`, all marked for caching with `ttl`.
+
+    A prompt below the model's minimum cacheable length is plain input, as the API does.
+    """
+    if cached_tokens + new_tokens < rule.min_cacheable_tokens:
+        return TokenUsage(input_tokens=cached_tokens + new_tokens, output_tokens=output_tokens)
+    write = {"cache_write_1h_tokens" if ttl == "1h" else "cache_write_5m_tokens": new_tokens}
+    return TokenUsage(cache_read_tokens=cached_tokens, output_tokens=output_tokens, **write)
+
+
+def uncached_usage(usage: TokenUsage) -> TokenUsage:
+    """The same call without prompt caching: every prompt token at the input price."""
+    return TokenUsage(
+        input_tokens=usage.prompt_tokens,
+        output_tokens=usage.output_tokens,
+        inference_geo=usage.inference_geo,
+        speed=usage.speed,
+    )
 
 
 # Token estimates. A typical token is about four characters (for trimming history and
@@ -221,8 +254,19 @@ def estimated_tokens(text: str) -> int:
     return len(text) // CHARS_PER_TOKEN + 1
 
 
+def system_text(system: str | list[dict]) -> str:
+    """A system prompt's text, whether sent as a string or as text blocks (to mark caching)."""
+    if isinstance(system, str):
+        return system
+    return "\n\n".join(block["text"] for block in system)
+
+
 def prompt_token_bound(
-    system: str, messages: list[dict], tools: list[dict] | None = None, *, media_tokens: int = 0
+    system: str | list[dict],
+    messages: list[dict],
+    tools: list[dict] | None = None,
+    *,
+    media_tokens: int = 0,
 ) -> int:
     """An upper bound on the prompt's tokens: no token is shorter than one UTF-8 byte.
 
@@ -232,7 +276,7 @@ def prompt_token_bound(
     the caller bounds them (`image_token_bound`, `pdf_token_bound`) and passes the sum
     as `media_tokens`.
     """
-    texts = [system, *(text for m in messages for text in _texts(m["content"]))]
+    texts = [system_text(system), *(text for m in messages for text in _texts(m["content"]))]
     if tools:
         texts.append(json.dumps(tools, ensure_ascii=False))
     text_bytes = sum(len(text.encode("utf-8", "surrogatepass")) for text in texts)

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -33,6 +33,29 @@ class CostsOut(Schema):
     rows: list[CostRow]
 
 
+class SavingsOut(Schema):
+    routing_usd: Decimal = Field(
+        description="The calls without caching at Opus prices, against the same calls without "
+        "caching at the prices of the models that answered."
+    )
+    caching_usd: Decimal = Field(
+        description="What the calls cost, against the same calls uncached."
+    )
+    cache_warm_usd: Decimal = Field(
+        description="Replies that stayed on a warm cache, against switching to the router's "
+        "pick and writing the whole prompt to a cold cache (an estimate; not in total_usd)."
+    )
+    local_usd: Decimal = Field(
+        description="Replies of the local model ($0) at the prices of their tier's model."
+    )
+    total_usd: Decimal = Field(description="routing_usd + caching_usd + local_usd.")
+
+
+class DayHitsOut(Schema):
+    day: date
+    share: float = Field(description="Cache reads over all prompt tokens that day, 0–1.")
+
+
 class StatsOut(Schema):
     period: Period
     messages: int
@@ -41,6 +64,16 @@ class StatsOut(Schema):
     downgrade_rate: float
     fallbacks: int
     fallback_rate: float
+    cache_warm_stays: int = Field(
+        description="Messages answered on the tier holding the chat's warm prompt cache "
+        "instead of the router's pick (never a weaker tier), as switching would cost more."
+    )
+    cache_warm_rate: float = Field(description="cache_warm_stays / messages.")
+    savings: SavingsOut = Field(description="What the period's calls saved, by source.")
+    cache_hit_share: float = Field(
+        description="Cache reads over all prompt tokens (input, cache writes, cache reads), 0–1."
+    )
+    cache_hit_share_by_day: list[DayHitsOut]
 
 
 class LedgerRow(Schema):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from costs.capabilities import UNKNOWN_MODEL, Capabilities
 from costs.models import BudgetSettings, BudgetWindow, LedgerDay, LedgerEntry, Price
 from costs.pricing import PriceRule, TokenUsage, ceiling_rule, find_rule, totals_cost
-from routing.tiers import DEFAULT_MODELS, DOWNGRADE_REASONS, TIERS
+from routing.tiers import CACHE_WARM, DEFAULT_MODELS, DOWNGRADE_REASONS, TIERS
 
 logger = logging.getLogger(__name__)
 
@@ -158,6 +158,7 @@ class RoutingStats:
     tier_mix: dict[str, int]
     downgrades: dict[str, int]
     fallbacks: int
+    cache_warm_stays: int = 0
 
     def rate(self, count: int) -> float:
         return round(count / self.messages, 4) if self.messages else 0.0
@@ -175,6 +176,7 @@ def routing_stats(*, start: datetime, end: datetime) -> RoutingStats:
         tier_mix={tier: tiers.get(tier, 0) for tier in TIERS},
         downgrades={r: n for r, n in reasons.items() if r in DOWNGRADE_REASONS},
         fallbacks=reasons.get("fallback", 0),
+        cache_warm_stays=reasons.get(CACHE_WARM, 0),
     )
 
 

@@ -154,6 +154,8 @@ def _entry_values(
     effort: str = "",
     attachment_kind: str = "",
     request_id: str = "",
+    message_id: str = "",
+    cache_miss_reason: str = "",
     outcome: str = LedgerEntry.Outcome.OK,
     error: str = "",
     created_at: datetime | None = None,
@@ -184,6 +186,8 @@ def _entry_values(
         "effort": effort or "",
         "attachment_kind": attachment_kind,
         "request_id": request_id[:100],
+        "message_id": message_id[:100],
+        "cache_miss_reason": cache_miss_reason[:40],
         "outcome": outcome,
         "error": error[:300],
     }

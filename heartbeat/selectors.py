@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 
 from costs.models import LedgerEntry
+from costs.savings import Savings, savings_by_source
 from costs.selectors import cost_at_prices, ledger_rollup
 from heartbeat.models import CheckIn, ExtractionRun, PendingItem
 from routing.tiers import DOWNGRADE_REASONS
@@ -78,6 +79,7 @@ class WeekSpend:
     downgrades: int = 0
     fallbacks: int = 0
     at_opus_prices: Decimal = Decimal(0)
+    savings: Savings = field(default_factory=Savings)
 
     @property
     def saved(self) -> Decimal:
@@ -101,4 +103,5 @@ def week_spend(*, start: datetime, end: datetime) -> WeekSpend:
             week.downgrades += row["calls"] if row["reason"] in DOWNGRADE_REASONS else 0
             week.fallbacks += row["calls"] if row["reason"] == "fallback" else 0
     week.at_opus_prices = cost_at_prices(rows)
+    week.savings = savings_by_source(rows=rows, start=start, end=end)
     return week

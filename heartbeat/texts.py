@@ -4,7 +4,7 @@ the item buttons and their answers, the weekly 📊 digest. Pure: data in, text 
 from datetime import timedelta
 from decimal import Decimal
 
-from blufio.conversation.texts import money
+from blufio.conversation.texts import money, savings_text
 from costs.models import LedgerEntry
 from heartbeat.selectors import WeekSpend
 from routing.tiers import TIER_NAMES, TIERS
@@ -76,4 +76,5 @@ def weekly_digest_text(
         lines.append(
             f"Saved against the same calls at Opus prices: {money(week.saved)} ({share:.0%})."
         )
+        lines.append(savings_text(week.savings))
     return "\n".join(lines)

@@ -19,6 +19,7 @@ class RoutingSettingsAdmin(admin.ModelAdmin):
         ("Score bands", {"fields": ["sonnet_from", "opus_from"]}),
         ("Budget downgrades", {"fields": ["downgrade_at", "haiku_only_at"]}),
         ("Fallbacks", {"fields": ["opus_fallbacks", "sonnet_fallbacks", "haiku_fallbacks"]}),
+        ("Prompt caching", {"fields": ["cache_ttl", "cache_aware_routing"]}),
         ("Override", {"fields": ["force_model"]}),
     ]
 

@@ -7,6 +7,7 @@ from costs.selectors import capabilities_for
 from routing.core import RouterConfig
 from routing.tiers import DEFAULT_MODELS, EFFORTS, TIER_NAMES, TIERS
 
+CACHE_TTL_SECONDS = {"5m": 5 * 60, "1h": 60 * 60}
 MAX_TOKENS = {"validators": [MinValueValidator(1), MaxValueValidator(128_000)]}
 SHARE = {"validators": [MinValueValidator(0.0), MaxValueValidator(1.0)]}
 _DEFAULTS = RouterConfig()  # the router core owns the default bands and thresholds
@@ -22,6 +23,7 @@ class RoutingSettings(SingletonModel):
     """The single row of routing settings (`RoutingSettings.get_solo()`)."""
 
     FORCE_TIER_CHOICES = [("", "no (classify every message)"), *TIER_NAMES.items()]
+    CACHE_TTL_CHOICES = [("5m", "5 minutes"), ("1h", "1 hour"), ("", "off (no prompt caching)")]
 
     haiku_model = models.CharField(
         max_length=100, default=DEFAULT_MODELS["haiku"], help_text="Model id for the cheapest tier."
@@ -85,6 +87,23 @@ class RoutingSettings(SingletonModel):
     haiku_fallbacks = models.CharField(
         max_length=40, default="sonnet", blank=True, help_text="Tiers to try when Haiku fails."
     )
+    cache_ttl = models.CharField(
+        "prompt cache lifetime",
+        max_length=2,
+        choices=CACHE_TTL_CHOICES,
+        blank=True,
+        default="5m",
+        help_text="Replies mark their stable prefix (system prompt, summary, earlier turns) "
+        "for Anthropic's prompt cache: a write costs 1.25x input for 5 minutes or 2x for an "
+        "hour, a read a tenth. One hour suits owners who write in bursts with long pauses.",
+    )
+    cache_aware_routing = models.BooleanField(
+        "stay on a warm cache",
+        default=True,
+        help_text="When the router picks another tier than the one holding this chat's warm "
+        "cache, stay on the warm tier if switching would cost more and the warm tier is not "
+        "weaker than the pick. Budget downgrades, /prefixes and forced tiers always win.",
+    )
     force_model = models.CharField(
         max_length=10,
         choices=FORCE_TIER_CHOICES,
@@ -134,6 +153,10 @@ class RoutingSettings(SingletonModel):
     def effort_for(self, tier: str) -> str:
         """The effort set for the tier's replies; "" sends none."""
         return getattr(self, f"{tier}_effort")
+
+    @property
+    def cache_ttl_seconds(self) -> int:
+        return CACHE_TTL_SECONDS.get(self.cache_ttl, 0)
 
     def fallbacks_for(self, tier: str) -> list[str]:
         raw = getattr(self, f"{tier}_fallbacks")

@@ -8,7 +8,9 @@ from typing import IO
 
 from costs.pricing import (
     CHARS_PER_TOKEN,
+    PriceRule,
     TokenUsage,
+    cached_prompt_usage,
     estimated_tokens,
     prompt_token_bound,
     usage_cost,
@@ -29,7 +31,9 @@ class Simulation:
     labelled: int = 0  # lines with an `expected` tier: the oracle prices those
     mix: Counter = field(default_factory=Counter)
     cost: dict[str, Decimal] = field(
-        default_factory=lambda: {name: Decimal(0) for name in ("routed", "oracle", *TIERS)}
+        default_factory=lambda: {
+            name: Decimal(0) for name in ("routed", "cached", "oracle", *TIERS)
+        }
     )
 
 
@@ -46,11 +50,16 @@ def simulate(
     scenario prices the same tokens: the labelled tier's sizes when the line has one,
     else those of the tier the router picks. `traffic` keeps only lines of that kind
     (the labelled corpus marks each `realistic` or `tricky`).
+
+    `cached` is routing with the admin's prompt caching, the file read as one conversation:
+    a message on the tier of the one before reads its context from that tier's cache and
+    writes its own text; one on another tier writes its whole prompt (caches are per model).
     """
     settings = RoutingSettings.get_solo()
     config = settings.to_config()
     rules = {tier: price_rule_for(model=settings.model_for(tier)) for tier in TIERS}
     result = Simulation()
+    previous_tier = None
     for line in lines:
         if not line.strip():
             continue
@@ -67,12 +76,37 @@ def simulate(
         result.messages += 1
         result.mix[decision.tier] += 1
         result.cost["routed"] += usage_cost(usage, rules[decision.tier])
+        result.cost["cached"] += _cached_cost(
+            usage,
+            rules[decision.tier],
+            new_tokens=len(decision.text) // CHARS_PER_TOKEN,
+            warm=decision.tier == previous_tier,
+            ttl=settings.cache_ttl,
+        )
+        previous_tier = decision.tier
         if expected:
             result.labelled += 1
             result.cost["oracle"] += usage_cost(usage, rules[expected])
         for tier in TIERS:
             result.cost[tier] += usage_cost(usage, rules[tier])
     return result
+
+
+def _cached_cost(
+    usage: TokenUsage, rule: PriceRule, *, new_tokens: int, warm: bool, ttl: str
+) -> Decimal:
+    """A message's cost with prompt caching (`ttl` "" is off: its plain cost)."""
+    if not ttl:
+        return usage_cost(usage, rule)
+    cached = usage.input_tokens - new_tokens if warm else 0
+    cached_usage = cached_prompt_usage(
+        rule,
+        cached_tokens=cached,
+        new_tokens=usage.input_tokens - cached,
+        output_tokens=usage.output_tokens,
+        ttl=ttl,
+    )
+    return usage_cost(cached_usage, rule)
 
 
 TYPICAL_OUTPUT_TOKENS = 400

@@ -27,3 +27,10 @@ DOWNGRADE_REASONS: tuple[str, ...] = (BUDGET_DOWNGRADE, BUDGET_HAIKU_ONLY)
 # takes is in the price table (`costs.models.Price.efforts`).
 Effort = Literal["low", "medium", "high", "xhigh", "max"]
 EFFORTS: tuple[str, ...] = get_args(Effort)
+
+# A routed message answered on the tier holding the chat's warm prompt cache instead of
+# the router's pick, because switching would have cost more (never a weaker tier).
+CACHE_WARM = "cache_warm"
+
+# A reply from the optional local model (no Claude call), recorded at $0.
+LOCAL = "local"

@@ -151,7 +151,7 @@ def prices(transactional_db):
     """The seeded price table again: transactional tests start from an emptied database."""
     from django.apps import apps
 
-    for migration in ("0002_seed_prices", "0012_model_capabilities"):
+    for migration in ("0002_seed_prices", "0012_model_capabilities", "0017_min_cacheable_tokens"):
         importlib.import_module(f"costs.migrations.{migration}").seed(apps, None)
 
 

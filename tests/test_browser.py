@@ -117,3 +117,18 @@ def test_the_playground_shows_the_decision_live(page, live_server):
     page.select_option("select[name=budget_used]", "0.85")
     expect(page.locator("#decision")).to_contain_text("(Using Sonnet — budget at 85%)")
     expect(page.locator("#estimates")).to_contain_text("claude-haiku-5-5")
+
+
+def test_the_savings_card_splits_the_savings_by_source(page, live_server):
+    cached = TokenUsage(cache_read_tokens=9_000, cache_write_5m_tokens=1_000, output_tokens=500)
+    for days_ago in (0, 1):
+        ledger_row("claude-sonnet-5-5", tier="sonnet", usage=cached, days_ago=days_ago)
+    log_in(page, live_server)
+
+    card = page.locator("#savings")
+    expect(card).to_contain_text("Prompt caching")
+    # Uncached: 10,000 x $2/M + 500 x $10/M = $0.025 a call; cached it cost $0.0084.
+    expect(card.locator("[data-source=caching]")).to_have_text("$0.0332")
+    expect(card.locator("[data-source=local]")).to_have_text("$0.0000")
+    expect(page.locator("#cache-hits")).to_contain_text("90% of input tokens read from the cache")
+    expect(page.locator("#cache-hits-by-day > span")).to_have_count(2)

@@ -15,6 +15,8 @@ from django.conf import settings
 from costs.capabilities import Capabilities
 from costs.pricing import TokenUsage
 
+# The beta header the API's cache diagnostics need (why a prompt missed the cache).
+CACHE_DIAGNOSTICS_BETA = "cache-diagnosis-2026-04-07"
 # The longest wait before a retry that we let the SDK take. It waits out any
 # `retry-after` an error answer names, however long (a rate limit can name minutes),
 # inside a worker that holds the chat and a budget hold; an answer asking for longer
@@ -113,6 +115,10 @@ class Completion:
     # it says so in words.
     refusal_explanation: str | None = None
     tool_inputs: tuple[tuple[str, object], ...] = ()  # (tool name, its input) per tool_use block
+    message_id: str = ""
+    # Why the prompt cache could not reuse the previous request's prefix, when the request
+    # asked the API's cache diagnostics and it found a divergence.
+    cache_miss_reason: str | None = None
 
     def structured(self, output: "StructuredOutput") -> object | None:
         """The answer to a `StructuredOutput` request: the input of its tool, else the
@@ -188,7 +194,7 @@ def _client(api_key: str, base_url: str, max_retries: int, timeout: float) -> an
 def complete(
     *,
     model: str,
-    system: str,
+    system: str | list[dict],
     messages: list[dict],
     max_tokens: int,
     tools: list[dict] | None = None,
@@ -196,12 +202,21 @@ def complete(
     thinking: dict | None = None,
     output_config: dict | None = None,
     on_text: Callable[[str], None] | None = None,
+    cache_control: dict | None = None,
+    diagnostics: dict | None = None,
 ) -> Completion:
     """One Messages API call; the reply's text blocks joined (thinking blocks are never
     text), and any tool inputs. The options come from `request_options`.
 
     With `on_text` the answer is streamed, and `on_text` gets the text written so far
-    each time it grows; a stream that stops before its end raises StreamCut."""
+    each time it grows; a stream that stops before its end raises StreamCut.
+
+    `cache_control` is the request's top-level marker: the API caches the prompt up to its
+    last block, and the breakpoint moves forward as the conversation grows. `system` may
+    carry its own marker on a block (a stable prefix read even when later turns change).
+    `diagnostics` (`{"previous_message_id": …}`) asks the API why the prompt missed the
+    cache of that earlier answer; it is a beta, sent with its header.
+    """
     if not settings.ANTHROPIC_API_KEY:
         raise ClaudeNotConfigured()
     client = _client(
@@ -217,8 +232,12 @@ def complete(
             "tool_choice": tool_choice,
             "thinking": thinking,
             "output_config": output_config,
+            "cache_control": cache_control,
         }
         options = {name: value for name, value in given.items() if value is not None}
+        if diagnostics is not None:
+            options["diagnostics"] = diagnostics
+            options["extra_headers"] = {"anthropic-beta": CACHE_DIAGNOSTICS_BETA}
         request = dict(
             model=model, system=system, messages=messages, max_tokens=max_tokens, **options
         )
@@ -291,6 +310,8 @@ def _completion(response: anthropic.types.Message, *, latency_ms: int) -> Comple
     """The parts of a Messages API answer we use. PostgreSQL cannot store NUL characters,
     so they are dropped from the text."""
     stop_details = getattr(response, "stop_details", None)
+    diagnostics = getattr(response, "diagnostics", None)
+    miss = getattr(diagnostics, "cache_miss_reason", None)
     return Completion(
         text="".join(b.text for b in response.content if b.type == "text").replace("\x00", ""),
         model=response.model,
@@ -302,4 +323,6 @@ def _completion(response: anthropic.types.Message, *, latency_ms: int) -> Comple
         tool_inputs=tuple(
             (block.name, block.input) for block in response.content if block.type == "tool_use"
         ),
+        message_id=response.id,
+        cache_miss_reason=getattr(miss, "type", None),
     )

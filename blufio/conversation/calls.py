@@ -25,13 +25,15 @@ def call_pay(
     *,
     pool: str,
     model: str,
-    system: str,
+    system: str | list[dict],
     messages: list[dict],
     max_tokens: int,
     ledger: dict,
     effort: str | None = None,
     internal: bool = False,
     structured: claude_client.StructuredOutput | None = None,
+    cache_control: dict | None = None,
+    diagnostics: dict | None = None,
     keep: Keep | None = None,
     media_tokens: int = 0,
     on_text: Callable[[str], None] | None = None,
@@ -64,6 +66,10 @@ def call_pay(
         quiet=internal,
         structured=structured,
     )
+    if cache_control:
+        options["cache_control"] = cache_control
+    if diagnostics is not None:
+        options["diagnostics"] = diagnostics
     ledger = {**ledger, "effort": options.get("output_config", {}).get("effort", "")}
     request = {"model": model, "system": system, "messages": messages, "max_tokens": max_tokens}
     reservation = call_hold(
@@ -103,14 +109,15 @@ def call_hold(
     pool: str,
     ledger: dict,
     model: str,
-    system: str,
+    system: str | list[dict],
     messages: list[dict],
     max_tokens: int,
     options: dict,
     media_tokens: int = 0,
 ) -> Reservation:
     """Hold the call's worst case; the ledger fields go with the hold, for a worker that
-    stops mid-call.
+    stops mid-call. The worst case prices every prompt token at the dearest prompt rate,
+    so a cold cache writing the whole prompt (dearer than plain input) is covered.
 
     A tool or an output format is prompt too. Thinking is output, bounded by
     `max_tokens` like the answer, so `max_tokens` of output covers it.
@@ -213,6 +220,8 @@ def call_settle(
             cost_usd=cost,
             latency_ms=completion.latency_ms,
             request_id=completion.request_id,
+            message_id=completion.message_id,
+            cache_miss_reason=completion.cache_miss_reason or "",
         )
         if keep is not None:
             keep(completion)

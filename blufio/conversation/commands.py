@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from blufio.conversation import texts
 from costs.models import BudgetWindow
+from costs.savings import period_savings
 from costs.selectors import budget_status, month_spend, period_bounds, routing_stats, spend_by
 
 COMMANDS = [
@@ -52,6 +53,7 @@ def stats_answer() -> str:
         rate=stats.rate(downgrades),
         fallbacks=stats.fallbacks,
         spend=spend,
+        savings=period_savings(start=start, end=end),
     )
 
 

@@ -23,16 +23,24 @@ RECENT_TURNS_LIMIT = 40
 
 
 def system_prompt(session: ChatSession, notes: list[ContextNote] = ()) -> str:
-    parts = [SYSTEM_PROMPT]
+    return "\n\n".join(system_parts(session, notes))
+
+
+def system_parts(session: ChatSession, notes: list[ContextNote] = ()) -> list[str]:
+    """The system prompt in parts: the stable part first (the prompt and the summary, which
+    changes only when older turns are compacted), then any check-in notes (rare, and gone
+    once mentioned), so the stable part can be cached on its own."""
+    stable = [SYSTEM_PROMPT]
     if session.summary:
-        parts.append(f"Summary of the earlier conversation:\n{session.summary}")
+        stable.append(f"Summary of the earlier conversation:\n{session.summary}")
+    parts = ["\n\n".join(stable)]
     if notes:
         parts.append(
             "Check-in notes the owner has not seen yet. Mention them briefly at the end "
             "of your reply, after answering the message:\n"
             + "\n".join(f"- {note.text}" for note in notes)
         )
-    return "\n\n".join(parts)
+    return parts
 
 
 def forwarded_text(text: str, *, origin: str) -> str:

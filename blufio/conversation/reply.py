@@ -13,6 +13,7 @@ from django.utils import timezone
 from blufio.clients import anthropic as claude_client
 from blufio.clients import telegram as telegram_client
 from blufio.conversation import buttons, texts
+from blufio.conversation.caching import reply_prompt, reply_stay
 from blufio.conversation.calls import call_pay
 from blufio.conversation.commands import command_answer
 from blufio.conversation.context import (
@@ -40,6 +41,7 @@ from routing.core import Decision
 from routing.effort import prefix_effort
 from routing.models import RoutingSettings
 from routing.services import route_message
+from routing.tiers import CACHE_WARM
 
 logger = logging.getLogger(__name__)
 
@@ -162,6 +164,8 @@ def message_reply(
         telegram_client.send_text(session.chat_id, texts.NOT_CONFIGURED_REPLY)
         return "not_configured"
     notes = context_notes_collect(session)
+    stay = reply_stay(session, decision, decision.text, routing=routing)
+    decision = stay or decision
     try:
         paid = answer_pay(
             session,
@@ -171,6 +175,7 @@ def message_reply(
             notes=notes,
             effort=prefix_effort(text),
             attachment=attachment,
+            cache_warm=bool(stay),
         )
     except BudgetExhausted as exc:
         logger.info("Budget reached; not calling Claude for chat %s", session.chat_id)
@@ -301,13 +306,16 @@ def answer_pay(
     notes: list[ContextNote],
     effort: str | None = None,
     attachment: Attachment | None = None,
+    cache_warm: bool = False,
 ) -> PaidAnswer:
     """Pay for one answer: the decided tier, then its fallback chain while Claude is down.
+    `cache_warm` says the decided tier is a stay on the chat's warm cache.
 
     Each tier answers with the `effort` a /prefix asked for, else its own setting. The
     routing notice tells how much budget is used, so a group never reads it. An
     attachment goes before the text of the owner's turn, and its tokens into the hold.
     """
+    prompt = reply_prompt(session, notes, ttl=routing.cache_ttl)
     messages = recent_messages(session, user_message)
     if attachment is not None:
         turn = {"type": "text", "text": messages[-1]["content"]}
@@ -315,10 +323,17 @@ def answer_pay(
     return tiers_pay(
         session,
         tiers=[decision.tier, *routing.fallbacks_for(decision.tier)],
-        system=system_prompt(session, notes),
+        system=prompt.system,
         messages=messages,
         routing=routing,
-        ledger=partial(message_ledger, session, decision, routing=routing, attachment=attachment),
+        ledger=partial(
+            message_ledger,
+            session,
+            decision,
+            routing=routing,
+            attachment=attachment,
+            cache_warm=cache_warm,
+        ),
         keep=partial(answer_keep, session, answers=user_message),
         notice=partial(
             tier_notice,
@@ -327,6 +342,8 @@ def answer_pay(
         ),
         effort=effort,
         media_tokens=attachment.tokens if attachment else 0,
+        cache_control=prompt.cache_control,
+        diagnostics=prompt.diagnostics,
     )
 
 
@@ -334,7 +351,7 @@ def tiers_pay(
     session: ChatSession,
     *,
     tiers: list[str],
-    system: str,
+    system: str | list[dict],
     messages: list[dict],
     routing: RoutingSettings,
     ledger: Callable[..., dict],
@@ -342,8 +359,11 @@ def tiers_pay(
     notice: Callable[[str], str | None],
     effort: str | None = None,
     media_tokens: int = 0,
+    cache_control: dict | None = None,
+    diagnostics: dict | None = None,
 ) -> PaidAnswer:
-    """Pay for one answer from the first of `tiers` that Claude can serve.
+    """Pay for one answer from the first of `tiers` that Claude can serve (with the prompt
+    cache marker and cache diagnostics of `reply_prompt`, if given).
 
     `ledger(tier=…)` gives the ledger fields of a call, `keep(paid, tier=…)` stores its
     answer, `notice(tier)` the line shown above it, from the first draft on; each tier
@@ -365,6 +385,8 @@ def tiers_pay(
                 system=system,
                 messages=messages,
                 max_tokens=routing.max_tokens_for(tier),
+                cache_control=cache_control,
+                diagnostics=diagnostics,
                 ledger=ledger(tier=tier),
                 effort=effort or routing.effort_for(tier),
                 keep=lambda paid, tier=tier: kept.append(keep(paid, tier=tier)),
@@ -411,9 +433,13 @@ def message_ledger(
     routing: RoutingSettings,
     tier: str,
     attachment: Attachment | None = None,
+    cache_warm: bool = False,
 ) -> dict:
     """The ledger fields of a reply's call at `tier` (besides usage and cost)."""
     fallback = tier != decision.tier
+    reason = "fallback" if fallback else decision.downgrade_reason or ""
+    if cache_warm and not fallback:
+        reason = CACHE_WARM
     return {
         "feature": LedgerEntry.Feature.MESSAGE,
         "intended_model": routing.model_for(decision.intended_tier),
@@ -423,7 +449,7 @@ def message_ledger(
         "score": decision.score,
         "routing_reasons": decision.reasons,
         "tier": tier,
-        "reason": "fallback" if fallback else decision.downgrade_reason or "",
+        "reason": reason,
         "attachment_kind": attachment.kind if attachment else "",
     }
 

@@ -4,6 +4,7 @@ cannot be answered, notices, alerts and bot command answers. Pure: data in, text
 from datetime import datetime
 from decimal import Decimal
 
+from costs.savings import Savings
 from routing.tiers import TIER_NAMES
 
 # What the owner sent that Claude cannot take (it reads text, images and PDFs).
@@ -67,6 +68,11 @@ SPEND_IN_PRIVATE_ONLY_TEXT = (
 
 def money(amount: Decimal) -> str:
     return f"${amount:,.2f}"
+
+
+def small_money(amount: Decimal) -> str:
+    """Cents are not enough below a dollar: a reply costs fractions of one."""
+    return f"${amount:,.4f}" if abs(amount) < 1 else money(amount)
 
 
 def _clock(moment: datetime) -> str:
@@ -176,6 +182,16 @@ def budget_text(
     )
 
 
+def savings_text(savings: Savings) -> str:
+    """The savings by source in one line, for /stats and the weekly digest."""
+    return (
+        f"Saved: {small_money(savings.routing)} by routing, {small_money(savings.caching)} "
+        f"by prompt caching ({savings.hit_share:.0%} of input read from the cache), "
+        f"{small_money(savings.cache_warm)} by staying on warm caches, "
+        f"{small_money(savings.local)} by local answers."
+    )
+
+
 def stats_text(
     *,
     messages: int,
@@ -184,6 +200,7 @@ def stats_text(
     rate: float,
     fallbacks: int,
     spend: Decimal,
+    savings: Savings,
 ) -> str:
     mix = ", ".join(f"{TIER_NAMES[tier]} {n}" for tier, n in tier_mix.items())
     return "\n".join(
@@ -191,5 +208,6 @@ def stats_text(
             f"Last 7 days: {messages} messages ({mix}).",
             f"Downgraded for budget: {downgrades} ({rate:.0%}); fallbacks: {fallbacks}.",
             f"Spend: {money(spend)}.",
+            savings_text(savings),
         ]
     )

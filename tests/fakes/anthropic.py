@@ -1,9 +1,11 @@
-"""A fake Anthropic Messages API: answers POST /v1/messages like the real one, streamed as
-Server-Sent Events when the request asks (`"stream": true`), and refuses with a 400 what
-each current model refuses (`MODELS`), so a test fails where production would."""
+"""A fake Anthropic Messages API: answers POST /v1/messages like the real one, prompt
+caching included, streamed as Server-Sent Events when the request asks (`"stream": true`),
+and refuses with a 400 what each current model refuses (`MODELS`), so a test fails where
+production would."""
 
 import base64
 import binascii
+import hashlib
 import io
 import itertools
 import json
@@ -156,8 +158,92 @@ PIL_MEDIA_TYPES = {
 }
 # What the real API sends in an `error` event when it stops a stream part way.
 STREAM_ERROR = {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
+# The shortest prefix each model caches (the models' pages, "Good to know"); the most
+# specific family prefix wins, as model ids carry dates.
+MIN_CACHEABLE_TOKENS = {
+    "claude-opus-5": 512,
+    "claude-sonnet-5": 1024,
+    "claude-sonnet-5-5": 512,
+    "claude-haiku-5-5": 512,
+    "claude-haiku-4-5": 4096,
+}
+DEFAULT_MIN_CACHEABLE_TOKENS = 1024
+CACHE_TTL_SECONDS = {"5m": 5 * 60, "1h": 60 * 60}
+MAX_BREAKPOINTS = 4
+# A breakpoint finds an earlier cache write at most this many blocks before it.
+LOOKBACK_BLOCKS = 20
+CACHE_DIAGNOSTICS_BETA = "cache-diagnosis-2026-04-07"
 # A 200 answer whose JSON body stops part way, as a proxy or a dropped stream leaves it.
 CUT_OFF_BODY = b'{"id":"msg_bad","type":"message","content":[{"type":"text","text":"half'
+
+
+def system_text(params: dict) -> str:
+    """The system prompt of a recorded request, sent as a string or as text blocks."""
+    system = params.get("system") or ""
+    return system if isinstance(system, str) else "\n\n".join(b["text"] for b in system)
+
+
+def min_cacheable_tokens(model: str) -> int:
+    families = [f for f in MIN_CACHEABLE_TOKENS if model.startswith(f)]
+    return (
+        MIN_CACHEABLE_TOKENS[max(families, key=len)] if families else DEFAULT_MIN_CACHEABLE_TOKENS
+    )
+
+
+def block_tokens(text: str) -> int:
+    """The fake's tokenizer: about four characters a token."""
+    return len(text) // 4 + 1
+
+
+@dataclass(frozen=True)
+class PromptBlock:
+    """One cacheable block of a request, in prefix order (tools, system, messages)."""
+
+    fingerprint: str
+    tokens: int
+    ttl: str | None  # set where the block carries a cache_control breakpoint
+
+
+def prompt_blocks(params: dict) -> list[PromptBlock]:
+    """The request's blocks; a top-level `cache_control` marks the last one."""
+
+    def block(part: dict | str, role: str) -> PromptBlock:
+        if isinstance(part, str):
+            return PromptBlock(f"{role}:{part}", block_tokens(part), None)
+        marker = part.get("cache_control")
+        content = {k: v for k, v in part.items() if k != "cache_control"}
+        text = json.dumps(content, sort_keys=True) if role == "tool" else content.get("text", "")
+        fingerprint = f"{role}:{json.dumps(content, sort_keys=True)}"
+        return PromptBlock(fingerprint, block_tokens(text), marker and marker.get("ttl", "5m"))
+
+    blocks = [block(tool, "tool") for tool in params.get("tools") or []]
+    system = params.get("system")
+    if system:
+        blocks += [block(b, "system") for b in ([system] if isinstance(system, str) else system)]
+    for message in params["messages"]:
+        content = message["content"]
+        parts = [content] if isinstance(content, str) else content
+        blocks += [block(part, message["role"]) for part in parts]
+    top = params.get("cache_control")
+    if top and blocks and blocks[-1].ttl is None:
+        last = blocks[-1]
+        blocks[-1] = PromptBlock(last.fingerprint, last.tokens, top.get("ttl", "5m"))
+    return blocks
+
+
+def _without_markers(value):
+    """A request part with its cache_control markers taken out, as diagnostics compare it."""
+    if isinstance(value, list):
+        return [_without_markers(item) for item in value]
+    if isinstance(value, dict):
+        return {k: _without_markers(v) for k, v in value.items() if k != "cache_control"}
+    return value
+
+
+def _miss(kind: str, previous: dict) -> dict:
+    text = json.dumps([previous["system"], previous["tools"], previous["messages"]])
+    reason = {"type": kind, "cache_missed_input_tokens": block_tokens(text)}
+    return {"cache_miss_reason": reason}
 
 
 class FakeAnthropic(FakeServer):
@@ -192,6 +278,11 @@ class FakeAnthropic(FakeServer):
         self.stream_chunk_chars = 8
         self.stream_delta_delay = 0.0
         self.stream_cuts: deque[tuple[int, bool]] = deque()  # see `queue_stream_cut`
+        # Prompt caches, per model: a prefix's hash -> (expires at, lifetime in seconds).
+        self.caches: dict[str, tuple[float, int]] = {}
+        # Cache diagnostics: each diagnosed answer's prompt, by its message id.
+        self.fingerprints: dict[str, dict] = {}
+        self.clock_offset = 0.0  # seconds added to the clock, to let caches expire
         self.in_flight: Counter = Counter()  # by the first word of the last message
         self.most_in_flight: Counter = Counter()
         self.most_in_flight_overall = 0
@@ -225,6 +316,10 @@ class FakeAnthropic(FakeServer):
         """The next request offering tools gets exactly these content blocks."""
         self.tool_scripted.append(content)
 
+    def advance(self, seconds: float) -> None:
+        """Move the fake's clock on, as if `seconds` passed between requests."""
+        self.clock_offset += seconds
+
     @property
     def calls(self) -> list[Recorded]:
         return [r for r in self.requests if r.path.startswith("/v1/messages")]
@@ -243,6 +338,14 @@ class FakeAnthropic(FakeServer):
         if (refused := refusal(recorded.params)) is not None:
             body = {"type": "error", "error": {"type": "invalid_request_error", "message": refused}}
             return Reply(400, body, {"request-id": f"req_fake{number}"})
+        breakpoints = sum(1 for b in prompt_blocks(recorded.params) if b.ttl)
+        if breakpoints > MAX_BREAKPOINTS:
+            message = (
+                f"A maximum of {MAX_BREAKPOINTS} blocks with cache_control may be provided. "
+                f"Found {breakpoints}."
+            )
+            body = {"type": "error", "error": {"type": "invalid_request_error", "message": message}}
+            return Reply(400, body)
         if self.delay:
             self._wait(recorded)
         content, stop_reason = self._content(recorded.params)
@@ -261,6 +364,10 @@ class FakeAnthropic(FakeServer):
         }
         if stop_reason == "refusal":
             body["stop_details"] = {"type": "refusal", **self.refusal}
+        if "diagnostics" in recorded.params and CACHE_DIAGNOSTICS_BETA in recorded.headers.get(
+            "anthropic-beta", ""
+        ):
+            body["diagnostics"] = self._diagnose(body["id"], recorded.params)
         headers = {"request-id": f"req_fake{number}"}
         if recorded.params.get("stream"):
             with self.lock:
@@ -312,16 +419,93 @@ class FakeAnthropic(FakeServer):
 
     def _usage(self, params: dict) -> dict:
         """The configured usage, thinking tokens added when the model thinks; never more
-        output than `max_tokens`, as the real API."""
+        output than `max_tokens`, as the real API.
+
+        A request that caches (a breakpoint on a prefix at least the model's minimum long)
+        has its prompt counted: what its caches hold is read, the rest up to its last
+        breakpoint written, the remainder input.
+        """
         usage = {**self.usage}
         output = usage.get("output_tokens", 0) + (self.thinking_tokens if thinks(params) else 0)
         usage["output_tokens"] = min(output, params["max_tokens"])
         if self.stop_reason == "max_tokens" and not params.get("tools"):
             usage["output_tokens"] = params["max_tokens"]
-        if self.usage_from_prompt:
+        with self.lock:
+            cached = self._cache_use(params)
+        if cached is not None:
+            usage.update(cached)
+        elif self.usage_from_prompt:
             prompt = json.dumps([params.get("system"), params["messages"], params.get("tools")])
             usage["input_tokens"] = len(prompt) // 4
         return usage
+
+    def _cache_use(self, params: dict) -> dict | None:
+        """Read and write this model's prompt cache as the API does; None if nothing could
+        be cached. Entries live `ttl` from their last use; a breakpoint reads the longest
+        live prefix within `LOOKBACK_BLOCKS` blocks before it."""
+        blocks = prompt_blocks(params)
+        now = time.monotonic() + self.clock_offset
+        digest = hashlib.sha256(params["model"].encode())
+        keys, ends, total = [], [], 0
+        for block in blocks:
+            digest.update(block.fingerprint.encode() + b"\0")
+            keys.append(digest.hexdigest())
+            total += block.tokens
+            ends.append(total)
+        minimum = min_cacheable_tokens(params["model"])
+        breakpoints = [i for i, b in enumerate(blocks) if b.ttl and ends[i] >= minimum]
+        if not breakpoints:
+            return None
+        hit = -1
+        for point in breakpoints:
+            for i in range(point, max(-1, point - LOOKBACK_BLOCKS - 1), -1):
+                entry = self.caches.get(keys[i])
+                if entry and entry[0] > now:
+                    hit = max(hit, i)
+                    self.caches[keys[i]] = (now + entry[1], entry[1])
+                    break
+        read = ends[hit] if hit >= 0 else 0
+        written = {"5m": 0, "1h": 0}
+        done = read
+        for point in breakpoints:
+            ttl = blocks[point].ttl
+            if ends[point] > done:
+                written[ttl] += ends[point] - done
+                done = ends[point]
+            self.caches[keys[point]] = (now + CACHE_TTL_SECONDS[ttl], CACHE_TTL_SECONDS[ttl])
+        return {
+            "input_tokens": total - done,
+            "cache_creation_input_tokens": written["5m"] + written["1h"],
+            "cache_creation": {
+                "ephemeral_5m_input_tokens": written["5m"],
+                "ephemeral_1h_input_tokens": written["1h"],
+            },
+            "cache_read_input_tokens": read,
+        }
+
+    def _diagnose(self, message_id: str, params: dict) -> dict | None:
+        """Compare the prompt with the one of `diagnostics.previous_message_id`: the first
+        part that differs, or None when the new prompt only appends messages."""
+        fingerprint = {
+            "model": params["model"],
+            "system": _without_markers(params.get("system")),
+            "tools": _without_markers(params.get("tools")),
+            "messages": _without_markers(params["messages"]),
+        }
+        with self.lock:
+            self.fingerprints[message_id] = fingerprint
+            previous = self.fingerprints.get(params["diagnostics"].get("previous_message_id"))
+        if params["diagnostics"].get("previous_message_id") is None:
+            return None
+        if previous is None:
+            return {"cache_miss_reason": {"type": "previous_message_not_found"}}
+        for part in ("model", "system", "tools"):
+            if fingerprint[part] != previous[part]:
+                return _miss(f"{part}_changed", previous)
+        earlier = previous["messages"]
+        if fingerprint["messages"][: len(earlier)] != earlier:
+            return _miss("messages_changed", previous)
+        return None
 
     def _wait(self, recorded: Recorded) -> None:
         """Take `delay` seconds, keeping count of overlapping requests per conversation."""

@@ -22,6 +22,7 @@ from heartbeat.checkins import heartbeat_pass
 from heartbeat.memory import item_status_set
 from heartbeat.models import CheckIn, HeartbeatSettings, PendingItem
 from tests.conftest import OWNER_CHAT_ID, OWNER_ID, STRANGER_ID, button_update, text_update
+from tests.fakes.anthropic import system_text
 from tests.helpers import quiet_hours_off
 
 CHECKIN = "Time to call mom: it was due a few minutes ago."
@@ -237,8 +238,8 @@ def test_on_next_message_the_check_in_is_woven_into_the_next_reply_once(
     post_update(text_update("And a dessert?"))
 
     first_reply, second_reply = [c for c in fake_claude.calls[1:] if not c.params.get("tools")]
-    assert CHECKIN in first_reply.params["system"]
-    assert CHECKIN not in second_reply.params["system"]
+    assert CHECKIN in system_text(first_reply.params)
+    assert CHECKIN not in system_text(second_reply.params)
     checkin = CheckIn.objects.get()
     assert checkin.outcome == "delivered" and checkin.delivered_at is not None
 

@@ -20,6 +20,7 @@ from heartbeat.memory import EXTRACTION, memory_extract
 from heartbeat.models import ExtractionRun, HeartbeatSettings, PendingItem
 from heartbeat.selectors import extraction_stats
 from tests.conftest import OWNER_CHAT_ID, text_update
+from tests.fakes.anthropic import system_text
 from tests.helpers import budget_window_now, quiet_hours_off
 
 pytestmark = pytest.mark.django_db
@@ -189,7 +190,7 @@ def test_a_long_history_is_compacted_into_the_summary_and_leaves_the_context(
     post_update(text_update("And the second?"))
 
     reply = fake_claude.calls[-1].params
-    assert "The owner asked six old questions about numbers." in reply["system"]
+    assert "The owner asked six old questions about numbers." in system_text(reply)
     contents = " ".join(m["content"] for m in reply["messages"])
     assert "Old question 0" not in contents
     assert "And the second?" in contents
@@ -319,7 +320,7 @@ def test_a_forwarded_message_is_someone_elses_words_and_not_read_for_memory(
         prompt
     )
     assert prompt.endswith("The owner's newest message: Remind me on Friday to check it arrived")
-    assert "someone else's words" in call.params["system"]
+    assert "someone else's words" in system_text(call.params)
 
 
 def test_a_comment_sent_with_a_forward_is_read_with_it_in_the_order_sent(

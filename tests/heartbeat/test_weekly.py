@@ -74,6 +74,8 @@ def test_the_digest_reports_last_weeks_ledger(week_of_calls, fake_telegram, fake
         "Budget downgrades: 1 of 4 replies; fallbacks: 0.",
         f"Heartbeats: ${heartbeat:.2f} this week; $0.00 of $10.00 this month.",
         f"Saved against the same calls at Opus prices: ${saved:.2f} ({saved / at_opus:.0%}).",
+        f"Saved: ${saved:.2f} by routing, $0.0000 by prompt caching (0% of input read from the "
+        "cache), $0.0000 by staying on warm caches, $0.0000 by local answers.",
     ]
     assert total == Decimal("0.91") and fake_claude.calls == []
 

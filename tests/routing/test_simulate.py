@@ -78,3 +78,14 @@ def test_an_unreadable_line_is_a_clear_error(tmp_path):
 
     with pytest.raises(CommandError, match="Every line must be"):
         call_command("simulate", str(path))
+
+
+def test_prompt_caching_is_priced_when_the_admin_has_it_on(tmp_path):
+    lines = simulate(tmp_path, ["hi", "thanks", "ok"], "--haiku-tokens", "1000:100")
+
+    assert lines[0] == "3 messages routed: haiku 3, sonnet 0, opus 0"
+    # Routed: 3 x (1,000 + text/4) input at $0.10/M and 100 output at $0.50/M. Cached: the
+    # first writes its 1,000 at $0.125/M; the next two read 1,000 at $0.01/M.
+    assert lines[1].startswith("with routing  $    0.0005")
+    assert lines[-1].startswith("with caching  $    0.0003")
+    assert lines[-1].endswith("prompt caching saves 34% of routing's cost")

@@ -10,6 +10,7 @@ from decimal import Decimal
 from costs.pricing import PriceRule, Rates, TokenUsage, ceiling_rule, find_rule, usage_cost
 
 _SEED = importlib.import_module("costs.migrations.0002_seed_prices")
+_MINIMUMS = importlib.import_module("costs.migrations.0017_min_cacheable_tokens").MINIMUMS
 _LONG = ("input", "output", "cache_write_5m", "cache_write_1h", "cache_read")
 
 
@@ -23,6 +24,7 @@ def _rule(pattern, inp, out, w5, w1, read, extra) -> PriceRule:
         long_prompt_threshold=extra.get("long_prompt_threshold"),
         long_rates=long_rates,
         fast_multiplier=extra.get("fast_multiplier", Decimal(1)),
+        min_cacheable_tokens=_MINIMUMS[pattern],
     )
 
 

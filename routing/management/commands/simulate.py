@@ -15,7 +15,8 @@ class Command(BaseCommand):
     help = (
         "Route every message of a JSONL traffic file ('-' for stdin) and compare its cost "
         "with all-Haiku, all-Sonnet and all-Opus, and, for lines with an 'expected' tier "
-        "(the labelled corpus), with those tiers themselves. No model is called; prices "
+        "(the labelled corpus), with those tiers themselves, and routing with the admin's "
+        "prompt caching (the file read as one conversation). No model is called; prices "
         "come from the price table."
     )
 
@@ -63,6 +64,12 @@ class Command(BaseCommand):
             if name in TIERS[1:] and cost:  # dearer than the cheapest tier
                 line += f"   routing saves {1 - routed / cost:.0%}"
             self.stdout.write(line)
+        cached = result.cost["cached"]
+        if cached != routed:
+            self.stdout.write(
+                f"{'with caching':<13} ${cached:>10.4f}   ${cached / result.messages:.5f}/message"
+                f"   prompt caching saves {1 - cached / routed:.0%} of routing's cost"
+            )
         if result.labelled == result.messages and result.cost["oracle"]:
             oracle = result.cost["oracle"]
             self.stdout.write(

@@ -3,7 +3,7 @@ the summary; alternating roles."""
 
 import pytest
 
-from blufio.conversation.context import CONTEXT_TOKEN_ALLOWANCE, recent_messages, system_prompt
+from blufio.conversation.context import CONTEXT_TOKEN_ALLOWANCE, recent_messages, system_parts
 from blufio.models import ChatMessage, ChatSession
 from costs.models import BudgetSettings
 from tests.conftest import text_update
@@ -117,6 +117,7 @@ def test_a_message_refused_for_the_budget_is_not_in_the_next_prompt(
 def test_the_summary_of_older_turns_goes_into_the_system_prompt(session):
     session.summary = "The owner is planning a trip to Lisbon."
 
-    assert system_prompt(session).endswith(
+    [stable] = system_parts(session)
+    assert stable.endswith(
         "Summary of the earlier conversation:\nThe owner is planning a trip to Lisbon."
     )

@@ -294,10 +294,16 @@ def test_the_stats_command_reports_the_week_without_a_model_call(
 
     assert fake_claude.calls == []
     [text] = fake_telegram.sent_texts()
+    # Too short to cache: all of the saving is routing's. Each call (the fake's 1,200 input
+    # and 300 output tokens) would cost $0.0108 at Opus prices.
+    calls = LedgerEntry.objects.all()
+    saved = len(calls) * Decimal("0.0108") - sum(call.cost_usd for call in calls)
     assert text.splitlines() == [
         "Last 7 days: 2 messages (Haiku 1, Sonnet 0, Opus 1).",
         "Downgraded for budget: 0 (0%); fallbacks: 0.",
         "Spend: $0.01.",
+        f"Saved: ${saved:.4f} by routing, $0.0000 by prompt caching (0% of input read from the "
+        "cache), $0.0000 by staying on warm caches, $0.0000 by local answers.",
     ]
 
 

@@ -12,6 +12,7 @@ from costs.pricing import (
     PDF_PAGE_TEXT_TOKENS,
     TOOL_USE_SYSTEM_PROMPT_TOKENS,
     TokenUsage,
+    cached_prompt_usage,
     estimated_tokens,
     find_rule,
     image_token_bound,
@@ -192,3 +193,40 @@ def test_a_block_that_is_neither_text_nor_media_is_bounded_by_its_json():
     messages = [{"role": "user", "content": [block]}]
 
     assert prompt_token_bound("", messages) == len(json.dumps(block)) + 8 + 64
+
+
+@pytest.mark.parametrize("model", ["claude-haiku-5-5", "claude-sonnet-5-5", "claude-opus-5-5"])
+@pytest.mark.parametrize("ttl", ["5m", "1h"])
+def test_the_worst_case_covers_a_cold_cache_writing_the_whole_prompt(model, ttl):
+    rule = find_rule(model, SEEDED_RULES)
+    cold = cached_prompt_usage(
+        rule, cached_tokens=0, new_tokens=30_000, output_tokens=2_000, ttl=ttl
+    )
+    plain = TokenUsage(input_tokens=30_000, output_tokens=2_000)
+
+    assert usage_cost(cold, rule) > usage_cost(plain, rule)  # a write costs more than input
+    assert worst_case_cost(rule, prompt_tokens=30_000, max_output_tokens=2_000) >= usage_cost(
+        cold, rule
+    )
+
+
+def test_a_warm_prompt_reads_its_cached_part_and_writes_the_rest_at_its_lifetime():
+    sonnet = find_rule("claude-sonnet-5-5", SEEDED_RULES)
+
+    usage = cached_prompt_usage(
+        sonnet, cached_tokens=9_000, new_tokens=1_000, output_tokens=500, ttl="1h"
+    )
+
+    assert (usage.cache_read_tokens, usage.cache_write_1h_tokens) == (9_000, 1_000)
+    # 9k read at 0.10, 1k written for an hour at 4, 500 output at 10, per million
+    assert usage_cost(usage, sonnet) == Decimal("0.0009") + Decimal("0.004") + Decimal("0.005")
+
+
+def test_a_prompt_below_the_models_minimum_is_plain_input():
+    haiku_4_5 = find_rule("claude-haiku-4-5", SEEDED_RULES)  # caches from 4,096 tokens
+
+    usage = cached_prompt_usage(
+        haiku_4_5, cached_tokens=3_000, new_tokens=1_000, output_tokens=0, ttl="5m"
+    )
+
+    assert usage == TokenUsage(input_tokens=4_000)

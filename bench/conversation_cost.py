@@ -1,0 +1,267 @@
+"""What prompt caching and cache-aware routing save on realistic conversations.
+
+Replays the same conversations (24 by default, 10 to 40 turns each, seeded) through the
+real reply path (router, hold, Anthropic SDK, settle, ledger, Telegram) against the fake
+Claude, which honours `cache_control` as the API does (per-model caches, lifetimes,
+minimum cacheable lengths), and PostgreSQL (database `blufio_bench_conversation`,
+created if missing). Four runs: today's code (no caching), caching alone, caching with
+cache-aware routing, and the same with the 1-hour lifetime. Pauses between turns are
+simulated, shorter and longer than the cache lifetimes: the fake's clock moves on and the
+chat's ledger rows are moved back by the pause.
+
+Owners open topics with light asks, longer requests and hard problems and follow each
+up a few times; some conversations start with a pasted document. Answers are longer on
+stronger tiers (about 150, 350 and 650 tokens). The budget is set high so that no budget
+rule changes a tier. Not a test; numbers only.
+
+    .venv/bin/python bench/conversation_cost.py [--conversations 24] [--seed 13]
+"""
+
+import argparse
+import os
+import random
+import sys
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+DATABASE = "blufio_bench_conversation"
+os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
+os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+
+# Openers of a topic, by how hard they are; follow-ups stay on the topic.
+OPENERS = {
+    "light": [
+        "what time is it in Tokyo now?",
+        "remind me to call mom at 6",
+        "what's 15% of 80?",
+        "translate 'good morning' into Spanish",
+    ],
+    "request": [
+        "write a short email to my landlord about the broken heater, polite but firm",
+        "suggest a three-day itinerary for Lisbon with one rainy-day option",
+        "how do I keep a sourdough starter alive while I travel for two weeks?",
+        "draft a packing list for a week of hiking in Scotland in October",
+    ],
+    "hard": [
+        "prove that there are infinitely many primes, then explain why the proof fails for "
+        "twin primes",
+        "design a database schema for a multi-tenant invoicing app with an audit history and "
+        "soft deletes, and explain the trade-offs of row-level security against separate schemas",
+        "compare these two job offers considering taxes, equity vesting schedules, commute time "
+        "and career growth, and recommend one with your reasoning step by step",
+        "my Python asyncio server deadlocks under load when two clients disconnect at the same "
+        "time; walk me through how to find the cause and fix it",
+    ],
+}
+FOLLOW_UPS = [
+    "and what about the edge cases?",
+    "can you go deeper on the second point?",
+    "give me a concrete example",
+    "ok, what would you change first?",
+    "make it shorter",
+    "why is that?",
+    "thanks!",
+    "sounds good",
+]
+DOCUMENT = (
+    "Clause {n}. The tenant shall keep the premises in good repair, report defects within "
+    "seven days, and allow the landlord access on reasonable notice for inspections. "
+)
+ANSWER_TOKENS = {"haiku": 150, "sonnet": 350, "opus": 650}
+SCENARIOS = [
+    ("today's code (no caching)", "", False),
+    ("prompt caching, 5 min", "5m", False),
+    ("caching + cache-aware routing, 5 min", "5m", True),
+    ("caching + cache-aware routing, 1 h", "1h", True),
+]
+
+
+@dataclass
+class Turn:
+    text: str
+    pause: float  # seconds before the next turn
+
+
+def conversations(count: int, seed: int) -> list[list[Turn]]:
+    """Seeded conversations of 10 to 40 turns: topics opened by a light ask, a request or a
+    hard problem, each followed by a few follow-ups; some start with a pasted document.
+    Within a topic the owner mostly answers within minutes; between topics they may be
+    away for an hour or more."""
+    rng = random.Random(seed)
+
+    def pause(within_topic: bool) -> float:
+        short, medium = (0.8, 0.95) if within_topic else (0.4, 0.8)
+        roll = rng.random()
+        if roll < short:
+            return rng.uniform(20, 240)  # within the 5-minute lifetime
+        if roll < medium:
+            return rng.uniform(6 * 60, 50 * 60)  # past 5 minutes, within the hour
+        return rng.uniform(70 * 60, 6 * 3600)  # past both lifetimes
+
+    result = []
+    for _ in range(count):
+        length, turns = rng.randint(10, 40), []
+        if rng.random() < 0.4:
+            clauses = "".join(DOCUMENT.format(n=n) for n in range(1, rng.randint(20, 60)))
+            turns.append(Turn(f"Here is my tenancy agreement:\n{clauses}\nIs it fair?", 90))
+        while len(turns) < length:
+            kind = rng.choices(list(OPENERS), weights=[35, 45, 20])[0]
+            turns.append(Turn(rng.choice(OPENERS[kind]), pause(True)))
+            for _ in range(rng.randint(1, 6)):
+                turns.append(Turn(rng.choice(FOLLOW_UPS), pause(True)))
+            turns[-1].pause = pause(False)
+        result.append(turns[:length])
+    return result
+
+
+def ensure_database() -> None:
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as db:
+        if not db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone():
+            db.execute(f"CREATE DATABASE {DATABASE}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--conversations", type=int, default=24)
+    parser.add_argument("--seed", type=int, default=13)
+    args = parser.parse_args()
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db.models import F
+
+    from blufio.conversation.reply import message_reply
+    from blufio.models import ChatMessage, ChatSession
+    from costs.models import BudgetSettings, BudgetWindow, LedgerDay, LedgerEntry, Reservation
+    from heartbeat.models import CheckIn, PendingItem
+    from routing.models import RoutingSettings
+    from routing.tiers import TIERS
+    from tests.fakes.anthropic import FakeAnthropic, block_tokens, prompt_blocks
+    from tests.fakes.telegram import FakeTelegram
+
+    def tier_of(model: str) -> str:
+        return next(tier for tier in TIERS if tier in model)
+
+    def answer(params: dict) -> str:
+        tokens = ANSWER_TOKENS[tier_of(params["model"])]
+        return "Here is a careful answer, point by point. " * (tokens * 4 // 43)
+
+    class Answerer(FakeAnthropic):
+        """Answers at each tier's length; counts an uncached prompt as the cache does."""
+
+        def _content(self, params):
+            if params.get("tools"):
+                return super()._content(params)
+            return [{"type": "text", "text": answer(params)}], "end_turn"
+
+        def _usage(self, params):
+            usage = super()._usage(params)
+            if "cache_creation" not in usage:  # nothing cached: all of it is input
+                usage.update(cache_creation_input_tokens=0, cache_read_input_tokens=0)
+                usage["input_tokens"] = sum(block.tokens for block in prompt_blocks(params))
+            if not params.get("tools"):
+                usage["output_tokens"] = block_tokens(answer(params))
+            return usage
+
+    call_command("migrate", verbosity=0)
+    claude, telegram = Answerer().start(), FakeTelegram().start()
+    settings.ANTHROPIC_BASE_URL = claude.url
+    settings.TELEGRAM_API_BASE_URL = f"{telegram.url}/bot"
+    BudgetSettings.objects.update_or_create(pk=1, defaults={"daily_budget_usd": Decimal(10_000)})
+    chats = conversations(args.conversations, args.seed)
+    turns = sum(len(chat) for chat in chats)
+    print(
+        f"{len(chats)} conversations, {turns} turns ({min(map(len, chats))}-"
+        f"{max(map(len, chats))} a conversation)"
+    )
+    results = []
+    try:
+        for label, ttl, aware in SCENARIOS:
+            for model in (ChatMessage, ChatSession, LedgerEntry, LedgerDay, Reservation):
+                model.objects.all().delete()
+            for model in (BudgetWindow, CheckIn, PendingItem):
+                model.objects.all().delete()
+            claude.reset()
+            routing = RoutingSettings.get_solo()
+            routing.cache_ttl, routing.cache_aware_routing = ttl, aware
+            routing.save()
+            for number, chat in enumerate(chats):
+                session = ChatSession.objects.create(chat_id=1001, user_id=1001, private=True)
+                for n, turn in enumerate(chat):
+                    session.refresh_from_db()  # as each update reads it: the summary moves on
+                    message_reply(session, turn.text, telegram_message_id=number * 100 + n)
+                    claude.advance(turn.pause)
+                    LedgerEntry.objects.filter(session_id=session.pk).update(
+                        created_at=F("created_at") - timedelta(seconds=turn.pause)
+                    )
+                session.delete()
+            results.append((label, summary()))
+    finally:
+        claude.stop()
+        telegram.stop()
+    table(results)
+
+
+def summary() -> dict:
+    """Replies' input, output and total cost, hit share, stays, and answers below the pick."""
+    from costs.models import LedgerEntry
+    from costs.pricing import TokenUsage, usage_cost
+    from costs.selectors import price_rule_for
+    from routing.tiers import DOWNGRADE_REASONS, TIERS
+
+    rows = LedgerEntry.objects.filter(feature="message", outcome="ok")
+    totals = {"input": Decimal(0), "output": Decimal(0), "all": Decimal(0), "read": 0, "prompt": 0}
+    for row in rows:
+        rule = price_rule_for(model=row.actual_model)
+        output = usage_cost(TokenUsage(output_tokens=row.output_tokens), rule)
+        totals["output"] += output
+        totals["input"] += row.cost_usd - output
+        totals["read"] += row.cache_read_tokens
+        totals["prompt"] += row.input_tokens + row.cache_write_tokens + row.cache_read_tokens
+    totals["replies"] = rows.count()
+    totals["stays"] = rows.filter(reason="cache_warm").count()
+    totals["below_pick"] = sum(
+        1
+        for row in rows
+        if TIERS.index(row.tier) < TIERS.index(row.intended_tier)
+        and row.reason not in DOWNGRADE_REASONS
+        and row.override != "prefix"
+    )
+    totals["internal"] = sum(
+        LedgerEntry.objects.exclude(feature="message").values_list("cost_usd", flat=True),
+        Decimal(0),
+    )
+    totals["reply_total"] = totals["input"] + totals["output"]
+    return totals
+
+
+def table(results: list[tuple[str, dict]]) -> None:
+    print(
+        f"{'scenario':<38} {'replies':>7} {'input $':>9} {'output $':>9} {'replies $':>10} "
+        f"{'internal $':>10} {'hit share':>9} {'stays':>5} {'below pick':>10}"
+    )
+    for label, t in results:
+        share = t["read"] / t["prompt"] if t["prompt"] else 0
+        print(
+            f"{label:<38} {t['replies']:>7} {t['input']:>9.4f} {t['output']:>9.4f} "
+            f"{t['reply_total']:>10.4f} {t['internal']:>10.4f} {share:>9.0%} {t['stays']:>5} "
+            f"{t['below_pick']:>10}"
+        )
+    base = results[0][1]
+    for label, t in results[1:]:
+        print(
+            f"{label}: input cost {1 - t['input'] / base['input']:.0%} lower, reply cost "
+            f"{1 - t['reply_total'] / base['reply_total']:.0%} lower than today's code"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,178 @@
+"""Prompt caching of replies, through the real SDK and the fake Claude's cache: what is
+marked, what is read and written, and what each costs on every tier."""
+
+from decimal import Decimal
+
+import pytest
+
+from costs.models import LedgerEntry, Reservation
+from routing.models import RoutingSettings
+from tests.conftest import text_update
+
+pytestmark = pytest.mark.django_db
+
+# Price table rates, USD per million tokens: input, 5-minute write, 1-hour write, read, output.
+RATES = {
+    "haiku": ("0.10", "0.125", "0.20", "0.01", "0.50"),
+    "sonnet": ("2", "2.50", "4", "0.10", "10"),
+    "opus": ("4", "5", "8", "0.20", "20"),
+}
+# Long enough to pass every 5.5 model's minimum cacheable prompt (512 tokens).
+LONG = "Here is the whole plan of my garden, bed by bed. " * 60
+
+
+def cost_by_hand(entry: LedgerEntry, tier: str) -> Decimal:
+    """The entry's tokens at the tier's rates from the table above."""
+    rate_in, write_5m, write_1h, read, out = (Decimal(r) for r in RATES[tier])
+    one_hour = entry.cache_write_1h_tokens
+    five_min = entry.cache_write_tokens - one_hour
+    return (
+        entry.input_tokens * rate_in
+        + five_min * write_5m
+        + one_hour * write_1h
+        + entry.cache_read_tokens * read
+        + entry.output_tokens * out
+    ) / Decimal(1_000_000)
+
+
+def replies() -> list[LedgerEntry]:
+    return list(LedgerEntry.objects.filter(feature="message").order_by("created_at", "id"))
+
+
+def set_ttl(ttl: str) -> None:
+    routing = RoutingSettings.get_solo()
+    routing.cache_ttl = ttl
+    routing.save()
+
+
+def test_a_reply_marks_its_stable_prefix_and_the_conversation_for_caching(
+    post_update, fake_claude, fake_telegram
+):
+    post_update(text_update("What should I plant in March?"))
+
+    [call] = [c for c in fake_claude.calls if not c.params.get("tools")]
+    assert call.params["cache_control"] == {"type": "ephemeral", "ttl": "5m"}
+    [stable] = call.params["system"]
+    assert stable["text"].startswith("You are Blufio")
+    assert stable["cache_control"] == {"type": "ephemeral", "ttl": "5m"}
+
+
+def test_with_caching_off_nothing_is_marked(post_update, fake_claude, fake_telegram):
+    set_ttl("")
+
+    post_update(text_update("What should I plant in March?"))
+
+    [call] = [c for c in fake_claude.calls if not c.params.get("tools")]
+    assert "cache_control" not in call.params
+    assert call.params["system"].startswith("You are Blufio")
+
+
+@pytest.mark.parametrize("tier", ["haiku", "sonnet", "opus"])
+def test_the_first_reply_writes_the_cache_and_the_next_reads_it_at_exact_prices(
+    tier, post_update, fake_claude, fake_telegram
+):
+    post_update(text_update(f"/{tier} {LONG}"))
+    fake_claude.advance(4 * 60)  # within the 5-minute lifetime
+    post_update(text_update(f"/{tier} And which beds get the most sun?"))
+
+    first, second = replies()
+    assert first.tier == second.tier == tier
+    # Cold: the whole prompt is written to the 5-minute cache, nothing read.
+    assert first.cache_read_tokens == 0 and first.cache_write_1h_tokens == 0
+    assert first.cache_write_tokens > 512
+    assert first.cost_usd == cost_by_hand(first, tier)
+    # Warm: what the first wrote is read; only the answer and the new message are written.
+    assert second.cache_read_tokens == first.cache_write_tokens
+    assert 0 < second.cache_write_tokens < 100
+    assert second.cost_usd == cost_by_hand(second, tier)
+    assert second.cost_usd < first.cost_usd
+
+
+@pytest.mark.parametrize("tier", ["haiku", "sonnet", "opus"])
+def test_one_hour_writes_are_priced_as_such_and_outlive_five_minutes(
+    tier, post_update, fake_claude, fake_telegram
+):
+    set_ttl("1h")
+
+    post_update(text_update(f"/{tier} {LONG}"))
+    fake_claude.advance(40 * 60)
+    post_update(text_update(f"/{tier} And which beds get the most sun?"))
+
+    first, second = replies()
+    assert first.cache_write_1h_tokens == first.cache_write_tokens > 512
+    assert first.cost_usd == cost_by_hand(first, tier)
+    assert second.cache_read_tokens == first.cache_write_tokens
+    assert second.cost_usd == cost_by_hand(second, tier)
+
+
+def test_after_five_minutes_the_cache_is_gone_and_written_again(
+    post_update, fake_claude, fake_telegram
+):
+    post_update(text_update(f"/sonnet {LONG}"))
+    fake_claude.advance(6 * 60)
+    post_update(text_update("/sonnet And which beds get the most sun?"))
+
+    first, second = replies()
+    assert second.cache_read_tokens == 0
+    assert second.cache_write_tokens > first.cache_write_tokens
+    assert second.cost_usd == cost_by_hand(second, "sonnet")
+
+
+def test_a_tier_switch_is_priced_as_a_cache_write_on_the_new_model(
+    post_update, fake_claude, fake_telegram
+):
+    post_update(text_update(f"/sonnet {LONG}"))
+    post_update(text_update("/opus And which beds get the most sun?"))
+
+    first, second = replies()
+    assert second.tier == "opus"
+    # Caches are per model: Opus has read nothing and writes the whole conversation.
+    assert second.cache_read_tokens == 0
+    assert second.cache_write_tokens > first.cache_write_tokens
+    assert second.cost_usd == cost_by_hand(second, "opus")
+
+
+def test_a_prompt_below_the_models_minimum_is_not_cached(post_update, fake_claude, fake_telegram):
+    routing = RoutingSettings.get_solo()
+    routing.haiku_model = "claude-haiku-4-5"  # caches from 4,096 tokens only
+    routing.save()
+    fake_claude.usage = {"input_tokens": 900, "output_tokens": 100}
+
+    post_update(text_update(f"/haiku {LONG}"))
+
+    [entry] = replies()
+    assert (entry.cache_write_tokens, entry.cache_read_tokens) == (0, 0)
+    # 900 input tokens at $1/M and 100 output tokens at $5/M.
+    assert entry.cost_usd == Decimal("0.0014")
+
+
+def test_the_hold_covers_a_cold_one_hour_write_of_the_whole_prompt(
+    post_update, fake_claude, fake_telegram
+):
+    set_ttl("1h")
+
+    post_update(text_update(f"/opus {LONG}"))
+
+    [entry] = replies()
+    hold = Reservation.objects.get(cost_usd=entry.cost_usd).amount_usd
+    all_written = entry.cache_write_tokens + entry.cache_read_tokens + entry.input_tokens
+    uncached = (all_written * Decimal(4) + entry.output_tokens * Decimal(20)) / 10**6
+    assert entry.cost_usd > uncached  # a write costs more than plain input
+    assert hold >= entry.cost_usd
+
+
+def test_each_reply_asks_the_apis_cache_diagnostics_why_it_missed_the_last_ones_cache(
+    post_update, fake_claude, fake_telegram
+):
+    post_update(text_update(f"/sonnet {LONG}"))
+    post_update(text_update("/sonnet And which beds get the most sun?"))
+    post_update(text_update("/opus And what should I sow first?"))
+
+    first, second, third = [c for c in fake_claude.calls if not c.params.get("tools")]
+    assert first.headers["anthropic-beta"] == "cache-diagnosis-2026-04-07"
+    assert first.params["diagnostics"] == {"previous_message_id": None}
+    entries = replies()
+    assert second.params["diagnostics"] == {"previous_message_id": entries[0].message_id}
+    assert entries[0].message_id.startswith("msg_")
+    # The same tier appends to the conversation; a switch changes the model: a miss.
+    assert [e.cache_miss_reason for e in entries] == ["", "", "model_changed"]
