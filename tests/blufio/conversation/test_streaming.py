@@ -219,7 +219,7 @@ def test_a_worker_killed_mid_stream_sends_no_half_answer_and_its_hold_is_charged
     fake_claude.stream_delta_delay = 0
     waiting = updates_sweep(now=timezone.now() + timedelta(hours=1))
     assert waiting == [update["update_id"]]
-    update_process(update_id=update["update_id"])
+    update_process(update_id=update["update_id"], hand_on=[].append)  # nothing waits after it
 
     assert fake_telegram.sent_texts() == [PLAIN]  # the whole answer, once
     interrupted, answered = LedgerEntry.objects.filter(feature="message").order_by("created_at")
