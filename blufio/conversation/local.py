@@ -15,10 +15,9 @@ from costs.models import BudgetSettings, LedgerEntry
 from costs.services import ledger_entry_create
 from routing.core import Decision
 from routing.models import RoutingSettings
+from routing.tiers import LOCAL
 
 logger = logging.getLogger(__name__)
-
-LOCAL_REASON = "local"
 
 
 def local_allowed_when_spent() -> bool:
@@ -48,7 +47,7 @@ def local_answer(
         "override": decision.override or "",
         "score": decision.score,
         "routing_reasons": decision.reasons,
-        "reason": LOCAL_REASON,
+        "reason": LOCAL,
     }
     try:
         answer = local_client.local_complete(system=system, messages=messages)
