@@ -79,6 +79,7 @@ api = BlufioAPI(
 )
 api.add_router("/", "routing.api.router")
 api.add_router("/", "costs.api.router")
+api.add_router("/", "blufio.feedback_api.router")
 
 
 def _error(request, status: int, code: str, message: str, details=None):

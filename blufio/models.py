@@ -1,4 +1,7 @@
 from django.db import models
+from django.utils import timezone
+
+from routing.tiers import TIERS
 
 
 class ChatSession(models.Model):
@@ -116,6 +119,23 @@ class ChatMessage(models.Model):
         help_text="For a reply the owner asked to continue: the reply it goes on from. One "
         "continuation per reply, so a second tap on Continue is not paid for again.",
     )
+    ledger_entry = models.OneToOneField(
+        "costs.LedgerEntry",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reply",
+        help_text="For a reply: the call that paid for it (what the owner's verdict judges).",
+    )
+    retry_of = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="retried_by",
+        help_text="For an answer the owner asked Opus for: the reply it follows. That reply "
+        "stays in the chat but leaves the context, and this one answers the message.",
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -190,3 +210,49 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} at {self.ran_at:%Y-%m-%d %H:%M:%S}"
+
+
+class RoutingFeedback(models.Model):
+    """The owner's verdict on one routing decision: one row per signal, linked to the
+    ledger row of the call it judges. `blufio.conversation.verdict` holds the rules."""
+
+    class Signal(models.TextChoices):
+        THUMBS_UP = "thumbs_up", "👍"
+        THUMBS_DOWN = "thumbs_down", "👎"
+        ASK_OPUS = "ask_opus", "asked Opus"
+        PREFIX = "prefix", "/prefix next"
+        REASK = "reask", "asked again"
+
+    ledger_entry = models.ForeignKey(
+        "costs.LedgerEntry", on_delete=models.CASCADE, related_name="feedback"
+    )
+    message = models.ForeignKey(
+        ChatMessage,
+        on_delete=models.CASCADE,
+        related_name="feedback",
+        help_text="The owner's message whose routing is judged.",
+    )
+    signal = models.CharField(max_length=12, choices=Signal.choices)
+    asked_tier = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="For “Ask Opus” and a /prefix: the tier the owner asked for.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ledger_entry", "signal"], name="one_feedback_per_signal"
+            )
+        ]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_signal_display()} on ledger entry {self.ledger_entry_id}"
+
+    def under_routed(self, answered_tier: str) -> bool:
+        """The owner asked for a stronger tier than the one that answered."""
+        if self.asked_tier not in TIERS or answered_tier not in TIERS:
+            return False
+        return TIERS.index(self.asked_tier) > TIERS.index(answered_tier)

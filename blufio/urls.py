@@ -21,6 +21,8 @@ urlpatterns = [
         name="playground",
     ),
     path("dashboard/heartbeats/", heartbeat_views.heartbeats, name="dashboard-heartbeats"),
+    path("dashboard/routing-quality/", views.routing_quality_panel, name="routing-quality"),
+    path("dashboard/playground/escalated/", views.escalated_messages, name="playground-escalated"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -12,6 +12,7 @@ from costs.selectors import (
     ledger_rollup,
     month_spend,
     period_bounds,
+    tier_totals,
 )
 from routing.tiers import (
     BUDGET_DOWNGRADE,
@@ -98,6 +99,7 @@ def dashboard_summary(*, period: str) -> dict:
         "periods": PERIOD_LABELS,
         "by_model": _totals(rows, "actual_model"),
         "by_feature": _totals(rows, "feature"),
+        "by_tier": tier_totals(rows),
         "days": days,
         "models": models,
         "messages": message_count,

@@ -251,6 +251,13 @@ class BudgetSettings(SingletonModel):
         "LOCAL_MODEL_URL and LOCAL_MODEL_NAME) instead of saying so. Without those "
         "variables this does nothing.",
     )
+    cost_footer = models.BooleanField(
+        "cost line under each reply",
+        default=False,
+        db_default=False,
+        help_text="End each reply in a private chat with a small line such as "
+        "'Sonnet · $0.004 · today $0.62 of $5'. Groups never see spend.",
+    )
 
     class Meta:
         verbose_name = "budget settings"
@@ -390,6 +397,14 @@ class LedgerEntry(models.Model):
         default="",
         db_default="",
         help_text="What the owner attached to the message this call answers (image, pdf), if any.",
+    )
+    retry_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="retries",
+        help_text="For a retry_up call (the owner tapped “Ask Opus”): the call it asked again.",
     )
     request_id = models.CharField(max_length=100, blank=True)
     message_id = models.CharField(

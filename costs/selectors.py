@@ -15,7 +15,7 @@ from django.utils import timezone
 from costs.capabilities import UNKNOWN_MODEL, Capabilities
 from costs.models import BudgetSettings, BudgetWindow, LedgerDay, LedgerEntry, Price
 from costs.pricing import PriceRule, TokenUsage, ceiling_rule, find_rule, totals_cost
-from routing.tiers import CACHE_WARM, DEFAULT_MODELS, DOWNGRADE_REASONS, TIERS
+from routing.tiers import CACHE_WARM, DEFAULT_MODELS, DOWNGRADE_REASONS, TIER_NAMES, TIERS
 
 logger = logging.getLogger(__name__)
 
@@ -224,6 +224,45 @@ def ledger_rollup(*, start: datetime, end: datetime) -> list[dict]:
             *LedgerDay.KEY, "calls", *LedgerDay.SUMS
         )
     )
+
+
+# The lines of `tier_totals`, in order: the tiers of replies, then the internal calls.
+SPEND_LINES = (
+    *TIERS,
+    LedgerEntry.Feature.EXTRACTION,
+    LedgerEntry.Feature.COMPACTION,
+    LedgerEntry.Feature.HEARTBEAT,
+)
+SPEND_LINE_LABELS = {
+    **TIER_NAMES,
+    LedgerEntry.Feature.EXTRACTION: "Memory",
+    LedgerEntry.Feature.COMPACTION: "Compaction",
+    LedgerEntry.Feature.HEARTBEAT: "Check-ins",
+}
+
+
+def tier_totals(rows: list[dict]) -> list[dict]:
+    """Cost and calls of `ledger_rollup` rows per tier for replies, and per feature for the
+    calls that are not replies (memory, compaction, check-ins): the dashboard's "Spend by
+    tier" and /usage. Every tier has a line; an internal feature only once it was called."""
+    cost: dict[str, Decimal] = {tier: Decimal(0) for tier in TIERS}
+    calls: dict[str, int] = dict.fromkeys(TIERS, 0)
+    for row in rows:
+        message = row["feature"] == LedgerEntry.Feature.MESSAGE
+        key = (row["tier"] or row["feature"]) if message else row["feature"]
+        cost[key] = cost.get(key, Decimal(0)) + (row["cost_usd"] or Decimal(0))
+        calls[key] = calls.get(key, 0) + row["calls"]
+    order = [*SPEND_LINES, *sorted(set(cost) - set(SPEND_LINES))]
+    return [
+        {"key": k, "label": SPEND_LINE_LABELS.get(k, k), "cost_usd": cost[k], "calls": calls[k]}
+        for k in order
+        if k in cost
+    ]
+
+
+def spend_by_tier(*, start: datetime, end: datetime) -> list[dict]:
+    """`tier_totals` of a period."""
+    return tier_totals(ledger_rollup(start=start, end=end))
 
 
 def rollup_usage(row: dict) -> TokenUsage:

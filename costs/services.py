@@ -159,6 +159,7 @@ def _entry_values(
     outcome: str = LedgerEntry.Outcome.OK,
     error: str = "",
     created_at: datetime | None = None,
+    retry_of_id: int | None = None,
 ) -> dict:
     """A ledger row's columns: the usage spread out, the texts cut to fit."""
     usage = usage or TokenUsage()
@@ -188,6 +189,7 @@ def _entry_values(
         "request_id": request_id[:100],
         "message_id": message_id[:100],
         "cache_miss_reason": cache_miss_reason[:40],
+        "retry_of_id": retry_of_id,
         "outcome": outcome,
         "error": error[:300],
     }

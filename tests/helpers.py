@@ -17,12 +17,13 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from blufio.models import InboundUpdate
+from blufio.models import ChatMessage, ChatSession, InboundUpdate, RoutingFeedback
 from costs.models import BudgetSettings, BudgetWindow
 from costs.pricing import TokenUsage, usage_cost
 from costs.selectors import budget_window, price_rule_for
 from costs.services import ledger_entry_create
 from heartbeat.models import HeartbeatSettings
+from routing.tiers import DEFAULT_MODELS
 
 WEBHOOK_HEADERS = {"X-Telegram-Bot-Api-Secret-Token": "test-webhook-secret"}
 
@@ -140,3 +141,27 @@ def answering_in_background(update_id: int):
         yield result
     finally:
         thread.join(timeout=30)
+
+
+def verdict_row(
+    signal: str,
+    *,
+    tier: str = "sonnet",
+    asked_tier: str = "",
+    text: str = "What should I cook tonight?",
+    days_ago: int = 0,
+) -> RoutingFeedback:
+    """The owner's verdict on a reply of `tier` to `text`, with its ledger row."""
+    session, _ = ChatSession.objects.get_or_create(chat_id=1001, defaults={"user_id": 1001})
+    entry = ledger_row(DEFAULT_MODELS[tier], tier=tier, days_ago=days_ago)
+    asked = ChatMessage.objects.create(session=session, role="user", text=text)
+    ChatMessage.objects.create(
+        session=session, role="assistant", text="An answer.", answers=asked, ledger_entry=entry
+    )
+    return RoutingFeedback.objects.create(
+        ledger_entry=entry,
+        message=asked,
+        signal=signal,
+        asked_tier=asked_tier,
+        created_at=timezone.now() - timedelta(days=days_ago),
+    )

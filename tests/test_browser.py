@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
+from blufio.models import ChatMessage
 from costs.pricing import TokenUsage
 from tests.helpers import ledger_row
 from tests.services import CHROMIUM
@@ -132,3 +133,29 @@ def test_the_savings_card_splits_the_savings_by_source(page, live_server):
     expect(card.locator("[data-source=local]")).to_have_text("$0.0000")
     expect(page.locator("#cache-hits")).to_contain_text("90% of input tokens read from the cache")
     expect(page.locator("#cache-hits-by-day > span")).to_have_count(2)
+
+
+def test_a_thumbs_down_on_telegram_shows_on_the_routing_quality_panel(
+    page, live_server, post_update, fake_claude, fake_telegram
+):
+    from tests.blufio.conversation.test_verdict import ask_opus_tap, reaction_update
+    from tests.conftest import text_update
+
+    post_update(text_update("What should I cook tonight?"))  # Sonnet
+    reply = ChatMessage.objects.get(role="assistant")
+    post_update(reaction_update(reply.telegram_message_id, ["👎"]))
+    post_update(ask_opus_tap(reply))
+    log_in(page, live_server)
+
+    sonnet = page.locator("#quality-tiers tr[data-tier='sonnet']")  # loaded by htmx
+    expect(sonnet.locator("[data-col='down']")).to_have_text("1 (100%)")
+    expect(sonnet.locator("[data-col='escalated']")).to_have_text("1 (100%)")
+    expect(page.locator("#quality-tiers tr[data-tier='opus'] td").nth(1)).to_have_text("1")
+    expect(page.locator("#quality-days")).to_contain_text("sonnet")
+    page.locator("#routing-quality").screenshot(path=str(ARTIFACTS / "routing_quality.png"))
+
+    page.goto(f"{live_server.url}/dashboard/playground/")
+
+    expect(page.locator("#escalated-messages")).to_contain_text("What should I cook tonight?")
+    case = page.locator("#escalated-messages textarea").input_value()
+    assert '"expected": "opus"' in case

@@ -27,8 +27,17 @@ ADDED = {
         "tier",
         "stop_reason",
         "continues",
+        "ledger_entry",
+        "retry_of",
     },
-    LedgerEntry: {"cache_write_1h_tokens", "inference_geo", "speed", "effort", "attachment_kind"},
+    LedgerEntry: {
+        "cache_write_1h_tokens",
+        "inference_geo",
+        "speed",
+        "effort",
+        "attachment_kind",
+        "retry_of",
+    },
     LedgerDay: {"cache_write_1h_tokens", "inference_geo", "speed"},
     HeartbeatSettings: {"max_open_items"},
 }

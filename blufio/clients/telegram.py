@@ -279,10 +279,17 @@ async def _send(bot: telegram.Bot, chat_id: int, text: str, **options) -> int:
             attempt += 1
 
 
-def send_markdown(chat_id: int, markdown: str, *, buttons: Buttons | None = None) -> list[int]:
+def send_markdown(
+    chat_id: int,
+    markdown: str,
+    *,
+    buttons: Buttons | None = None,
+    reply_to: int | None = None,
+) -> list[int]:
     """Send a reply written in Markdown, split as needed; returns the message ids.
 
-    `buttons` go under the last message.
+    `buttons` go under the last message; the first quotes message `reply_to`, if given
+    (and is sent anyway if that message is gone).
     """
     chunks = render_markdown(markdown)
 
@@ -290,6 +297,10 @@ def send_markdown(chat_id: int, markdown: str, *, buttons: Buttons | None = None
         ids = []
         for number, (text, entities) in enumerate(chunks, start=1):
             options = {"reply_markup": _keyboard(buttons)} if number == len(chunks) else {}
+            if number == 1 and reply_to is not None:
+                options["reply_parameters"] = telegram.ReplyParameters(
+                    reply_to, allow_sending_without_reply=True
+                )
             ids.append(await _send_chunk(bot, chat_id, text, entities, **options))
         return ids
 

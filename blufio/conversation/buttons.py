@@ -19,7 +19,9 @@ from blufio.conversation import texts
 from blufio.models import ChatMessage
 
 CONTINUE = "continue"
-ACTIONS = (CONTINUE,)
+ASK_OPUS = "opus"
+ACTIONS = (CONTINUE, ASK_OPUS)
+ASK_OPUS_TIER = "opus"  # the tier "Ask Opus" asks
 _SALT = "blufio.conversation.buttons"
 _TAG_CHARS = 16  # 96 bits of the HMAC: callback data may be at most 64 bytes
 
@@ -60,10 +62,23 @@ def continue_offered(reply: ChatMessage) -> bool:
     return not ChatMessage.objects.filter(continues=reply).exists()
 
 
+def ask_opus_offered(reply: ChatMessage) -> bool:
+    """A paid answer to the owner's message, not from Opus and not yet asked again (an
+    answer Opus gave since took its place as the message's answer)."""
+    return (
+        reply.answers_id is not None
+        and reply.ledger_entry_id is not None
+        and reply.tier != ASK_OPUS_TIER
+        and not reply.ledger_entry.attachment_kind  # an attachment is not downloaded again
+    )
+
+
 def reply_keyboard(reply: ChatMessage) -> Buttons:
     """The buttons under a reply: one row, each button there while the reply's state
     offers it, so the same call rebuilds the keyboard after a button was used."""
     row = []
     if continue_offered(reply):
         row.append((texts.CONTINUE_BUTTON, button_data(CONTINUE, reply)))
+    if ask_opus_offered(reply):
+        row.append((texts.ASK_OPUS_BUTTON, button_data(ASK_OPUS, reply)))
     return [row] if row else []

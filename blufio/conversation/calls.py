@@ -16,7 +16,9 @@ from costs.services import budget_release, budget_reserve, budget_settle, call_r
 
 logger = logging.getLogger(__name__)
 
-Keep = Callable[[claude_client.Completion], object]
+# Stores a paid answer, given the ledger row that paid for it (None only for a hold
+# closed twice: its first close recorded it, see `call_record`).
+Keep = Callable[[claude_client.Completion, LedgerEntry | None], object]
 # Extraction, compaction and check-ins need no depth: the least effort, where it is taken.
 INTERNAL_EFFORT = "low"
 
@@ -211,7 +213,7 @@ def call_settle(
     meanwhile (see `call_record`)."""
     cost = usage_cost(completion.usage, price_rule_for(model=completion.model))
     with transaction.atomic():
-        call_record(
+        entry = call_record(
             reservation=reservation,
             closed=budget_settle(reservation=reservation, cost=cost),
             **ledger,
@@ -224,4 +226,4 @@ def call_settle(
             cache_miss_reason=completion.cache_miss_reason or "",
         )
         if keep is not None:
-            keep(completion)
+            keep(completion, entry)

@@ -5,13 +5,21 @@ from decimal import Decimal
 from blufio.conversation import texts
 from costs.models import BudgetWindow
 from costs.savings import period_savings
-from costs.selectors import budget_status, month_spend, period_bounds, routing_stats, spend_by
+from costs.selectors import (
+    budget_status,
+    month_spend,
+    period_bounds,
+    routing_stats,
+    spend_by,
+    spend_by_tier,
+)
 
 COMMANDS = [
     ("start", "Say hello and see what I can do"),
     ("help", "How to talk to me"),
     ("budget", "Today's and this month's spend against the caps"),
     ("stats", "How the last 7 days' messages were routed"),
+    ("usage", "Today's and this month's spend by tier"),
 ]
 
 
@@ -57,14 +65,28 @@ def stats_answer() -> str:
     )
 
 
+def usage_answer() -> str:
+    """Today's and this month's spend by tier: the dashboard's selector, the same numbers."""
+    status = budget_status()
+    periods = [
+        (label, spend_by_tier(start=start, end=end))
+        for label, (start, end) in (
+            ("Today", period_bounds("today")),
+            ("This month", period_bounds("month")),
+        )
+    ]
+    return texts.usage_text(periods=periods, spent=status.spent_usd, cap=status.cap_usd)
+
+
 ANSWERS = {
     "start": lambda: texts.START_TEXT,
     "help": lambda: texts.HELP_TEXT,
     "budget": budget_answer,
     "stats": stats_answer,
+    "usage": usage_answer,
 }
 # Their answers show spend: given in private chats only, never to a group.
-SPEND_COMMANDS = frozenset({"budget", "stats"})
+SPEND_COMMANDS = frozenset({"budget", "stats", "usage"})
 
 
 def command_answer(text: str, *, private: bool) -> str | None:

@@ -62,7 +62,8 @@ def recent_messages(session: ChatSession, current: ChatMessage) -> list[dict]:
     """
     before = Q(id__lt=current.pk) & (
         Q(role=ChatMessage.Role.USER, answer__isnull=False, answer__refused=False)  # answered
-        | Q(role=ChatMessage.Role.ASSISTANT, answers__isnull=True)  # a check-in
+        # a check-in (not a reply an answer Opus gave has replaced)
+        | Q(role=ChatMessage.Role.ASSISTANT, answers__isnull=True, retried_by__isnull=True)
     )
     newest_first = ChatMessage.objects.filter(
         before | Q(answers__lt=current.pk, refused=False),

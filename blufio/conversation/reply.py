@@ -33,8 +33,14 @@ from blufio.conversation.hooks import (
 from blufio.conversation.local import local_allowed_when_spent, local_answer
 from blufio.conversation.media import Attachment, AttachmentRefused, attachment_receive
 from blufio.conversation.reach import chat_reachable_mark
-from blufio.models import ChatMessage, ChatSession
-from costs.models import BudgetWindow, LedgerEntry
+from blufio.conversation.verdict import (
+    RETRY_UP_REASON,
+    feedback_record,
+    next_message_judge,
+    reaction_record,
+)
+from blufio.models import ChatMessage, ChatSession, RoutingFeedback
+from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
 from costs.selectors import budget_status
 from costs.services import BudgetExhausted, budget_alert_claim
 from routing.core import Decision
@@ -65,6 +71,8 @@ def update_answer(update: telegram.Update) -> str:
     chat_reachable_mark(chat_id=update.effective_chat.id)  # the owner is writing here
     if update.callback_query is not None:
         return press_answer(update.callback_query)
+    if update.message_reaction is not None:
+        return reaction_record(update.message_reaction)
     return message_answer(update.message)
 
 
@@ -157,6 +165,8 @@ def message_reply(
         forwarded_from=forwarded_from,
         attachment=attachment,
     )
+    prefix_tier = decision.tier if decision.override == "prefix" else None
+    next_message_judge(session, user_message, prefix_tier=prefix_tier)
     if earlier is not None:  # paid for on an earlier attempt
         return earlier_answer_resend(session, user_message, earlier)
     if not settings.ANTHROPIC_API_KEY:
@@ -215,9 +225,12 @@ def message_reply(
     return "replied"
 
 
-def routing_context(session: ChatSession) -> list[dict]:
-    """The last few turns, oldest first, as the router reads them."""
+def routing_context(session: ChatSession, *, before: ChatMessage | None = None) -> list[dict]:
+    """The last few turns, oldest first, as the router reads them (or read them for the
+    owner's message `before`)."""
     latest = ChatMessage.objects.filter(session=session).order_by("-created_at", "-id")
+    if before is not None:
+        latest = latest.filter(id__lt=before.pk)
     return [{"role": m.role, "content": m.text} for m in reversed(latest[:ROUTING_CONTEXT_TURNS])]
 
 
@@ -365,14 +378,15 @@ def tiers_pay(
     """Pay for one answer from the first of `tiers` that Claude can serve (with the prompt
     cache marker and cache diagnostics of `reply_prompt`, if given).
 
-    `ledger(tier=…)` gives the ledger fields of a call, `keep(paid, tier=…)` stores its
-    answer, `notice(tier)` the line shown above it, from the first draft on; each tier
-    answers with `effort`, else its own setting, and holds `media_tokens` more for an
-    attachment. The answer is streamed and shown as drafts while it is written; only the
-    kept answer is sent as a message, so a stream cut part way (the next tier then
-    answers) never reaches the owner as if it were whole. Each attempt holds and settles
-    its own budget. Raises BudgetExhausted (a hold did not fit), ClaudeRefused (a tier
-    failed for good) or ClaudeUnavailable (every tier failed).
+    `ledger(tier=…)` gives the ledger fields of a call, `keep(paid, entry, tier=…)` stores
+    its answer with the ledger row that paid for it, `notice(tier)` the line shown above
+    it, from the first draft on; each tier answers with `effort`, else its own setting,
+    and holds `media_tokens` more for an attachment. The answer is streamed and shown as
+    drafts while it is written; only the kept answer is sent as a message, so a stream
+    cut part way (the next tier then answers) never reaches the owner as if it were
+    whole. Each attempt holds and settles its own budget. Raises BudgetExhausted (a hold
+    did not fit), ClaudeRefused (a tier failed for good) or ClaudeUnavailable (every tier
+    failed).
     """
     kept: list[ChatMessage] = []
     drafts = Drafts(session)
@@ -389,7 +403,7 @@ def tiers_pay(
                 diagnostics=diagnostics,
                 ledger=ledger(tier=tier),
                 effort=effort or routing.effort_for(tier),
-                keep=lambda paid, tier=tier: kept.append(keep(paid, tier=tier)),
+                keep=lambda paid, entry, tier=tier: kept.append(keep(paid, entry, tier=tier)),
                 media_tokens=media_tokens,
                 on_text=partial(drafts.show, notice(tier)),
             )
@@ -457,17 +471,20 @@ def message_ledger(
 def answer_keep(
     session: ChatSession,
     paid: claude_client.Completion,
+    entry: LedgerEntry | None,
     *,
     tier: str,
     answers: ChatMessage | None = None,
     continues: ChatMessage | None = None,
+    retry_of: ChatMessage | None = None,
 ) -> ChatMessage:
     """Store a paid answer (in the settlement's transaction), linked to the message it
-    answers or the reply it continues.
+    answers or the reply it continues, and to the ledger row that paid for it.
 
     A reply Claude's safety checks stopped is kept as saying so, without the part that
     came before the stop. The space where a cut reply and its continuation meet is kept,
-    so the parts join as written."""
+    so the parts join as written. An answer Opus gave on "Ask Opus" (`retry_of`, the
+    reply it follows) becomes the message's answer in that reply's place."""
     refused = paid.stop_reason == "refusal"
     if refused:
         text = texts.refusal_text(paid.refusal_explanation)
@@ -475,6 +492,8 @@ def answer_keep(
         text = paid.text if continues else paid.text.lstrip()
         text = text if paid.stop_reason == "max_tokens" else text.rstrip()
         text = text if text.strip() else texts.EMPTY_ANSWER_REPLY
+    if retry_of is not None:  # the message has one answer: Opus's now
+        ChatMessage.objects.filter(pk=retry_of.pk).update(answers=None)
     return ChatMessage.objects.create(
         session=session,
         role=ChatMessage.Role.ASSISTANT,
@@ -487,13 +506,27 @@ def answer_keep(
         stop_reason=paid.stop_reason or "",
         answers=answers,
         continues=continues,
+        ledger_entry=entry,
+        retry_of=retry_of,
     )
 
 
-def reply_deliver(session: ChatSession, reply: ChatMessage, *, shown: str) -> None:
-    """Send a kept reply, with its buttons, and record its Telegram message id."""
+def reply_deliver(
+    session: ChatSession, reply: ChatMessage, *, shown: str, reply_to: int | None = None
+) -> None:
+    """Send a kept reply, with its buttons and (if the owner wants it) its cost line, and
+    record its Telegram message id."""
+    entry = reply.ledger_entry
+    if entry is not None and session.private and BudgetSettings.get_solo().cost_footer:
+        status = budget_status()
+        footer = texts.cost_footer(
+            tier=entry.tier, cost=entry.cost_usd, spent=status.spent_usd, cap=status.cap_usd
+        )
+        shown = f"{shown}\n\n{footer}"
     keyboard = buttons.reply_keyboard(reply)
-    sent_ids = telegram_client.send_markdown(session.chat_id, shown, buttons=keyboard)
+    sent_ids = telegram_client.send_markdown(
+        session.chat_id, shown, buttons=keyboard, reply_to=reply_to
+    )
     reply.telegram_message_id = sent_ids[0] if sent_ids else None
     ChatMessage.objects.filter(pk=reply.pk).update(telegram_message_id=reply.telegram_message_id)
 
@@ -524,7 +557,7 @@ def reply_press(query: telegram.CallbackQuery, press: buttons.Press) -> str:
             role=ChatMessage.Role.ASSISTANT,
             session__chat_id=query.message.chat.id,
         )
-        .select_related("session")
+        .select_related("session", "ledger_entry", "answers")
         .first()
     )
     if reply is None:
@@ -570,8 +603,81 @@ def reply_continue(query: telegram.CallbackQuery, reply: ChatMessage) -> str:
     return "continued"
 
 
+def ask_opus_press(query: telegram.CallbackQuery, reply: ChatMessage) -> str:
+    """Ask Opus: the message `reply` answered is asked again on Opus, once per reply, and
+    the tap is recorded as the router's decision judged under-routed by the owner.
+
+    Opus, not the next tier up: the owner taps because the answer fell short, and one
+    tap should bring the strongest answer, not a step that may need a second tap and a
+    second charge. The cap holds (the call is held like any other); the downgrade
+    thresholds do not, as for a /opus prefix. The new answer follows the old one, as a
+    reply to it: the old one may have been read, quoted or acted on, and editing it in
+    place would lose it (and leave pieces of a long answer split over several messages).
+    In the stored conversation Opus's answer takes the old one's place, so the next
+    turns build on it.
+    """
+    session = reply.session
+    retry = ChatMessage.objects.filter(retry_of=reply).select_related("ledger_entry").first()
+    if retry is not None and retry.telegram_message_id is None:  # paid for, not yet sent
+        telegram_client.answer_button(query.id, texts.ASKING_OPUS_TEXT)
+        reply_deliver(session, retry, shown=retry.text, reply_to=reply.telegram_message_id)
+        return "retry_up"
+    if not buttons.ask_opus_offered(reply):
+        telegram_client.answer_button(query.id, texts.ALREADY_OPUS_TEXT)
+        return "button_stale"
+    telegram_client.answer_button(query.id, texts.ASKING_OPUS_TEXT)
+    feedback_record(
+        reply=reply, signal=RoutingFeedback.Signal.ASK_OPUS, asked_tier=buttons.ASK_OPUS_TIER
+    )
+    if not settings.ANTHROPIC_API_KEY:
+        logger.error("Cannot ask Opus for chat %s: ANTHROPIC_API_KEY is not set", session.chat_id)
+        telegram_client.send_text(session.chat_id, texts.NOT_CONFIGURED_REPLY)
+        return "not_configured"
+    routing = RoutingSettings.get_solo()
+    try:
+        paid = tiers_pay(
+            session,
+            tiers=[buttons.ASK_OPUS_TIER],
+            system=system_prompt(session),
+            messages=recent_messages(session, reply.answers),
+            routing=routing,
+            ledger=partial(retry_ledger, session, first=reply.ledger_entry, routing=routing),
+            keep=partial(answer_keep, session, answers=reply.answers, retry_of=reply),
+            notice=lambda tier: None,
+        )
+    except BudgetExhausted as exc:
+        cap = exc.status.cap_usd if session.private else None
+        spent = texts.budget_spent_text(cap=cap, resets_at=exc.status.resets_at, now=timezone.now())
+        telegram_client.send_text(session.chat_id, spent)
+        return "budget"
+    except ClaudeRefused as exc:
+        refused = texts.claude_refused_text(status=exc.error.status, detail=exc.error.detail)
+        telegram_client.send_text(session.chat_id, refused)
+        return "claude_refused"
+    reply_deliver(session, paid.answer, shown=paid.shown, reply_to=reply.telegram_message_id)
+    reply.refresh_from_db()  # no longer the message's answer: its Ask Opus button goes
+    keyboard_refresh(session, reply, message_id=query.message.message_id)
+    return "retry_up"
+
+
+def retry_ledger(
+    session: ChatSession, *, first: LedgerEntry, routing: RoutingSettings, tier: str
+) -> dict:
+    """The ledger fields of an Ask Opus call: `retry_up`, linked to the call it asks again."""
+    return {
+        "feature": LedgerEntry.Feature.MESSAGE,
+        "intended_model": routing.model_for(tier),
+        "session_id": session.pk,
+        "intended_tier": tier,
+        "tier": tier,
+        "reason": RETRY_UP_REASON,
+        "retry_of_id": first.pk,
+    }
+
+
 REPLY_ACTIONS: dict[str, Callable[[telegram.CallbackQuery, ChatMessage], str]] = {
     buttons.CONTINUE: reply_continue,
+    buttons.ASK_OPUS: ask_opus_press,
 }
 
 

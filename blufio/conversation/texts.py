@@ -48,6 +48,9 @@ EXPIRED_BUTTON_TEXT = "That button no longer does anything."
 CONTINUE_BUTTON = "Continue ▸"
 CONTINUING_TEXT = "Going on from where it stopped…"
 ALREADY_CONTINUED_TEXT = "That reply was continued already, below it."
+ASK_OPUS_BUTTON = "Ask Opus"
+ASKING_OPUS_TEXT = "Asking Opus…"
+ALREADY_OPUS_TEXT = "Opus has answered this already."
 
 HELP_TEXT = (
     "I'm Blufio, your assistant. Just write to me and I answer with Claude, "
@@ -55,6 +58,7 @@ HELP_TEXT = (
     "Commands:\n"
     "/budget - today's and this month's spend\n"
     "/stats - how the last 7 days' messages were routed\n"
+    "/usage - today's and this month's spend by tier\n"
     "/opus, /sonnet or /haiku before a message - use that model for it; add + to make "
     "it think harder (/opus+), ++ for its hardest (/opus++), - for quick (/haiku-)\n"
     "/help - this message"
@@ -73,6 +77,23 @@ def money(amount: Decimal) -> str:
 def small_money(amount: Decimal) -> str:
     """Cents are not enough below a dollar: a reply costs fractions of one."""
     return f"${amount:,.4f}" if abs(amount) < 1 else money(amount)
+
+
+def exact_money(amount: Decimal) -> str:
+    """Four decimals, as the dashboard shows spend."""
+    return f"${amount:,.4f}"
+
+
+def call_money(amount: Decimal) -> str:
+    """One call's cost: cents, or a tenth of a cent below one cent ($0.004)."""
+    if amount >= Decimal("0.01"):
+        return money(amount)
+    return f"${amount:.3f}" if amount >= Decimal("0.0005") or not amount else "<$0.001"
+
+
+def cap_money(amount: Decimal) -> str:
+    """A budget cap: "$5" for whole dollars."""
+    return f"${amount:,.0f}" if amount == amount.to_integral_value() else money(amount)
 
 
 def _clock(moment: datetime) -> str:
@@ -211,3 +232,24 @@ def stats_text(
             savings_text(savings),
         ]
     )
+
+
+def cost_footer(*, tier: str, cost: Decimal, spent: Decimal, cap: Decimal) -> str:
+    """The small line under a reply (Markdown italics): who answered, what it cost, and
+    today's spend against the cap."""
+    name = TIER_NAMES.get(tier, "Claude")
+    return f"_{name} · {call_money(cost)} · today {money(spent)} of {cap_money(cap)}_"
+
+
+def usage_text(*, periods: list[tuple[str, list[dict]]], spent: Decimal, cap: Decimal) -> str:
+    """/usage: each period's spend by tier (rows of `costs.selectors.spend_by_tier`), and
+    today's conversation budget."""
+    lines = []
+    for label, rows in periods:
+        total = sum((row["cost_usd"] for row in rows), Decimal(0))
+        lines.append(f"{label}: {exact_money(total)}")
+        for row in rows:
+            calls = f"{row['calls']} call" + ("" if row["calls"] == 1 else "s")
+            lines.append(f"  {row['label']}: {exact_money(row['cost_usd'])} ({calls})")
+    lines.append(f"Today's budget: {money(spent)} of {money(cap)}.")
+    return "\n".join(lines)

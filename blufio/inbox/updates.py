@@ -73,7 +73,13 @@ def update_decode(body: bytes) -> object:
 def _ids_ok(update: telegram.Update) -> bool:
     """The chat, sender and message ids we store are integers our columns hold."""
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
-    ids = [chat and chat.id, user and user.id, message and message.message_id]
+    reaction = update.message_reaction
+    ids = [
+        chat and chat.id,
+        user and user.id,
+        message and message.message_id,
+        reaction and reaction.message_id,
+    ]
     return all(value is None or (type(value) is int and value in ID_RANGE) for value in ids)
 
 
@@ -126,12 +132,19 @@ def update_kind(update: telegram.Update) -> str:
 
     `text` and `non_text` (a photo, a sticker, …) are messages from an allowed
     user and get an answer; `button` is the owner pressing a button under one of our
-    messages; `stranger` is either from anyone else; `group` is either in a group chat
+    messages; `reaction` is the owner changing a reaction on a message (a verdict on a
+    reply); `stranger` is any of these from anyone else; `group` is any in a group chat
     that is not an allowed group (admin); `unsupported` is every other update type
-    (edits, channel posts, inline queries, …).
+    (edits, channel posts, inline queries, anonymous reactions, …).
     """
-    query = update.callback_query
-    if query is not None:
+    query, reaction = update.callback_query, update.message_reaction
+    if reaction is not None:
+        if reaction.user is None:
+            return "unsupported"
+        if reaction.user.id not in settings.TELEGRAM_ALLOWED_USER_IDS:
+            return "stranger"
+        kind = "reaction"
+    elif query is not None:
         if query.from_user.id not in settings.TELEGRAM_ALLOWED_USER_IDS:
             return "stranger"
         if query.message is None:
@@ -169,7 +182,7 @@ def update_receive(*, raw: dict) -> Receipt:
     """
     update = update_parse(raw)
     kind = update_kind(update)
-    needs_answer = kind in ("text", "non_text", "button")
+    needs_answer = kind in ("text", "non_text", "button", "reaction")
     chat_id = update.effective_chat.id if update.effective_chat else None
     now = timezone.now()
     status = InboundUpdate.Status.RECEIVED if needs_answer else InboundUpdate.Status.IGNORED
@@ -191,7 +204,7 @@ def update_receive(*, raw: dict) -> Receipt:
             "Ignoring update %s in group %s, not an allowed group", update.update_id, chat_id
         )
     elif kind == "unsupported":
-        logger.info("Ignoring update %s: not a message or button press", update.update_id)
+        logger.info("Ignoring update %s: not a message, button press or reaction", update.update_id)
     return Receipt(update.update_id, chat_id, needs_answer=stored and needs_answer)
 
 

@@ -18,7 +18,7 @@ from werkzeug.test import Client
 
 from blufio.models import ApiToken
 from blufio.tokens import _hash
-from tests.helpers import ledger_row
+from tests.helpers import ledger_row, verdict_row
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +48,7 @@ OPERATIONS = [
     ("GET", "/api/stats"),
     ("GET", "/api/ledger"),
     ("GET", "/api/ledger.csv"),
+    ("GET", "/api/feedback"),
 ]
 
 
@@ -85,7 +86,9 @@ def api_token():
 
 @pytest.fixture
 def ledger():
-    """A few ledger rows, so the row, group and stats schemas are checked with data."""
+    """A few ledger rows and a verdict, so the row, group, stats and feedback schemas are
+    checked with data."""
+    verdict_row("thumbs_down")
     for days_ago, feature, model, tier, reason, outcome in [
         (0, "message", "claude-haiku-5-5", "haiku", "", "ok"),
         (0, "message", "claude-sonnet-5-5", "haiku", "budget_downgrade", "ok"),

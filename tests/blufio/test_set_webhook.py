@@ -8,9 +8,15 @@ def test_it_registers_the_webhook_with_the_secret_and_the_commands(fake_telegram
     [webhook] = fake_telegram.calls("setWebhook")
     assert webhook["url"] == "https://bot.example.com/telegram/webhook/"
     assert webhook["secret_token"] == "test-webhook-secret"
-    assert webhook["allowed_updates"] == ["message", "callback_query"]
+    assert webhook["allowed_updates"] == ["message", "callback_query", "message_reaction"]
     [commands] = fake_telegram.calls("setMyCommands")
-    assert [c["command"] for c in commands["commands"]] == ["start", "help", "budget", "stats"]
+    assert [c["command"] for c in commands["commands"]] == [
+        "start",
+        "help",
+        "budget",
+        "stats",
+        "usage",
+    ]
     assert "Webhook set to https://bot.example.com/telegram/webhook/" in capsys.readouterr().out
 
 

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from blufio.clients import telegram as telegram_client
 from blufio.conversation.commands import COMMANDS
 
-ALLOWED_UPDATES = ["message", "callback_query"]
+# Reactions come only when asked for: they are the owner's verdict on a reply.
+ALLOWED_UPDATES = ["message", "callback_query", "message_reaction"]
 
 
 class Command(BaseCommand):

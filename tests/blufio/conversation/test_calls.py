@@ -32,7 +32,7 @@ def pay(**options):
 
 
 def test_an_answer_that_cannot_be_kept_is_charged_what_it_cost_and_may_be_retried(fake_claude):
-    def keep(completion):
+    def keep(completion, entry):
         raise RuntimeError("the database refused it")
 
     with pytest.raises(ClaudeError) as raised:
