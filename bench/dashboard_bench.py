@@ -1,7 +1,8 @@
 """Dashboard server time with 100,000 ledger rows. Not a test: prints numbers.
 
 Seeds PostgreSQL database `blufio_bench` (created if missing) with 100,000 ledger
-rows over 60 days, then times the dashboard view (all panels) and the period switch
+rows over 60 days and the owner's verdicts on every 20th routed message, then times
+the dashboard view (all panels), the period switch and the routing-quality panel
 through Django's test client, measuring server time only.
 
     .venv/bin/python bench/dashboard_bench.py [--rows 100000]
@@ -80,6 +81,7 @@ def main() -> None:
                 "SET created_at = now() - (id % 86400) * interval '1 minute'"
             )
         ledger_days_rebuild()  # bulk_create bypassed the running totals
+    verdicts_seed(share=20)
     user, _ = User.objects.get_or_create(username="bench", defaults={"is_staff": True})
     client = Client(SERVER_NAME="localhost")
     client.force_login(user)
@@ -91,6 +93,7 @@ def main() -> None:
             {"HX-Request": "true", "HX-Target": "summary"},
         ),
         ("decisions poll", "/dashboard/decisions/", {"HX-Request": "true"}),
+        ("routing-quality panel", "/dashboard/routing-quality/", {"HX-Request": "true"}),
     ):
         client.get(url, headers=headers)
         timings = []
@@ -104,6 +107,34 @@ def main() -> None:
             f"p99 {percentile(timings, 0.99):6.1f} ms"
         )
     print(f"ledger rows: {LedgerEntry.objects.count():,}")
+    from blufio.models import RoutingFeedback
+
+    print(f"verdicts: {RoutingFeedback.objects.count():,}")
+
+
+def verdicts_seed(*, share: int) -> None:
+    """A verdict on every `share`-th routed message (once), on a message of its own."""
+    from blufio.models import ChatMessage, ChatSession, RoutingFeedback
+    from costs.models import LedgerEntry
+
+    if RoutingFeedback.objects.exists():
+        return
+    session, _ = ChatSession.objects.get_or_create(chat_id=1, defaults={"user_id": 1})
+    entries = list(LedgerEntry.objects.filter(feature="message").order_by("id")[::share])
+    messages = ChatMessage.objects.bulk_create(
+        ChatMessage(session=session, role="user", text="bench") for _ in entries
+    )
+    signals = ["thumbs_down", "thumbs_up", "ask_opus", "reask", "prefix"]
+    RoutingFeedback.objects.bulk_create(
+        RoutingFeedback(
+            ledger_entry=entry,
+            message=message,
+            signal=signals[number % len(signals)],
+            asked_tier="opus" if number % len(signals) in (2, 4) else "",
+            created_at=entry.created_at,
+        )
+        for number, (entry, message) in enumerate(zip(entries, messages, strict=True))
+    )
 
 
 if __name__ == "__main__":

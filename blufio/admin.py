@@ -1,6 +1,13 @@
 from django.contrib import admin, messages
 
-from blufio.models import AllowedGroup, ApiToken, ChatMessage, ChatSession, InboundUpdate
+from blufio.models import (
+    AllowedGroup,
+    ApiToken,
+    ChatMessage,
+    ChatSession,
+    InboundUpdate,
+    RoutingFeedback,
+)
 from blufio.tokens import api_token_create
 
 
@@ -69,3 +76,18 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return obj is None
+
+
+@admin.register(RoutingFeedback)
+class RoutingFeedbackAdmin(admin.ModelAdmin):
+    """The owner's verdicts, as recorded (read-only): the dashboard panel sums them."""
+
+    list_display = ("created_at", "signal", "asked_tier", "ledger_entry")
+    list_filter = ("signal", "asked_tier", "created_at")
+    readonly_fields = ("created_at", "signal", "asked_tier", "ledger_entry", "message")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

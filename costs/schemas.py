@@ -93,6 +93,9 @@ class LedgerRow(Schema):
     latency_ms: int
     outcome: str
     request_id: str
+    retry_of_id: int | None = Field(
+        None, description="For a retry_up call (“Ask Opus”): the ledger row it asked again."
+    )
 
 
 class LedgerFilters(Schema):

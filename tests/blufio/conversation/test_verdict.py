@@ -331,3 +331,31 @@ def test_a_retried_message_records_its_verdict_once(post_update, answered, fake_
     assert RoutingFeedback.objects.count() == 1
     assert LedgerEntry.objects.filter(tier="opus").count() == 1
     assert Decimal(0) < LedgerEntry.objects.get(tier="opus").cost_usd
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_records_a_thumbs_down_and_an_ask_opus_tap(
+    start_worker, fake_claude, fake_telegram
+):
+    from tests.helpers import post, wait_until_settled
+
+    start_worker()
+    post(text_update(QUESTION))
+    wait_until_settled(1)
+    reply = ChatMessage.objects.get(role="assistant")
+
+    assert post(reaction_update(reply.telegram_message_id, ["👎"])) == 200
+    assert post(ask_opus_tap(reply)) == 200
+    wait_until_settled(3)
+
+    assert sorted(RoutingFeedback.objects.values_list("signal", flat=True)) == [
+        "ask_opus",
+        "thumbs_down",
+    ]
+    retry = LedgerEntry.objects.get(reason="retry_up")
+    assert (retry.actual_model, retry.retry_of) == ("claude-opus-5-5", reply.ledger_entry)
+    assert fake_telegram.sent_texts()[-1] == "Hello from Claude."
+    assert fake_telegram.calls("sendMessage")[-1]["reply_parameters"]["message_id"] == (
+        reply.telegram_message_id
+    )
