@@ -359,3 +359,19 @@ def test_a_real_worker_records_a_thumbs_down_and_an_ask_opus_tap(
     assert fake_telegram.calls("sendMessage")[-1]["reply_parameters"]["message_id"] == (
         reply.telegram_message_id
     )
+
+
+def test_a_reply_to_a_photo_offers_no_ask_opus_and_a_forced_tap_pays_nothing(
+    post_update, fake_claude, fake_telegram
+):
+    from tests.blufio.conversation.test_media import image_bytes, photo_update
+
+    post_update(photo_update(fake_telegram, image_bytes(640, 480), width=640, height=480))
+    reply = ChatMessage.objects.get(role="assistant")
+
+    assert "reply_markup" not in fake_telegram.calls("sendMessage")[-1]
+    post_update(ask_opus_tap(reply))
+    assert len(fake_claude.calls) == 1
+    assert fake_telegram.calls("answerCallbackQuery")[-1]["text"] == (
+        "That button no longer does anything."
+    )
