@@ -39,6 +39,14 @@ THUMBS = {
 }
 
 
+def reply_head(reply: ChatMessage) -> ChatMessage:
+    """The reply whose routing a reply stands for: itself, or for a continuation (the owner
+    tapped Continue) the reply it goes on from."""
+    while reply.continues_id is not None:
+        reply = ChatMessage.objects.select_related("answers").get(pk=reply.continues_id)
+    return reply
+
+
 def judged_message(reply: ChatMessage) -> ChatMessage | None:
     """The owner's message a reply answered (an answer Opus gave since took its place)."""
     if reply.answers_id is not None:
@@ -49,6 +57,7 @@ def judged_message(reply: ChatMessage) -> ChatMessage | None:
 
 def feedback_record(*, reply: ChatMessage, signal: str, asked_tier: str = "") -> bool:
     """Record one signal on the decision behind `reply`, once; whether it is new."""
+    reply = reply_head(reply)
     message = judged_message(reply)
     if reply.ledger_entry_id is None or message is None:
         return False
@@ -95,7 +104,7 @@ def reaction_record(reaction: telegram.MessageReactionUpdated) -> str:
     signal = signals[-1]
     with transaction.atomic():
         RoutingFeedback.objects.filter(
-            ledger_entry_id=reply.ledger_entry_id, signal__in=THUMBS.values()
+            ledger_entry_id=reply_head(reply).ledger_entry_id, signal__in=THUMBS.values()
         ).exclude(signal=signal).delete()
         feedback_record(reply=reply, signal=signal)
     return "reaction"
@@ -122,21 +131,23 @@ def next_message_judge(
         .order_by("-id")
         .first()
     )
-    entry = previous.ledger_entry if previous is not None else None
+    if previous is None or previous.created_at < user_message.created_at - FOLLOW_UP_WINDOW:
+        return None
+    head = reply_head(previous)
+    entry = head.ledger_entry
     if (
         entry is None
-        or previous.answers is None
+        or head.answers is None
         or entry.feature != LedgerEntry.Feature.MESSAGE
         or entry.override
         or entry.reason == RETRY_UP_REASON
-        or user_message.created_at - previous.created_at > FOLLOW_UP_WINDOW
     ):
         return None
     if prefix_tier is not None:
         signal, asked = RoutingFeedback.Signal.PREFIX, prefix_tier
-    elif reasked(user_message.text, previous.answers.text):
+    elif reasked(user_message.text, head.answers.text):
         signal, asked = RoutingFeedback.Signal.REASK, ""
     else:
         return None
-    feedback_record(reply=previous, signal=signal, asked_tier=asked)
+    feedback_record(reply=head, signal=signal, asked_tier=asked)
     return signal

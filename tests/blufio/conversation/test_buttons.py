@@ -28,11 +28,13 @@ def keyboard(sent: dict) -> list[list[str]]:
     return [[button["text"] for button in row] for row in markup["inline_keyboard"]]
 
 
-def test_a_reply_that_ended_by_itself_has_no_buttons(post_update, fake_claude, fake_telegram):
+def test_a_reply_that_ended_by_itself_has_no_continue_button(
+    post_update, fake_claude, fake_telegram
+):
     post_update(text_update("What should I cook tonight?"))
 
     [sent] = fake_telegram.calls("sendMessage")
-    assert keyboard(sent) == []
+    assert keyboard(sent) == [["Ask Opus"]]
 
 
 def test_a_reply_cut_at_max_tokens_ends_with_a_continue_button(
@@ -42,8 +44,8 @@ def test_a_reply_cut_at_max_tokens_ends_with_a_continue_button(
 
     [sent] = fake_telegram.calls("sendMessage")
     assert sent["text"] == CUT
-    assert keyboard(sent) == [["Continue ▸"]]
-    [[button]] = sent["reply_markup"]["inline_keyboard"]
+    assert keyboard(sent) == [["Continue ▸", "Ask Opus"]]
+    [[button, _]] = sent["reply_markup"]["inline_keyboard"]
     assert buttons.button_read(button["callback_data"]) == buttons.Press("continue", reply.pk)
     assert (reply.tier, reply.stop_reason) == ("sonnet", "max_tokens")
 
@@ -52,7 +54,7 @@ def test_continue_asks_the_same_tier_to_go_on_and_sends_the_rest(
     post_update, fake_claude, fake_telegram
 ):
     reply, message_id = cut_reply(post_update, fake_claude, fake_telegram)
-    [[button]] = fake_telegram.calls("sendMessage")[-1]["reply_markup"]["inline_keyboard"]
+    [[button, _]] = fake_telegram.calls("sendMessage")[-1]["reply_markup"]["inline_keyboard"]
 
     post_update(button_update(button["callback_data"], message_id=message_id))
 
@@ -68,7 +70,8 @@ def test_continue_asks_the_same_tier_to_go_on_and_sends_the_rest(
     assert fake_telegram.sent_texts()[-1] == "and its second half."
     assert keyboard(fake_telegram.calls("sendMessage")[-1]) == []
     [refreshed] = fake_telegram.calls("editMessageReplyMarkup")
-    assert int(refreshed["message_id"]) == message_id and "reply_markup" not in refreshed
+    assert int(refreshed["message_id"]) == message_id
+    assert keyboard(refreshed) == [["Ask Opus"]]  # Continue is gone; Ask Opus stays
     continuation = ChatMessage.objects.get(continues=reply)
     assert continuation.text == " and its second half."
     entries = LedgerEntry.objects.order_by("created_at")
@@ -81,7 +84,7 @@ def test_continue_asks_the_same_tier_to_go_on_and_sends_the_rest(
 
 def test_a_second_tap_on_continue_is_not_paid_for_again(post_update, fake_claude, fake_telegram):
     _, message_id = cut_reply(post_update, fake_claude, fake_telegram)
-    [[button]] = fake_telegram.calls("sendMessage")[-1]["reply_markup"]["inline_keyboard"]
+    [[button, _]] = fake_telegram.calls("sendMessage")[-1]["reply_markup"]["inline_keyboard"]
 
     post_update(button_update(button["callback_data"], message_id=message_id))
     post_update(button_update(button["callback_data"], message_id=message_id))

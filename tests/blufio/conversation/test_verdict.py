@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from blufio.conversation import buttons
 from blufio.models import ChatMessage, InboundUpdate, RoutingFeedback
 from costs.models import LedgerEntry
 from tests.conftest import OWNER_CHAT_ID, OWNER_ID, STRANGER_ID, text_update
@@ -49,7 +50,7 @@ def ask_opus_tap(reply: ChatMessage, *, data: str | None = None, message_id: int
             "id": f"cbq{next(_ids)}",
             "from": {"id": OWNER_ID, "is_bot": False, "first_name": "Owner"},
             "chat_instance": "ci",
-            "data": data or f"opus:{reply.pk}",
+            "data": data or buttons.button_data(buttons.ASK_OPUS, reply),
             "message": {
                 "message_id": message_id or reply.telegram_message_id,
                 "date": 1_790_000_000,
@@ -77,7 +78,7 @@ def test_a_reply_not_from_opus_carries_an_ask_opus_button(answered, fake_telegra
 
     [sent] = fake_telegram.calls("sendMessage")
     assert sent["reply_markup"]["inline_keyboard"] == [
-        [{"text": "Ask Opus", "callback_data": f"opus:{reply.pk}"}]
+        [{"text": "Ask Opus", "callback_data": buttons.button_data(buttons.ASK_OPUS, reply)}]
     ]
     assert reply.ledger_entry.tier == "sonnet"
 
@@ -260,20 +261,39 @@ def test_ask_opus_still_stops_at_the_cap(answered, post_update, fake_claude, fak
 
 
 @pytest.mark.parametrize(
-    "data", ["opus:999999", "opus:abc", "opus:" + "9" * 40, "opus:-1", "opus:１２"]
+    "data",
+    [
+        lambda reply: f"opus:{reply.pk}",  # no tag
+        lambda reply: f"opus:{reply.pk}:AAAAAAAAAAAAAAAA",  # a forged tag
+        lambda reply: buttons.button_data(buttons.CONTINUE, reply).replace("continue", "opus"),
+        lambda reply: "opus:" + "9" * 40,
+        lambda reply: "opus:１２:x",
+    ],
+    ids=["untagged", "forged tag", "another action's tag", "huge id", "odd digits"],
 )
-def test_a_forged_or_stale_ask_opus_button_does_nothing(
+def test_a_forged_ask_opus_button_does_nothing(
     data, answered, post_update, fake_claude, fake_telegram
 ):
     reply = answered()
 
-    post_update(ask_opus_tap(reply, data=data))
+    post_update(ask_opus_tap(reply, data=data(reply)))
 
     assert len(fake_claude.calls) == 1
     assert not RoutingFeedback.objects.exists()
     assert fake_telegram.calls("answerCallbackQuery")[-1]["text"] == (
         "That button no longer does anything."
     )
+
+
+def test_a_reply_deleted_since_is_a_stale_button(answered, post_update, fake_claude, fake_telegram):
+    reply = answered()
+    tap = ask_opus_tap(reply)
+    ChatMessage.objects.filter(pk=reply.pk).delete()
+
+    post_update(tap)
+
+    assert len(fake_claude.calls) == 1
+    assert InboundUpdate.objects.latest("update_id").result == "button_unknown"
 
 
 def test_a_prefix_right_after_an_auto_routed_reply_judges_it(answered, fake_claude):
@@ -345,8 +365,10 @@ def test_a_real_worker_records_a_thumbs_down_and_an_ask_opus_tap(
     wait_until_settled(1)
     reply = ChatMessage.objects.get(role="assistant")
 
+    [[ask_opus]] = fake_telegram.calls("sendMessage")[0]["reply_markup"]["inline_keyboard"]
+
     assert post(reaction_update(reply.telegram_message_id, ["👎"])) == 200
-    assert post(ask_opus_tap(reply)) == 200
+    assert post(ask_opus_tap(reply, data=ask_opus["callback_data"])) == 200  # the worker's tag
     wait_until_settled(3)
 
     assert sorted(RoutingFeedback.objects.values_list("signal", flat=True)) == [
@@ -361,6 +383,22 @@ def test_a_real_worker_records_a_thumbs_down_and_an_ask_opus_tap(
     )
 
 
+def test_a_thumbs_down_on_a_continuation_judges_the_first_replys_routing(
+    post_update, fake_claude, fake_telegram
+):
+    fake_claude.text, fake_claude.stop_reason = "The first half, cut", "max_tokens"
+    post_update(text_update(QUESTION))
+    first = ChatMessage.objects.get(role="assistant")
+    fake_claude.text, fake_claude.stop_reason = " and the rest.", "end_turn"
+    post_update(ask_opus_tap(first, data=buttons.button_data(buttons.CONTINUE, first)))
+    continuation = ChatMessage.objects.get(continues=first)
+
+    post_update(reaction_update(continuation.telegram_message_id, ["👎"]))
+
+    feedback = RoutingFeedback.objects.get()
+    assert (feedback.ledger_entry, feedback.message) == (first.ledger_entry, first.answers)
+
+
 def test_a_reply_to_a_photo_offers_no_ask_opus_and_a_forced_tap_pays_nothing(
     post_update, fake_claude, fake_telegram
 ):
@@ -372,6 +410,4 @@ def test_a_reply_to_a_photo_offers_no_ask_opus_and_a_forced_tap_pays_nothing(
     assert "reply_markup" not in fake_telegram.calls("sendMessage")[-1]
     post_update(ask_opus_tap(reply))
     assert len(fake_claude.calls) == 1
-    assert fake_telegram.calls("answerCallbackQuery")[-1]["text"] == (
-        "That button no longer does anything."
-    )
+    assert InboundUpdate.objects.latest("update_id").result == "button_stale"
