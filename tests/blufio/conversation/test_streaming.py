@@ -177,8 +177,8 @@ def test_through_a_worker_a_cut_stream_falls_back_and_continue_goes_on(
     notice = "(Haiku answered — Sonnet is unavailable)"
     assert fake_telegram.wait_for_message() == [f"{notice}\n\n{PLAIN}"]
     assert fake_telegram.drafts()[0] == "Here is **"  # Sonnet's first delta, as it came
-    [[button]] = fake_telegram.sent[-1]["reply_markup"]["inline_keyboard"]
-    assert button["text"] == "Continue ▸"
+    [[button, ask_opus]] = fake_telegram.sent[-1]["reply_markup"]["inline_keyboard"]
+    assert (button["text"], ask_opus["text"]) == ("Continue ▸", "Ask Opus")
     wait_until_settled(1)
     fake_claude.text, fake_claude.stop_reason = " Serve warm.", "end_turn"
 
