@@ -101,6 +101,7 @@ class Price(models.Model):
     min_cacheable_tokens = models.PositiveIntegerField(
         "minimum cacheable prompt",
         default=DEFAULT_MIN_CACHEABLE_TOKENS,
+        db_default=DEFAULT_MIN_CACHEABLE_TOKENS,
         help_text="Tokens: a shorter prompt prefix is not cached even when marked (the API "
         "then charges it as plain input). From the model's page, 'Good to know'.",
     )
@@ -113,6 +114,7 @@ class Price(models.Model):
             ("always", "always thinks (or not known)"),
         ],
         default="always",
+        db_default="always",
         help_text="How the model thinks when a request does not say. Internal calls "
         "(memory, compaction, check-ins) turn thinking off where the model allows it.",
     )
@@ -120,6 +122,8 @@ class Price(models.Model):
         "thinking off with",
         max_length=20,
         blank=True,
+        default="",
+        db_default="",
         choices=[("", "(nothing)"), ("disabled", "disabled"), ("between_tools", "between_tools")],
         help_text="The thinking.type that turns thinking off, for a model that thinks "
         "unless turned off.",
@@ -127,16 +131,20 @@ class Price(models.Model):
     efforts = models.CharField(
         max_length=60,
         blank=True,
+        default="",
+        db_default="",
         help_text="The output_config.effort levels the model takes, comma-separated "
         f"({', '.join(EFFORTS)}). Empty: it takes no effort parameter, and none is sent.",
     )
     forced_tool_use = models.BooleanField(
         default=False,
+        db_default=False,
         help_text="Accepts a tool_choice that forces a tool (with thinking off). Off: "
         "tools are offered, never forced.",
     )
     structured_outputs = models.BooleanField(
         default=False,
+        db_default=False,
         help_text="Accepts output_config.format with a JSON schema. Off: structured "
         "answers come through a tool the model may call.",
     )

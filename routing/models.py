@@ -15,6 +15,7 @@ EFFORT = {
     "max_length": 10,
     "blank": True,
     "default": "",
+    "db_default": "",
     "choices": [("", "the model's default (none sent)"), *((level, level) for level in EFFORTS)],
 }
 
@@ -93,6 +94,7 @@ class RoutingSettings(SingletonModel):
         choices=CACHE_TTL_CHOICES,
         blank=True,
         default="5m",
+        db_default="5m",
         help_text="Replies mark their stable prefix (system prompt, summary, earlier turns) "
         "for Anthropic's prompt cache: a write costs 1.25x input for 5 minutes or 2x for an "
         "hour, a read a tenth. One hour suits owners who write in bursts with long pauses.",
@@ -100,6 +102,7 @@ class RoutingSettings(SingletonModel):
     cache_aware_routing = models.BooleanField(
         "stay on a warm cache",
         default=True,
+        db_default=True,
         help_text="When the router picks another tier than the one holding this chat's warm "
         "cache, stay on the warm tier if switching would cost more and the warm tier is not "
         "weaker than the pick. Budget downgrades, /prefixes and forced tiers always win.",

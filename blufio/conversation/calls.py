@@ -9,10 +9,13 @@ from dataclasses import replace
 from django.db import transaction
 
 from blufio.clients import anthropic as claude_client
+from blufio.models import ChatSession
 from costs.models import LedgerEntry, Reservation
 from costs.pricing import prompt_token_bound, usage_cost, worst_case_cost
 from costs.selectors import capabilities_for, price_rule_for
 from costs.services import budget_release, budget_reserve, budget_settle, call_record
+from routing.core import Decision
+from routing.models import RoutingSettings
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +24,20 @@ logger = logging.getLogger(__name__)
 Keep = Callable[[claude_client.Completion, LedgerEntry | None], object]
 # Extraction, compaction and check-ins need no depth: the least effort, where it is taken.
 INTERNAL_EFFORT = "low"
+
+
+def decision_ledger(session: ChatSession, decision: Decision, *, routing: RoutingSettings) -> dict:
+    """The ledger fields every answer to a routed message carries, whoever answers it
+    (a Claude tier or the local model): the router's decision it answers."""
+    return {
+        "feature": LedgerEntry.Feature.MESSAGE,
+        "intended_model": routing.model_for(decision.intended_tier),
+        "session_id": session.pk,
+        "intended_tier": decision.intended_tier,
+        "override": decision.override or "",
+        "score": decision.score,
+        "routing_reasons": decision.reasons,
+    }
 
 
 def call_pay(

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from blufio.clients import local as local_client
 from blufio.conversation import texts
+from blufio.conversation.calls import decision_ledger
 from blufio.models import ChatMessage, ChatSession
 from costs.models import BudgetSettings, LedgerEntry
 from costs.services import ledger_entry_create
@@ -39,16 +40,7 @@ def local_answer(
     have said without it)."""
     if not local_client.local_configured():
         return None
-    ledger = {
-        "feature": LedgerEntry.Feature.MESSAGE,
-        "intended_model": routing.model_for(decision.intended_tier),
-        "session_id": session.pk,
-        "intended_tier": decision.intended_tier,
-        "override": decision.override or "",
-        "score": decision.score,
-        "routing_reasons": decision.reasons,
-        "reason": LOCAL,
-    }
+    ledger = {**decision_ledger(session, decision, routing=routing), "reason": LOCAL}
     try:
         answer = local_client.local_complete(system=system, messages=messages)
     except local_client.LocalModelError as exc:

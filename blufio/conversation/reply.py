@@ -14,7 +14,7 @@ from blufio.clients import anthropic as claude_client
 from blufio.clients import telegram as telegram_client
 from blufio.conversation import buttons, texts
 from blufio.conversation.caching import reply_prompt, reply_stay
-from blufio.conversation.calls import call_pay
+from blufio.conversation.calls import call_pay, decision_ledger
 from blufio.conversation.commands import command_answer
 from blufio.conversation.context import (
     continue_messages,
@@ -455,13 +455,7 @@ def message_ledger(
     if cache_warm and not fallback:
         reason = CACHE_WARM
     return {
-        "feature": LedgerEntry.Feature.MESSAGE,
-        "intended_model": routing.model_for(decision.intended_tier),
-        "session_id": session.pk,
-        "intended_tier": decision.intended_tier,
-        "override": decision.override or "",
-        "score": decision.score,
-        "routing_reasons": decision.reasons,
+        **decision_ledger(session, decision, routing=routing),
         "tier": tier,
         "reason": reason,
         "attachment_kind": attachment.kind if attachment else "",
