@@ -4,10 +4,11 @@ Replays the same conversations (24 by default, 10 to 40 turns each, seeded) thro
 real reply path (router, hold, Anthropic SDK, settle, ledger, Telegram) against the fake
 Claude, which honours `cache_control` as the API does (per-model caches, lifetimes,
 minimum cacheable lengths), and PostgreSQL (database `blufio_bench_conversation`,
-created if missing). Four runs: today's code (no caching), caching alone, caching with
-cache-aware routing, and the same with the 1-hour lifetime. Pauses between turns are
-simulated, shorter and longer than the cache lifetimes: the fake's clock moves on and the
-chat's ledger rows are moved back by the pause.
+created if missing). Five runs: today's code (no caching), caching alone, caching with
+cache-aware routing, and the same with the 1-hour lifetime and with the mixed one (an
+hour for the conversation up to the last answer, 5 minutes for the newest message).
+Pauses between turns are simulated, shorter and longer than the cache lifetimes: the
+fake's clock moves on and the chat's ledger rows are moved back by the pause.
 
 Owners open topics with light asks, longer requests and hard problems and follow each
 up a few times; some conversations start with a pasted document. Answers are longer on
@@ -76,6 +77,7 @@ SCENARIOS = [
     ("prompt caching, 5 min", "5m", False),
     ("caching + cache-aware routing, 5 min", "5m", True),
     ("caching + cache-aware routing, 1 h", "1h", True),
+    ("caching + cache-aware, mixed (default)", "mixed", True),
 ]
 
 

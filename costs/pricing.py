@@ -94,6 +94,9 @@ class Rates:
 # The shortest prompt prefix most models cache; a model's own minimum is in its price row.
 DEFAULT_MIN_CACHEABLE_TOKENS = 1024
 CACHE_TTLS = ("5m", "1h")  # the lifetimes a cache_control marker may ask for
+# Replies' default: the prompt up to the last answer cached for an hour (it outlives a
+# pause and a short trip to another tier), the owner's newest message for 5 minutes.
+MIXED_TTL = "mixed"
 
 
 @dataclass(frozen=True)
@@ -193,17 +196,32 @@ def worst_case_cost(rule: PriceRule, *, prompt_tokens: int, max_output_tokens: i
 
 
 def cached_prompt_usage(
-    rule: PriceRule, *, cached_tokens: int, new_tokens: int, output_tokens: int, ttl: str
+    rule: PriceRule,
+    *,
+    cached_tokens: int,
+    new_tokens: int,
+    output_tokens: int,
+    ttl: str,
+    newest_tokens: int = 0,
 ) -> TokenUsage:
     """The usage of a call whose prompt starts with `cached_tokens` already in this model's
-    cache and adds `new_tokens`, all marked for caching with `ttl`.
+    cache and adds `new_tokens`, all marked for caching with `ttl` ("5m", "1h", or
+    `MIXED_TTL`: on a warm cache the last `newest_tokens` of them for 5 minutes and the
+    rest for an hour, on a cold one all for 5 minutes, as replies mark them).
 
     A prompt below the model's minimum cacheable length is plain input, as the API does.
     """
     if cached_tokens + new_tokens < rule.min_cacheable_tokens:
         return TokenUsage(input_tokens=cached_tokens + new_tokens, output_tokens=output_tokens)
-    write = {"cache_write_1h_tokens" if ttl == "1h" else "cache_write_5m_tokens": new_tokens}
-    return TokenUsage(cache_read_tokens=cached_tokens, output_tokens=output_tokens, **write)
+    if ttl == MIXED_TTL and not cached_tokens:
+        ttl = "5m"
+    newest = {"1h": 0, "5m": new_tokens}.get(ttl, min(newest_tokens, new_tokens))
+    return TokenUsage(
+        cache_read_tokens=cached_tokens,
+        cache_write_5m_tokens=newest,
+        cache_write_1h_tokens=new_tokens - newest,
+        output_tokens=output_tokens,
+    )
 
 
 def uncached_usage(usage: TokenUsage) -> TokenUsage:

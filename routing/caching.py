@@ -35,9 +35,17 @@ class SwitchPrice:
 
 
 def switch_price(
-    warm: WarmCache, *, tier: str, new_tokens: int, output_tokens: int, settings: RoutingSettings
+    warm: WarmCache,
+    *,
+    tier: str,
+    new_tokens: int,
+    output_tokens: int,
+    settings: RoutingSettings,
+    newest_tokens: int = 0,
 ) -> SwitchPrice:
-    """The expected cost of the next answer on the warm tier and on `tier`."""
+    """The expected cost of the next answer on the warm tier and on `tier`; the last
+    `newest_tokens` of the new ones (the owner's message) are written for 5 minutes under
+    the mixed lifetime."""
     ttl = settings.cache_ttl
     warm_rule = price_rule_for(model=settings.model_for(warm.tier))
     pick_rule = price_rule_for(model=settings.model_for(tier))
@@ -47,6 +55,7 @@ def switch_price(
         new_tokens=new_tokens,
         output_tokens=output_tokens,
         ttl=ttl,
+        newest_tokens=newest_tokens,
     )
     switch = cached_prompt_usage(
         pick_rule,
@@ -54,6 +63,7 @@ def switch_price(
         new_tokens=warm.cached_tokens + new_tokens,
         output_tokens=output_tokens,
         ttl=ttl,
+        newest_tokens=newest_tokens,
     )
     return SwitchPrice(stay=usage_cost(stay, warm_rule), switch=usage_cost(switch, pick_rule))
 
@@ -65,6 +75,7 @@ def cache_warm_stay(
     new_tokens: int,
     output_tokens: int,
     settings: RoutingSettings,
+    newest_tokens: int = 0,
 ) -> Decision | None:
     """The decision to stay on the warm tier, or None to keep the router's."""
     if warm is None or warm.tier == decision.tier or warm.tier not in TIERS:
@@ -81,6 +92,7 @@ def cache_warm_stay(
         new_tokens=new_tokens,
         output_tokens=output_tokens,
         settings=settings,
+        newest_tokens=newest_tokens,
     )
     if price.stay >= price.switch:
         return None

@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from solo.models import SingletonModel
 
+from costs.pricing import MIXED_TTL
 from costs.selectors import capabilities_for
 from routing.core import RouterConfig
 from routing.tiers import DEFAULT_MODELS, EFFORTS, TIER_NAMES, TIERS
@@ -24,7 +25,12 @@ class RoutingSettings(SingletonModel):
     """The single row of routing settings (`RoutingSettings.get_solo()`)."""
 
     FORCE_TIER_CHOICES = [("", "no (classify every message)"), *TIER_NAMES.items()]
-    CACHE_TTL_CHOICES = [("5m", "5 minutes"), ("1h", "1 hour"), ("", "off (no prompt caching)")]
+    CACHE_TTL_CHOICES = [
+        (MIXED_TTL, "1 hour for the older part, 5 minutes for the newest message"),
+        ("5m", "5 minutes"),
+        ("1h", "1 hour"),
+        ("", "off (no prompt caching)"),
+    ]
 
     haiku_model = models.CharField(
         max_length=100, default=DEFAULT_MODELS["haiku"], help_text="Model id for the cheapest tier."
@@ -90,14 +96,15 @@ class RoutingSettings(SingletonModel):
     )
     cache_ttl = models.CharField(
         "prompt cache lifetime",
-        max_length=2,
+        max_length=5,
         choices=CACHE_TTL_CHOICES,
         blank=True,
-        default="5m",
-        db_default="5m",
+        default=MIXED_TTL,
+        db_default=MIXED_TTL,
         help_text="Replies mark their stable prefix (system prompt, summary, earlier turns) "
         "for Anthropic's prompt cache: a write costs 1.25x input for 5 minutes or 2x for an "
-        "hour, a read a tenth. One hour suits owners who write in bursts with long pauses.",
+        "hour, a read a tenth. Mixed keeps the conversation up to the last answer for an "
+        "hour (it outlives a pause) and writes only the owner's newest message for 5 minutes.",
     )
     cache_aware_routing = models.BooleanField(
         "stay on a warm cache",
@@ -159,7 +166,8 @@ class RoutingSettings(SingletonModel):
 
     @property
     def cache_ttl_seconds(self) -> int:
-        return CACHE_TTL_SECONDS.get(self.cache_ttl, 0)
+        """How long the whole of a reply's cached prompt lives (mixed: its newest part)."""
+        return CACHE_TTL_SECONDS.get(self.cache_ttl, CACHE_TTL_SECONDS["5m"])
 
     def fallbacks_for(self, tier: str) -> list[str]:
         raw = getattr(self, f"{tier}_fallbacks")

@@ -105,6 +105,7 @@ def _cached_cost(
         new_tokens=usage.input_tokens - cached,
         output_tokens=usage.output_tokens,
         ttl=ttl,
+        newest_tokens=new_tokens,
     )
     return usage_cost(cached_usage, rule)
 

@@ -17,9 +17,14 @@ CONTINUE_PROMPT = (
     "Your previous answer was cut off at the length limit. Continue exactly where it "
     "stopped, without repeating anything and without any preamble."
 )
-# Recent turns are kept while their estimated size fits this allowance.
+# The turns Claude sees fit this estimated size and count. When they would not, the
+# oldest are dropped a block of WINDOW_STEP messages at a time, so the window's start
+# (and the cached prompt after the summary) stays put for many turns.
 CONTEXT_TOKEN_ALLOWANCE = 8000
 RECENT_TURNS_LIMIT = 40
+WINDOW_STEP = RECENT_TURNS_LIMIT // 2
+# How many unsummarised messages are read at most (compaction keeps far fewer).
+HISTORY_READ_LIMIT = 4 * RECENT_TURNS_LIMIT
 
 
 def system_prompt(session: ChatSession, notes: list[ContextNote] = ()) -> str:
@@ -70,17 +75,9 @@ def recent_messages(session: ChatSession, current: ChatMessage) -> list[dict]:
         session=session,
         id__gt=session.compacted_through_id,
     ).order_by("-id")
-    earlier = sorted(newest_first[:RECENT_TURNS_LIMIT], key=_place)
-    kept: list[ChatMessage] = [current]
-    used = estimated_tokens(current.text)
-    for message in reversed(earlier):
-        cost = estimated_tokens(message.text)
-        if used + cost > CONTEXT_TOKEN_ALLOWANCE:
-            break
-        kept.append(message)
-        used += cost
+    earlier = sorted(newest_first[:HISTORY_READ_LIMIT], key=_place)
     turns: list[dict] = []
-    for message in reversed(kept):
+    for message in [*window(earlier, current=current), current]:
         if turns and turns[-1]["role"] == message.role:
             turns[-1]["content"] += "\n\n" + message.text
         else:
@@ -88,6 +85,25 @@ def recent_messages(session: ChatSession, current: ChatMessage) -> list[dict]:
     while turns and turns[0]["role"] != ChatMessage.Role.USER:
         turns.pop(0)
     return turns
+
+
+def window(earlier: list[ChatMessage], *, current: ChatMessage) -> list[ChatMessage]:
+    """The earlier turns that go with `current`: from the first block start (every
+    `WINDOW_STEP` messages, at an owner's message) after which they fit the limits, so the
+    start moves only when the window is full and then jumps a block ahead; when even the
+    last block does not fit (a huge paste), the newest turns that fit."""
+    budget = CONTEXT_TOKEN_ALLOWANCE - estimated_tokens(current.text)
+    sizes = [estimated_tokens(message.text) for message in earlier]
+    for start in range(0, len(earlier), WINDOW_STEP):
+        while start < len(earlier) and earlier[start].role != ChatMessage.Role.USER:
+            start += 1
+        if len(earlier) - start <= RECENT_TURNS_LIMIT and sum(sizes[start:]) <= budget:
+            return earlier[start:]
+    kept = 0
+    while kept < len(earlier) and sizes[-kept - 1] <= budget:
+        budget -= sizes[-kept - 1]
+        kept += 1
+    return earlier[len(earlier) - kept :]
 
 
 def _place(message: ChatMessage) -> tuple[int, int]:

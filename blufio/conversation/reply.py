@@ -328,16 +328,16 @@ def answer_pay(
     routing notice tells how much budget is used, so a group never reads it. An
     attachment goes before the text of the owner's turn, and its tokens into the hold.
     """
-    prompt = reply_prompt(session, notes, ttl=routing.cache_ttl)
     messages = recent_messages(session, user_message)
     if attachment is not None:
         turn = {"type": "text", "text": messages[-1]["content"]}
         messages[-1] = {"role": "user", "content": [attachment.block(), turn]}
+    prompt = reply_prompt(session, notes, messages, ttl=routing.cache_ttl, tier=decision.tier)
     return tiers_pay(
         session,
         tiers=[decision.tier, *routing.fallbacks_for(decision.tier)],
         system=prompt.system,
-        messages=messages,
+        messages=prompt.messages,
         routing=routing,
         ledger=partial(
             message_ledger,

@@ -169,6 +169,7 @@ MIN_CACHEABLE_TOKENS = {
 }
 DEFAULT_MIN_CACHEABLE_TOKENS = 1024
 CACHE_TTL_SECONDS = {"5m": 5 * 60, "1h": 60 * 60}
+MESSAGE_ROLES = ("user:", "assistant:")  # how a message block's fingerprint starts
 MAX_BREAKPOINTS = 4
 # A breakpoint finds an earlier cache write at most this many blocks before it.
 LOOKBACK_BLOCKS = 20
@@ -208,8 +209,8 @@ def prompt_blocks(params: dict) -> list[PromptBlock]:
     """The request's blocks; a top-level `cache_control` marks the last one."""
 
     def block(part: dict | str, role: str) -> PromptBlock:
-        if isinstance(part, str):
-            return PromptBlock(f"{role}:{part}", block_tokens(part), None)
+        if isinstance(part, str):  # the same as one text block, to the API and its cache
+            part = {"type": "text", "text": part}
         marker = part.get("cache_control")
         content = {k: v for k, v in part.items() if k != "cache_control"}
         text = json.dumps(content, sort_keys=True) if role == "tool" else content.get("text", "")
@@ -231,8 +232,28 @@ def prompt_blocks(params: dict) -> list[PromptBlock]:
     return blocks
 
 
+def breakpoint_refusal(blocks: list[PromptBlock]) -> str | None:
+    """Why the API refuses these cache breakpoints: more than four, or a 1-hour one after
+    a 5-minute one (longer lifetimes must come first)."""
+    ttls = [b.ttl for b in blocks if b.ttl]
+    if len(ttls) > MAX_BREAKPOINTS:
+        return (
+            f"A maximum of {MAX_BREAKPOINTS} blocks with cache_control may be provided. "
+            f"Found {len(ttls)}."
+        )
+    if "5m" in ttls and "1h" in ttls[ttls.index("5m") :]:
+        return (
+            "A 'cache_control' block with ttl='1h' must not come after a block with "
+            "ttl='5m': longer lifetimes must come first."
+        )
+    return None
+
+
 def _without_markers(value):
-    """A request part with its cache_control markers taken out, as diagnostics compare it."""
+    """A request part with its cache_control markers taken out, as diagnostics compare it
+    (a message's text as a string is the same as one text block)."""
+    if isinstance(value, dict) and isinstance(value.get("content"), str):
+        value = {**value, "content": [{"type": "text", "text": value["content"]}]}
     if isinstance(value, list):
         return [_without_markers(item) for item in value]
     if isinstance(value, dict):
@@ -338,12 +359,7 @@ class FakeAnthropic(FakeServer):
         if (refused := refusal(recorded.params)) is not None:
             body = {"type": "error", "error": {"type": "invalid_request_error", "message": refused}}
             return Reply(400, body, {"request-id": f"req_fake{number}"})
-        breakpoints = sum(1 for b in prompt_blocks(recorded.params) if b.ttl)
-        if breakpoints > MAX_BREAKPOINTS:
-            message = (
-                f"A maximum of {MAX_BREAKPOINTS} blocks with cache_control may be provided. "
-                f"Found {breakpoints}."
-            )
+        if (message := breakpoint_refusal(prompt_blocks(recorded.params))) is not None:
             body = {"type": "error", "error": {"type": "invalid_request_error", "message": message}}
             return Reply(400, body)
         if self.delay:
@@ -446,8 +462,16 @@ class FakeAnthropic(FakeServer):
         blocks = prompt_blocks(params)
         now = time.monotonic() + self.clock_offset
         digest = hashlib.sha256(params["model"].encode())
+        # Thinking and effort settings are part of the messages' cache, not of the tools'
+        # and system's: changing them invalidates only the cached messages.
+        settings = json.dumps(
+            [params.get("thinking"), (params.get("output_config") or {}).get("effort")]
+        )
         keys, ends, total = [], [], 0
         for block in blocks:
+            if block.fingerprint.startswith(MESSAGE_ROLES) and settings:
+                digest.update(settings.encode() + b"\0")
+                settings = ""
             digest.update(block.fingerprint.encode() + b"\0")
             keys.append(digest.hexdigest())
             total += block.tokens
@@ -464,15 +488,18 @@ class FakeAnthropic(FakeServer):
                     hit = max(hit, i)
                     self.caches[keys[i]] = (now + entry[1], entry[1])
                     break
+        # Billed as the API says: reads up to the hit (A), 1-hour writes from there to the
+        # last 1-hour breakpoint (B), 5-minute writes on to the last breakpoint (C). Only
+        # breakpoints past the hit get an entry: one inside the read prefix is not written.
         read = ends[hit] if hit >= 0 else 0
         written = {"5m": 0, "1h": 0}
         done = read
         for point in breakpoints:
             ttl = blocks[point].ttl
-            if ends[point] > done:
+            if point > hit:
                 written[ttl] += ends[point] - done
                 done = ends[point]
-            self.caches[keys[point]] = (now + CACHE_TTL_SECONDS[ttl], CACHE_TTL_SECONDS[ttl])
+                self.caches[keys[point]] = (now + CACHE_TTL_SECONDS[ttl], CACHE_TTL_SECONDS[ttl])
         return {
             "input_tokens": total - done,
             "cache_creation_input_tokens": written["5m"] + written["1h"],

@@ -54,7 +54,56 @@ def test_a_reply_marks_its_stable_prefix_and_the_conversation_for_caching(
     assert call.params["cache_control"] == {"type": "ephemeral", "ttl": "5m"}
     [stable] = call.params["system"]
     assert stable["text"].startswith("You are Blufio")
-    assert stable["cache_control"] == {"type": "ephemeral", "ttl": "5m"}
+    # The mixed lifetime, the default: the stable part for an hour, before the 5 minutes.
+    assert stable["cache_control"] == {"type": "ephemeral", "ttl": "1h"}
+
+
+@pytest.mark.parametrize("tier", ["haiku", "sonnet", "opus"])
+def test_mixed_lifetimes_keep_the_conversation_an_hour_and_the_newest_message_5_minutes(
+    tier, post_update, fake_claude, fake_telegram
+):
+    post_update(text_update(f"/{tier} {LONG}"))
+    post_update(text_update(f"/{tier} And which beds get the most sun?"))
+    fake_claude.advance(40 * 60)  # past 5 minutes, within the hour
+    post_update(text_update(f"/{tier} And what should I sow first?"))
+
+    first, second, third = replies()
+    # Cold: all written for 5 minutes; no hour's price for what may not be read again.
+    assert (first.cache_write_1h_tokens, first.cache_read_tokens) == (0, 0)
+    assert first.cache_write_tokens > 512
+    # Warm: the first prompt read; the last answer (up to its hour's breakpoint) written
+    # for an hour, the newest message for 5 minutes, in that order in the request.
+    call = [c for c in fake_claude.calls if not c.params.get("tools")][1]
+    assert [m["role"] for m in call.params["messages"]] == ["user", "assistant", "user"]
+    [answer] = call.params["messages"][1]["content"]
+    assert answer["cache_control"] == {"type": "ephemeral", "ttl": "1h"}
+    assert call.params["cache_control"] == {"type": "ephemeral", "ttl": "5m"}
+    answer_tokens = len(answer["text"]) // 4 + 1
+    assert second.cache_read_tokens == first.cache_write_tokens
+    assert second.cache_write_1h_tokens == answer_tokens
+    assert second.cache_write_tokens - second.cache_write_1h_tokens == (
+        len("And which beds get the most sun?") // 4 + 1
+    )
+    # 40 minutes later the 5 minutes are gone, the hour's entry is read: all but the
+    # newest message of the second prompt.
+    assert third.cache_read_tokens == second.cache_read_tokens + second.cache_write_1h_tokens
+    assert third.cache_write_1h_tokens > 0
+    for entry in (first, second, third):
+        assert entry.cost_usd == cost_by_hand(entry, tier)
+
+
+def test_a_new_effort_invalidates_the_cached_conversation_as_the_api_does(
+    post_update, fake_claude, fake_telegram
+):
+    post_update(text_update(f"/sonnet {LONG}"))
+    post_update(text_update("/sonnet+ And which beds get the most sun?"))
+
+    first, second = replies()
+    assert second.effort == "high"
+    # The messages' cache is keyed by the thinking and effort settings (the system prompt,
+    # shorter than the minimum, is not cached on its own): all written again.
+    assert second.cache_read_tokens == 0
+    assert second.cache_write_tokens > first.cache_write_tokens
 
 
 def test_with_caching_off_nothing_is_marked(post_update, fake_claude, fake_telegram):
@@ -108,6 +157,7 @@ def test_one_hour_writes_are_priced_as_such_and_outlive_five_minutes(
 def test_after_five_minutes_the_cache_is_gone_and_written_again(
     post_update, fake_claude, fake_telegram
 ):
+    set_ttl("5m")
     post_update(text_update(f"/sonnet {LONG}"))
     fake_claude.advance(6 * 60)
     post_update(text_update("/sonnet And which beds get the most sun?"))

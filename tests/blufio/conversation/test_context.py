@@ -3,7 +3,12 @@ the summary; alternating roles."""
 
 import pytest
 
-from blufio.conversation.context import CONTEXT_TOKEN_ALLOWANCE, recent_messages, system_parts
+from blufio.conversation.context import (
+    CONTEXT_TOKEN_ALLOWANCE,
+    RECENT_TURNS_LIMIT,
+    recent_messages,
+    system_parts,
+)
 from blufio.models import ChatMessage, ChatSession
 from costs.models import BudgetSettings
 from tests.conftest import text_update
@@ -37,6 +42,28 @@ def test_old_turns_that_do_not_fit_the_allowance_are_left_out(session):
     assert messages[0]["role"] == "user"
     assert [m["content"][:1] for m in messages if m["role"] == "user"][:2] == ["4", "5"]
     assert sum(len(m["content"]) for m in messages) < CONTEXT_TOKEN_ALLOWANCE * 4 + 100
+
+
+def test_a_full_window_drops_old_turns_in_blocks_so_its_start_stays_put(session):
+    starts, sizes = [], []
+    for number in range(40):
+        current = add(session, "user", f"question {number}")
+        messages = recent_messages(session, current)
+        starts.append(messages[0]["content"])
+        sizes.append(len(messages))
+        assert messages[0]["role"] == "user" and messages[-1]["content"] == current.text
+        assert all(  # every answer right after the question it answers
+            a["content"] == q["content"].replace("question", "answer")
+            for q, a in zip(messages[::2], messages[1::2], strict=False)
+        )
+        add(session, "assistant", f"answer {number}", answers=current)
+
+    assert max(sizes) <= RECENT_TURNS_LIMIT + 1  # bounded
+    # Past the limit (20 turns) the start jumps 10 turns ahead at once, then stays put for
+    # ten turns, instead of moving on by one every turn (a cache miss each time).
+    assert starts[:21] == ["question 0"] * 21
+    assert starts[21:31] == ["question 10"] * 10
+    assert starts[31:] == ["question 20"] * 9
 
 
 def test_the_current_message_is_kept_even_when_it_alone_is_too_big(session):
