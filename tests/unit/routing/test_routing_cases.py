@@ -14,14 +14,14 @@ from tests.routing_cases import LANGUAGE_GROUPS, evaluate, load, load_all
 
 LANGUAGES = {"en", "es", "fr", "de", "pt", "it", "ru", "he", "ar", "zh", "ja", "ko", "hi", "tr"}
 FLOORS = {  # group: (exact, acceptable), router v2 measured on 2026-12-02 less 2 to 3 points
-    "all": (0.73, 0.775),
-    "English": (0.74, 0.775),
-    "Western European": (0.725, 0.77),
-    "Eastern European and Turkish": (0.735, 0.78),
-    "Hebrew and Arabic": (0.75, 0.81),
-    "Asian": (0.705, 0.75),
+    "all": (0.73, 0.78),
+    "English": (0.74, 0.78),
+    "Western European": (0.715, 0.78),
+    "Eastern European and Turkish": (0.74, 0.785),
+    "Hebrew and Arabic": (0.755, 0.81),
+    "Asian": (0.72, 0.77),
 }
-MOST_OPUS_TO_HAIKU = 29  # measured on the 4,681 cases (router v1: 42 on 3,981); the target is 0
+MOST_OPUS_TO_HAIKU = 35  # measured on the 5,399 cases (router v1: 42 on 3,981); the target is 0
 
 
 @pytest.fixture(scope="module")
@@ -63,16 +63,15 @@ def test_the_parts_share_no_case_and_the_held_out_part_has_its_own_writers():
 
 
 def test_the_held_out_part_keeps_its_first_score():
-    # The second held-out part (two new writers, 700 cases), scored on 2026-12-02 with
-    # the rules of commit 0230e72: 72.0% exact, 80.7% acceptable, 3 Opus to Haiku; then
-    # 72.3% / 80.9% / 3 with the same rules once the fit was made deterministic (it had
-    # depended on the process's string-hash seed). The first held-out part, 747 cases
-    # scored once at 74.0% / 76.2% / 2, now sits in tuning and validation.
+    # The third held-out part (three new writers, 720 cases), scored once on 2026-12-02
+    # with the rules of commit 8c56918: 72.8% exact, 83.9% acceptable, 7 Opus to Haiku.
+    # The two earlier parts (747 cases at 74.0% / 76.2% / 2, then 700 at 72.3% / 80.9% /
+    # 3) now sit in tuning and validation.
     score = evaluate(load("held-out"))
 
     assert score.accuracy >= 0.70
-    assert score.acceptable_share >= 0.785
-    assert len(score.opus_to_haiku) <= 3
+    assert score.acceptable_share >= 0.81
+    assert len(score.opus_to_haiku) <= 7
 
 
 @pytest.mark.parametrize("group", FLOORS)
