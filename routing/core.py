@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 
 from routing import lexicon, weights
 from routing.effort import split_effort
-from routing.message import Parsed, parse
+from routing.message import Parsed, parse, words
 from routing.signals import (
     FLOOR_SIGNALS,
     TEXT,
@@ -38,26 +38,75 @@ from routing.tiers import BUDGET_DOWNGRADE, BUDGET_HAIKU_ONLY, DEFAULT_MODELS, T
 CONTEXT_TURNS = 3  # the last turns that carry momentum
 OFFER_WINDOW = 400  # characters at the end of the assistant's turn read for an offer
 TOP_REASONS = 3
+SHOWN_WORDS = 5  # the heaviest words of the ask the playground names
 NEGLIGIBLE = 0.05  # a contribution smaller than this is not shown as a reason
 PREFIX_SCORE = 0.5  # the score shown for a bare prefix with nothing to classify
+EDGE = 1e-6  # scores are kept this far inside (0, 1) so that their logit is finite
 
 
 @dataclass(frozen=True)
 class Weights:
-    """A weight table: latent score = bias + Σ weight × value over the signals that fired."""
+    """A weight table: a Sonnet and an Opus score against Haiku's (bias + Σ weight × value
+    over the signals that fired + the weights of the ask's words), and the two points of
+    the expected tier that the fit cut at.
 
-    bias: float
-    by_code: dict[Signal, float]
-    sonnet_from: float = weights.SONNET_FROM  # the band edges the fit placed its cuts at
+    The tiers' probabilities are the softmax of (0, Sonnet's, Opus's); the expected tier
+    (Haiku 0, Sonnet ½, Opus 1) is mapped piecewise linearly so that the fitted cuts sit
+    at the band edges: that mapped value is the router's score.
+    """
+
+    bias: tuple[float, float]
+    by_code: dict[Signal, tuple[float, float]]
+    words: dict[str, tuple[float, float]]
+    cuts: tuple[float, float]
+    sonnet_from: float = weights.SONNET_FROM
     opus_from: float = weights.OPUS_FROM
 
-    def latent(self, values: dict[Signal, float]) -> float:
+    def pair(self, values: dict[Signal, float], ask: str) -> tuple[float, float]:
+        """Sonnet's and Opus's scores against Haiku's."""
+        sonnet, opus = self.bias
         by_code = self.by_code
-        return self.bias + sum([by_code[code] * value for code, value in values.items()])
+        for code, value in values.items():
+            to_sonnet, to_opus = by_code[code]
+            sonnet += to_sonnet * value
+            opus += to_opus * value
+        to_sonnet, to_opus = self.wording(ask)
+        return sonnet + to_sonnet, opus + to_opus
+
+    def wording(self, ask: str) -> tuple[float, float]:
+        """What the ask's words add to Sonnet's and Opus's scores."""
+        sonnet = opus = 0.0
+        get = self.words.get
+        for word in set(words(ask)):
+            if found := get(word):
+                sonnet += found[0]
+                opus += found[1]
+        return sonnet, opus
+
+    def expected(self, sonnet: float, opus: float) -> tuple[float, float, float]:
+        """The tiers' probabilities (Sonnet's, Opus's) and the score they give."""
+        top = max(0.0, sonnet, opus)
+        haiku_e, sonnet_e, opus_e = math.exp(-top), math.exp(sonnet - top), math.exp(opus - top)
+        total = haiku_e + sonnet_e + opus_e
+        p_sonnet, p_opus = sonnet_e / total, opus_e / total
+        return p_sonnet, p_opus, self.scale(p_sonnet / 2 + p_opus)
+
+    def scale(self, expected: float) -> float:
+        """The expected tier mapped so that the fitted cuts land on the band edges."""
+        (low, high), (edge_low, edge_high) = self.cuts, (self.sonnet_from, self.opus_from)
+        if expected < low:
+            return edge_low * expected / low
+        if expected < high:
+            return edge_low + (edge_high - edge_low) * (expected - low) / (high - low)
+        return edge_high + (1 - edge_high) * (expected - high) / (1 - high)
+
+    def latent(self, values: dict[Signal, float], ask: str) -> float:
+        """The logit of the score: the scale momentum measures gaps on."""
+        return _logit(self.expected(*self.pair(values, ask))[2])
 
     def own_latent(self, parsed: Parsed) -> float:
         """The latent score of a message on its own, without the thread."""
-        return self.latent(own_values(parsed))
+        return self.latent(own_values(parsed), parsed.ask)
 
     def tier_index(self, latent: float) -> int:
         """The tier a latent score falls in at the band edges (0 Haiku … 2 Opus)."""
@@ -65,10 +114,16 @@ class Weights:
 
 
 def _logit(p: float) -> float:
+    p = min(1 - EDGE, max(EDGE, p))
     return math.log(p / (1 - p))
 
 
-FITTED = Weights(weights.BIAS, {Signal(code): w for code, w in weights.WEIGHTS.items()})
+FITTED = Weights(
+    weights.BIAS,
+    {Signal(code): w for code, w in weights.WEIGHTS.items()},
+    weights.WORDS,
+    weights.CUTS,
+)
 
 
 @dataclass(frozen=True)
@@ -184,24 +239,75 @@ def _values(
     follow, agrees = is_follow_up(parsed), agrees_to_offer(parsed)
     if not (follow or agrees):
         return own
-    thread = thread_of(context, table.latent(own), table, follow=follow, agrees=agrees)
+    thread = thread_of(context, table.latent(own, parsed.ask), table, follow=follow, agrees=agrees)
     return own | {code: v for code, v in momentum(parsed, thread).items() if v}
 
 
 def explain(message: str, context: list[dict] | None = None) -> list[dict]:
-    """Each signal that fired: its words, value, weight and contribution to the latent score,
-    largest effect first (the playground shows these)."""
+    """Each signal that fired (and the ask's words): its words, value, weights towards
+    Sonnet and Opus, and its effect on the score's logit, largest first (the playground
+    shows these)."""
+    parsed = parse(message)
+    values = _values(parsed, own_values(parsed), context, FITTED)
+    effects = dict(_effects(values, parsed.ask, FITTED)[1])
     rows = [
         {
             "code": code.value,
             "text": TEXT[code],
             "value": value,
-            "weight": FITTED.by_code[code],
-            "contribution": value * FITTED.by_code[code],
+            "to_sonnet": FITTED.by_code[code][0],
+            "to_opus": FITTED.by_code[code][1],
+            "contribution": effects[code],
         }
-        for code, value in signal_values(message, context).items()
+        for code, value in values.items()
     ]
+    if Signal.WORDING in effects:
+        to_sonnet, to_opus = FITTED.wording(parsed.ask)
+        weighed = [w for w in dict.fromkeys(words(parsed.ask)) if w in FITTED.words]
+        heaviest = sorted(weighed, key=lambda w: -max(map(abs, FITTED.words[w])))[:SHOWN_WORDS]
+        rows.append(
+            {
+                "code": Signal.WORDING.value,
+                "text": f"{TEXT[Signal.WORDING]}: {', '.join(heaviest)}",
+                "value": 1.0,
+                "to_sonnet": to_sonnet,
+                "to_opus": to_opus,
+                "contribution": effects[Signal.WORDING],
+            }
+        )
     return sorted(rows, key=lambda row: -abs(row["contribution"]))
+
+
+def _effects(
+    values: dict[Signal, float], ask: str, table: Weights
+) -> tuple[float, list[tuple[Signal, float]]]:
+    """The score, and each signal's first-order effect on its logit (the ask's words as
+    `Signal.WORDING`): how far the score would move without it, to first order."""
+    p_sonnet, p_opus, score = table.expected(*table.pair(values, ask))
+    (low, high), edges = table.cuts, (table.sonnet_from, table.opus_from)
+    expected = p_sonnet / 2 + p_opus
+    slope = (
+        edges[0] / low
+        if expected < low
+        else (edges[1] - edges[0]) / (high - low)
+        if expected < high
+        else (1 - edges[1]) / (1 - high)
+    )
+    clamped = min(1 - EDGE, max(EDGE, score))
+    per_logit = slope / (clamped * (1 - clamped))
+    to_sonnet, to_opus = (
+        per_logit * p_sonnet * (0.5 - expected),
+        per_logit * p_opus * (1 - expected),
+    )
+    by_code = table.by_code
+    effects = [
+        (code, value * (by_code[code][0] * to_sonnet + by_code[code][1] * to_opus))
+        for code, value in values.items()
+    ]
+    worded = table.wording(ask)
+    if worded != (0.0, 0.0):
+        effects.append((Signal.WORDING, worded[0] * to_sonnet + worded[1] * to_opus))
+    return score, effects
 
 
 def classify(
@@ -215,21 +321,14 @@ def classify(
     """
     parsed = parse(message)
     values = _values(parsed, own_values(parsed), context, table)
-    by_code = table.by_code
-    contributions = [(code, by_code[code] * value) for code, value in values.items()]
-    latent = table.bias + sum([c for _, c in contributions])
-    low_cut = _logit(table.sonnet_from)
-    if latent < low_cut and not FLOOR_SIGNALS.isdisjoint(values):
-        contributions.append((Signal.SUBSTANCE_FLOOR, low_cut - latent))
-        latent = low_cut
+    score, contributions = _effects(values, parsed.ask, table)
+    if score < table.sonnet_from and not FLOOR_SIGNALS.isdisjoint(values):
+        contributions.append((Signal.SUBSTANCE_FLOOR, _logit(table.sonnet_from) - _logit(score)))
+        score = table.sonnet_from
     ranked = sorted(
         ((c, v) for c, v in contributions if abs(v) >= NEGLIGIBLE), key=lambda cv: -abs(cv[1])
     )
-    return Classification(_logistic(latent), tuple(ranked))
-
-
-def _logistic(latent: float) -> float:
-    return 1 / (1 + math.exp(-max(-30.0, min(30.0, latent))))
+    return Classification(score, tuple(ranked))
 
 
 def _percent(share: float) -> int:

@@ -4,13 +4,14 @@
     .venv/bin/python -m routing.fit_weights --check    # exit 1 if the table is stale
     .venv/bin/python -m routing.fit_weights --choose   # compare settings on validation
 
-A cost-weighted ordinal logistic model: the tiers are ordered, and the two cut
-points share one weight vector. It is fitted as two weighted binary problems
-("above Haiku?", "above Sonnet?"), the reduction of Li and Lin (2007), where each
-case weighs what a wrong side of that cut would cost: sending an Opus case to
-Haiku costs far more than sending a Haiku case to Sonnet, and a tier the label
-accepts costs little. The latent score is then rescaled so that the fitted cut
-points land on the default band edges, 0.30 and 0.65.
+A cost-weighted multinomial logistic model: each tier has its own weights for the
+named signals and for the words of the ask (Haiku's are the reference, so the table
+holds Sonnet's and Opus's against it). Each case weighs what its worst miss would
+cost, so an Opus case sent to Haiku costs far more than a Haiku case sent to Sonnet.
+The expected tier under the model (Haiku 0, Sonnet ½, Opus 1) is then cut at the two
+points that cost least on the tuning cases; the runtime maps those cuts onto the
+default band edges, 0.30 and 0.65. `bench/router_models.py` compares this shape with
+the ordinal one it replaced, on writers each fold has not seen.
 
 Momentum signals depend on the weights themselves (they use the tier of the
 thread's earlier turns), so the fit is repeated a few times, each round scoring
@@ -20,16 +21,17 @@ the runtime never imports it.
 
 import argparse
 import json
-import math
 import sys
 from pathlib import Path
 
 import numpy as np
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from routing import core
 from routing.core import Weights
-from routing.message import parse
+from routing.message import parse, words
 from routing.signals import ORDER, TEXT, agrees_to_offer, is_follow_up, momentum, own_values
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,9 +41,11 @@ TIERS = core.TIERS
 # What a decision costs, by expected tier (rows) and routed tier (columns).
 COST = {"haiku": (0.0, 1.0, 2.0), "sonnet": (1.2, 0.0, 1.0), "opus": (4.0, 1.2, 0.0)}
 ACCEPTABLE_COST = 0.25  # a tier the label accepts, though not the expected one
-REGULARISATION = 10.0  # inverse strength (scikit-learn's C), chosen on validation
+REGULARISATION = 1.0  # inverse strength (scikit-learn's C), chosen on validation
 ROUNDS = 3  # momentum rounds
-CUT_SCALE = 100.0  # the cut points' columns are scaled up so the penalty barely touches them
+MIN_CASES = 3  # a word weighs only if this many tuning cases use it
+SMALLEST_WEIGHT = 0.005  # word weights below this (both tiers) are left out of the table
+CUT_GRID = [i / 200 for i in range(2, 199)]  # expected-tier values tried as cuts
 SONNET_FROM, OPUS_FROM = 0.30, 0.65
 
 
@@ -73,7 +77,11 @@ def features(cases: list[dict], table: Weights | None) -> np.ndarray:
             follow, agrees = is_follow_up(parsed), agrees_to_offer(parsed)
             if follow or agrees:
                 thread = core.thread_of(
-                    case["context"], table.latent(values), table, follow=follow, agrees=agrees
+                    case["context"],
+                    table.latent(values, parsed.ask),
+                    table,
+                    follow=follow,
+                    agrees=agrees,
                 )
                 values = values | momentum(parsed, thread)
         rows.append([values.get(code, 0.0) for code in ORDER])
@@ -83,60 +91,82 @@ def features(cases: list[dict], table: Weights | None) -> np.ndarray:
 def fit(cases: list[dict], regularisation: float = REGULARISATION) -> Weights:
     """Fit all weights together; the momentum signals are recomputed each round."""
     cases = classified(cases)
+    bag = CountVectorizer(analyzer=words, min_df=MIN_CASES, binary=True)
+    worded = bag.fit_transform([parse(case["message"]).ask for case in cases])
+    vocabulary = bag.get_feature_names_out()
     table = None
     for _ in range(ROUNDS):
-        table = _fit_round(features(cases, table), cases, regularisation)
-    return Weights(round(table.bias, 4), {code: round(w, 4) for code, w in table.by_code.items()})
+        x = hstack([worded, csr_matrix(features(cases, table))]).tocsr()
+        table = _fit_round(x, cases, vocabulary, regularisation)
+    rounded = {
+        word: (round(s, 4), round(o, 4))
+        for word, (s, o) in table.words.items()
+        if max(abs(s), abs(o)) >= SMALLEST_WEIGHT
+    }
+    return Weights(
+        (round(table.bias[0], 4), round(table.bias[1], 4)),
+        {code: (round(s, 4), round(o, 4)) for code, (s, o) in table.by_code.items()},
+        rounded,
+        table.cuts,
+    )
 
 
-def _cut_rows(cases: list[dict]):
-    """(case index, cut, label, weight) for the two binary problems of the reduction."""
-    for index, case in enumerate(cases):
-        costs = case_costs(case)
-        expected = TIERS.index(case["expected"])
-        for cut in (0, 1):
-            weight = abs(costs[cut] - costs[cut + 1])
-            if weight:
-                yield index, cut, int(expected > cut), weight
+def _fit_round(x, cases: list[dict], vocabulary, regularisation: float) -> Weights:
+    labels = [TIERS.index(case["expected"]) for case in cases]
+    sample_weights = [max(case_costs(case)) for case in cases]
+    model = LogisticRegression(C=regularisation, max_iter=5000)
+    model.fit(x, labels, sample_weight=sample_weights)
+    against_haiku = model.coef_[1:] - model.coef_[0]
+    bias = model.intercept_[1:] - model.intercept_[0]
+    columns = list(zip(against_haiku[0], against_haiku[1], strict=True))
+    words_part, signals_part = columns[: len(vocabulary)], columns[len(vocabulary) :]
+    table = Weights(
+        (float(bias[0]), float(bias[1])),
+        {code: (float(s), float(o)) for code, (s, o) in zip(ORDER, signals_part, strict=True)},
+        {str(w): (float(s), float(o)) for w, (s, o) in zip(vocabulary, words_part, strict=True)},
+        (1 / 3, 2 / 3),
+    )
+    return Weights(table.bias, table.by_code, table.words, _cuts(x, model, cases))
 
 
-def _fit_round(x: np.ndarray, cases: list[dict], regularisation: float) -> Weights:
-    rows, labels, sample_weights = [], [], []
-    for index, cut, label, weight in _cut_rows(cases):
-        cuts = [-CUT_SCALE * (cut == 0), -CUT_SCALE * (cut == 1)]
-        rows.append(np.concatenate([x[index], cuts]))
-        labels.append(label)
-        sample_weights.append(weight)
-    model = LogisticRegression(C=regularisation, fit_intercept=False, max_iter=5000)
-    model.fit(np.array(rows), np.array(labels), sample_weight=np.array(sample_weights))
-    scaling = np.r_[np.ones(len(ORDER)), CUT_SCALE, CUT_SCALE]
-    *coefficients, low_cut, high_cut = model.coef_[0] * scaling
-    scale = (_logit(OPUS_FROM) - _logit(SONNET_FROM)) / (high_cut - low_cut)
-    bias = _logit(SONNET_FROM) - scale * low_cut
-    by_code = {code: scale * c for code, c in zip(ORDER, coefficients, strict=True)}
-    return Weights(bias, by_code, SONNET_FROM, OPUS_FROM)
-
-
-def _logit(p: float) -> float:
-    return math.log(p / (1 - p))
+def _cuts(x, model: LogisticRegression, cases: list[dict]) -> tuple[float, float]:
+    """The two expected-tier values that route the tuning cases at least cost."""
+    probabilities = model.predict_proba(x)
+    expected = probabilities[:, 1] / 2 + probabilities[:, 2]
+    costs = np.array([case_costs(case) for case in cases])
+    best = None
+    for low in CUT_GRID:
+        above_low = expected >= low
+        for high in CUT_GRID:
+            if high <= low:
+                continue
+            tier = above_low.astype(int) + (expected >= high)
+            total = costs[np.arange(len(cases)), tier].sum()
+            if best is None or total < best[0] - 1e-9:
+                best = (total, low, high)
+    return best[1], best[2]
 
 
 def render(table: Weights, cases: int) -> str:
     lines = [
         '"""The router\'s weights, fitted by `python -m routing.fit_weights`: do not edit.',
         "",
-        f"Fitted on {cases} tuning cases (tests/data/routing_tuning.jsonl). Each weight",
-        "multiplies its signal's value (see routing/signals.py); the latent score is",
-        "BIAS plus their sum, and the score is its logistic. The fit places its two cut",
-        "points at the default band edges below.",
+        f"Fitted on {cases} tuning cases (tests/data/routing_tuning.jsonl). Sonnet's and",
+        "Opus's scores against Haiku's are BIAS plus each signal's value times its weights",
+        "(see routing/signals.py) plus the weights of the ask's words; the score is the",
+        "expected tier under their softmax, with the fitted CUTS mapped onto the default",
+        "band edges below.",
         '"""',
         "",
         f"SONNET_FROM = {SONNET_FROM}",
         f"OPUS_FROM = {OPUS_FROM}",
-        f"BIAS = {table.bias}",
-        "WEIGHTS = {",
+        f"CUTS = {table.cuts}  # the expected tier (Haiku 0, Sonnet 0.5, Opus 1) cut here",
+        f"BIAS = {table.bias}  # Sonnet's and Opus's against Haiku's",
+        "WEIGHTS = {  # signal: (towards Sonnet, towards Opus), against Haiku",
     ]
     lines += [f'    "{code}": {table.by_code[code]},  # {TEXT[code]}' for code in ORDER]
+    lines += ["}", "WORDS = {  # a word or word pair of the ask: (towards Sonnet, towards Opus)"]
+    lines += [f'    "{word}": {table.words[word]},' for word in sorted(table.words)]
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -163,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     tuning = load("tuning")
     if args.choose:
         validation = load("validation")
-        for regularisation in (0.1, 0.3, 1.0, 3.0, 10.0):
+        for regularisation in (0.1, 0.3, 1.0, 3.0):
             table = fit(tuning, regularisation)
             print(f"C={regularisation:<5} tuning {score(tuning, table)}")
             print(f"{'':8} validation {score(validation, table)}")

@@ -25,6 +25,9 @@ NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 OPERATOR = re.compile(r"\d\s*[-+*/x×÷^%]\s*\d|\d\s*%")
 MATH_SYMBOLS = re.compile(r"[=^²³√π∑∫≤≥±∀∃∈]")
 DIGIT = re.compile(r"\d")
+WORD = re.compile(r"\w+")
+WORDS_READ = 400  # characters of the ask whose words the weight table weighs
+CJK_START = 0x2E80  # from here on, scripts whose runs count as character pairs
 SENTENCE_END = re.compile(r"[.!?。！？]\s")
 QUOTE_MARKS = ("'", '"', "“", "«", "「", "„")
 # A short quoted phrase is the object of the ask ("how do you say 'proof by induction'"),
@@ -254,3 +257,16 @@ def parse(message: str) -> Parsed:
         opening=window.lstrip()[:30].lower(),
         present=present,
     )
+
+
+def words(ask: str) -> list[str]:
+    """The words and word pairs of the ask's start, lower-cased, that the weight table's
+    word weights are keyed by; a run of a script written without spaces (Chinese,
+    Japanese) counts as its character pairs."""
+    tokens: list[str] = []
+    for word in WORD.findall(ask[:WORDS_READ].lower()):
+        if word.isascii() or not any(ord(ch) >= CJK_START for ch in word):
+            tokens.append(word)
+        else:
+            tokens += [word[i : i + 2] for i in range(max(1, len(word) - 1))]
+    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]

@@ -69,6 +69,7 @@ class Signal(StrEnum):
     CREATIVE = "creative"
     FIRST_PERSON = "first_person"
     SUBSTANCE_FLOOR = "substance_floor"
+    WORDING = "wording"
     FOLLOW_LONG_ANSWER = "follow_long_answer"
     FOLLOW_HEAVY_ANSWER = "follow_heavy_answer"
     FOLLOW_GAP = "follow_gap"
@@ -125,6 +126,7 @@ TEXT = {
     Signal.CREATIVE: "creative writing",
     Signal.FIRST_PERSON: "the owner's own situation",
     Signal.SUBSTANCE_FLOOR: "has substance: not below Sonnet",
+    Signal.WORDING: "wording typical of asks at this level",
     Signal.FOLLOW_LONG_ANSWER: "follows a long answer",
     Signal.FOLLOW_HEAVY_ANSWER: "follows a technical or weighty answer",
     Signal.FOLLOW_GAP: "follow-up in a harder thread",

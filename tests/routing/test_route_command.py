@@ -40,7 +40,7 @@ def test_jsonl_gives_one_line_per_input_in_order(tmp_path):
             "message": "and the edge cases?",
             "context": [{"role": "user", "content": "design a consensus protocol with trade-offs"}],
         },
-        {"message": "write me a limerick", "budget_used": 0.96},
+        {"message": "explain how a heat pump works", "budget_used": 0.96},
     ]
     path = tmp_path / "in.jsonl"
     path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")

@@ -32,6 +32,7 @@ def test_the_playground_shows_each_signal_and_its_contribution(staff):
     html = response.content.decode()
     assert '<table id="signals">' in html
     assert "hard task (proof, system design, concurrency)" in html and "hard_opening" in html
+    assert "wording typical of asks at this level: " in html  # and its heaviest words
 
 
 def test_the_playground_stays_on_a_warm_tier_when_switching_costs_more(staff):

@@ -83,7 +83,7 @@ def test_a_short_follow_up_in_a_hard_thread_stays_high():
     decision = route("and the edge cases?", HARD_THREAD)
 
     assert decision.tier == "opus"
-    assert "follow-up in a harder thread" in decision.reasons
+    assert decision.reasons[0] == "follow-up in an Opus-level thread"
 
 
 def test_thanks_after_a_hard_thread_drops_to_haiku():

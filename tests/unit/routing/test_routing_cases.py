@@ -13,15 +13,26 @@ import pytest
 from tests.routing_cases import LANGUAGE_GROUPS, evaluate, load, load_all
 
 LANGUAGES = {"en", "es", "fr", "de", "pt", "it", "ru", "he", "ar", "zh", "ja", "ko", "hi", "tr"}
-FLOORS = {  # group: (exact, acceptable), router v2 measured on 2026-12-02 less 2 to 3 points
-    "all": (0.73, 0.78),
-    "English": (0.74, 0.78),
-    "Western European": (0.715, 0.78),
-    "Eastern European and Turkish": (0.74, 0.785),
-    "Hebrew and Arabic": (0.755, 0.81),
-    "Asian": (0.72, 0.77),
+# group: (exact, acceptable), measured on 2026-12-02 less 2 to 3 points. On the whole
+# corpus, most of which the weights were fitted on (the ask's words weigh, so the fit
+# knows its own cases well), and on the validation part, which it was not.
+FLOORS = {
+    "all": (0.89, 0.91),
+    "English": (0.895, 0.91),
+    "Western European": (0.875, 0.90),
+    "Eastern European and Turkish": (0.90, 0.91),
+    "Hebrew and Arabic": (0.91, 0.93),
+    "Asian": (0.885, 0.91),
 }
-MOST_OPUS_TO_HAIKU = 35  # measured on the 5,399 cases (router v1: 42 on 3,981); the target is 0
+VALIDATION_FLOORS = {
+    "all": (0.775, 0.825),
+    "English": (0.80, 0.835),
+    "Western European": (0.72, 0.79),
+    "Eastern European and Turkish": (0.77, 0.81),
+    "Hebrew and Arabic": (0.81, 0.865),
+    "Asian": (0.77, 0.83),
+}
+MOST_OPUS_TO_HAIKU = 12  # on all 5,394 cases (router v1: 42 on 3,981); the target is 0
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +69,7 @@ def test_the_parts_share_no_case_and_the_held_out_part_has_its_own_writers():
     assert not {key(c) for c in tuning} & {key(c) for c in validation}
     # Independent writers may both write "good morning 🌞": only such incidental repeats.
     assert len({key(c) for c in tuning + validation} & {key(c) for c in held_out}) <= 5
-    assert len(held_out) >= 600
+    assert len(held_out) >= 450
     assert not {c["writer"] for c in tuning + validation} & {c["writer"] for c in held_out}
 
 
@@ -76,9 +87,18 @@ def test_the_held_out_part_keeps_its_first_score():
 
 @pytest.mark.parametrize("group", FLOORS)
 def test_the_router_keeps_its_floor_on_each_language_group(cases, group):
+    assert_floor(cases, group, FLOORS[group])
+
+
+@pytest.mark.parametrize("group", VALIDATION_FLOORS)
+def test_the_router_keeps_its_floor_on_each_language_group_of_the_validation_part(group):
+    assert_floor(load("validation"), group, VALIDATION_FLOORS[group])
+
+
+def assert_floor(cases: list[dict], group: str, floor: tuple[float, float]) -> None:
     chosen = cases if group == "all" else [c for c in cases if c["lang"] in LANGUAGE_GROUPS[group]]
     score = evaluate(chosen)
-    exact, acceptable = FLOORS[group]
+    exact, acceptable = floor
 
     assert score.accuracy >= exact, f"{group}: {score.accuracy:.1%}"
     assert score.acceptable_share >= acceptable, f"{group}: {score.acceptable_share:.1%}"
@@ -86,3 +106,4 @@ def test_the_router_keeps_its_floor_on_each_language_group(cases, group):
 
 def test_opus_cases_sent_to_haiku_do_not_grow(cases):
     assert len(evaluate(cases).opus_to_haiku) <= MOST_OPUS_TO_HAIKU
+    assert len(evaluate(load("validation")).opus_to_haiku) <= 11
