@@ -62,22 +62,23 @@ class Weights:
     sonnet_from: float = weights.SONNET_FROM
     opus_from: float = weights.OPUS_FROM
 
-    def pair(self, values: dict[Signal, float], ask: str) -> tuple[float, float]:
-        """Sonnet's and Opus's scores against Haiku's."""
+    def pair(self, values: dict[Signal, float], worded: tuple[float, float]) -> tuple[float, float]:
+        """Sonnet's and Opus's scores against Haiku's, given what the ask's words add."""
         sonnet, opus = self.bias
+        sonnet += worded[0]
+        opus += worded[1]
         by_code = self.by_code
         for code, value in values.items():
             to_sonnet, to_opus = by_code[code]
             sonnet += to_sonnet * value
             opus += to_opus * value
-        to_sonnet, to_opus = self.wording(ask)
-        return sonnet + to_sonnet, opus + to_opus
+        return sonnet, opus
 
     def wording(self, ask: str) -> tuple[float, float]:
         """What the ask's words add to Sonnet's and Opus's scores."""
         sonnet = opus = 0.0
         get = self.words.get
-        for word in set(words(ask)):
+        for word in dict.fromkeys(words(ask)):  # in order: the sum is the same every run
             if found := get(word):
                 sonnet += found[0]
                 opus += found[1]
@@ -102,7 +103,7 @@ class Weights:
 
     def latent(self, values: dict[Signal, float], ask: str) -> float:
         """The logit of the score: the scale momentum measures gaps on."""
-        return _logit(self.expected(*self.pair(values, ask))[2])
+        return _logit(self.expected(*self.pair(values, self.wording(ask)))[2])
 
     def own_latent(self, parsed: Parsed) -> float:
         """The latent score of a message on its own, without the thread."""
@@ -283,7 +284,8 @@ def _effects(
 ) -> tuple[float, list[tuple[Signal, float]]]:
     """The score, and each signal's first-order effect on its logit (the ask's words as
     `Signal.WORDING`): how far the score would move without it, to first order."""
-    p_sonnet, p_opus, score = table.expected(*table.pair(values, ask))
+    worded = table.wording(ask)
+    p_sonnet, p_opus, score = table.expected(*table.pair(values, worded))
     (low, high), edges = table.cuts, (table.sonnet_from, table.opus_from)
     expected = p_sonnet / 2 + p_opus
     slope = (
@@ -304,7 +306,6 @@ def _effects(
         (code, value * (by_code[code][0] * to_sonnet + by_code[code][1] * to_opus))
         for code, value in values.items()
     ]
-    worded = table.wording(ask)
     if worded != (0.0, 0.0):
         effects.append((Signal.WORDING, worded[0] * to_sonnet + worded[1] * to_opus))
     return score, effects

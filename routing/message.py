@@ -263,10 +263,14 @@ def words(ask: str) -> list[str]:
     """The words and word pairs of the ask's start, lower-cased, that the weight table's
     word weights are keyed by; a run of a script written without spaces (Chinese,
     Japanese) counts as its character pairs."""
-    tokens: list[str] = []
-    for word in WORD.findall(ask[:WORDS_READ].lower()):
-        if word.isascii() or not any(ord(ch) >= CJK_START for ch in word):
-            tokens.append(word)
-        else:
-            tokens += [word[i : i + 2] for i in range(max(1, len(word) - 1))]
+    head = ask[:WORDS_READ].lower()
+    tokens = WORD.findall(head)
+    if not head.isascii():
+        tokens = [piece for word in tokens for piece in _pieces(word)]
     return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+
+
+def _pieces(word: str) -> list[str]:
+    if all(ord(ch) < CJK_START for ch in word):
+        return [word]
+    return [word[i : i + 2] for i in range(max(1, len(word) - 1))]
