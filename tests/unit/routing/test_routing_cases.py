@@ -69,20 +69,21 @@ def test_the_parts_share_no_case_and_the_held_out_part_has_its_own_writers():
     assert not {key(c) for c in tuning} & {key(c) for c in validation}
     # Independent writers may both write "good morning 🌞": only such incidental repeats.
     assert len({key(c) for c in tuning + validation} & {key(c) for c in held_out}) <= 5
-    assert len(held_out) >= 450
+    assert len(held_out) >= 250
     assert not {c["writer"] for c in tuning + validation} & {c["writer"] for c in held_out}
 
 
 def test_the_held_out_part_keeps_its_first_score():
-    # The third held-out part (three new writers, 720 cases), scored once on 2026-12-02
-    # with the rules of commit 8c56918: 72.8% exact, 83.9% acceptable, 7 Opus to Haiku.
-    # The two earlier parts (747 cases at 74.0% / 76.2% / 2, then 700 at 72.3% / 80.9% /
-    # 3) now sit in tuning and validation.
+    # The fourth held-out part (two new writers, 282 cases), scored once on 2026-12-02
+    # with the rules of commit a7f6b2c (the multinomial fit with the ask's words):
+    # 77.0% exact, 90.1% acceptable, 1 Opus to Haiku. The three earlier parts (747,
+    # 700 and 720 cases; the last scored at 72.8% / 83.9% / 7 with the ordinal fit of
+    # 8c56918) now sit in tuning and validation.
     score = evaluate(load("held-out"))
 
-    assert score.accuracy >= 0.70
-    assert score.acceptable_share >= 0.81
-    assert len(score.opus_to_haiku) <= 7
+    assert score.accuracy >= 0.745
+    assert score.acceptable_share >= 0.875
+    assert len(score.opus_to_haiku) <= 2
 
 
 @pytest.mark.parametrize("group", FLOORS)
