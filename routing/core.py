@@ -94,12 +94,18 @@ class Weights:
 
     def scale(self, expected: float) -> float:
         """The expected tier mapped so that the fitted cuts land on the band edges."""
+        start, value, slope = self.segment(expected)
+        return value + slope * (expected - start)
+
+    def segment(self, expected: float) -> tuple[float, float, float]:
+        """The piece of the map `expected` falls on: where it starts, its value there, and
+        its slope."""
         (low, high), (edge_low, edge_high) = self.cuts, (self.sonnet_from, self.opus_from)
         if expected < low:
-            return edge_low * expected / low
+            return 0.0, 0.0, edge_low / low
         if expected < high:
-            return edge_low + (edge_high - edge_low) * (expected - low) / (high - low)
-        return edge_high + (1 - edge_high) * (expected - high) / (1 - high)
+            return low, edge_low, (edge_high - edge_low) / (high - low)
+        return high, edge_high, (1 - edge_high) / (1 - high)
 
     def latent(self, values: dict[Signal, float], ask: str) -> float:
         """The logit of the score: the scale momentum measures gaps on."""
@@ -286,15 +292,8 @@ def _effects(
     `Signal.WORDING`): how far the score would move without it, to first order."""
     worded = table.wording(ask)
     p_sonnet, p_opus, score = table.expected(*table.pair(values, worded))
-    (low, high), edges = table.cuts, (table.sonnet_from, table.opus_from)
     expected = p_sonnet / 2 + p_opus
-    slope = (
-        edges[0] / low
-        if expected < low
-        else (edges[1] - edges[0]) / (high - low)
-        if expected < high
-        else (1 - edges[1]) / (1 - high)
-    )
+    slope = table.segment(expected)[2]
     clamped = min(1 - EDGE, max(EDGE, score))
     per_logit = slope / (clamped * (1 - clamped))
     to_sonnet, to_opus = (

@@ -120,13 +120,12 @@ def _fit_round(x, cases: list[dict], vocabulary, regularisation: float) -> Weigh
     bias = model.intercept_[1:] - model.intercept_[0]
     columns = list(zip(against_haiku[0], against_haiku[1], strict=True))
     words_part, signals_part = columns[: len(vocabulary)], columns[len(vocabulary) :]
-    table = Weights(
+    return Weights(
         (float(bias[0]), float(bias[1])),
         {code: (float(s), float(o)) for code, (s, o) in zip(ORDER, signals_part, strict=True)},
         {str(w): (float(s), float(o)) for w, (s, o) in zip(vocabulary, words_part, strict=True)},
-        (1 / 3, 2 / 3),
+        _cuts(x, model, cases),
     )
-    return Weights(table.bias, table.by_code, table.words, _cuts(x, model, cases))
 
 
 def _cuts(x, model: LogisticRegression, cases: list[dict]) -> tuple[float, float]:
