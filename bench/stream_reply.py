@@ -2,26 +2,22 @@
 pace -> drafts and the final message on the fake Telegram.
 
 An Opus-routed question each time; the fake Claude waits `--first-token` seconds before
-its first event, then writes `--tokens-per-second` (four characters a token, four tokens
-a delta). Runs in one process with eager tasks against PostgreSQL (database
-`blufio_stream_bench`, created if missing) and the loopback fakes, through the real SDKs.
-Prints time to first draft and to the final message, p50/p99. Not a test; numbers only.
+its first event, thinks (Opus 5.5 always does, and by default streams its thinking block
+empty: the wait is that of the thinking's tokens at the same pace), then writes
+`--tokens-per-second` (four characters a token, four tokens a delta). Runs in one process
+with eager tasks against PostgreSQL (database `blufio_stream_bench`, created if missing)
+and the loopback fakes, through the real SDKs (`reply_loop.py`). Prints time to the first
+draft, to the first draft with answer text in it, and to the final message, p50/p99. Not
+a test; numbers only.
 
     .venv/bin/python bench/stream_reply.py [--messages 20] [--first-token 0.5]
 """
 
 import argparse
 import math
-import os
 import statistics
-import sys
-import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-DATABASE = "blufio_stream_bench"
-os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
-os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+from reply_loop import percentile, reply_loop
 
 QUESTION = "prove that there are infinitely many primes of the form 4k+3"
 CHARS_PER_TOKEN = 4
@@ -32,17 +28,9 @@ PARAGRAPH = (
 )
 
 
-def ensure_database() -> None:
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as db:
-        if not db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone():
-            db.execute(f"CREATE DATABASE {DATABASE}")
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+def line(label: str, values: list[float], note: str = "") -> str:
+    p50, p99 = statistics.median(values), percentile(values, 0.99)
+    return f"{label:<24} p50 {p50:7.1f} ms  p99 {p99:7.1f} ms{note}"
 
 
 def main() -> None:
@@ -53,88 +41,54 @@ def main() -> None:
     parser.add_argument("--answer-chars", type=int, default=1200)
     args = parser.parse_args()
 
-    ensure_database()
-    import django
+    with reply_loop("blufio_stream_bench") as loop:
+        from costs.models import LedgerEntry
+        from tests.fakes.anthropic import thinks
 
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.test import Client
+        claude = loop.claude
+        claude.text = (PARAGRAPH * (args.answer_chars // len(PARAGRAPH) + 1))[: args.answer_chars]
+        claude.stream_first_delay = args.first_token
+        claude.stream_chunk_chars = CHARS_PER_TOKEN * TOKENS_PER_DELTA
+        claude.stream_delta_delay = TOKENS_PER_DELTA / args.tokens_per_second
+        first_draft, first_text, final, drafts, asked, claude_first_text = [], [], [], [], [], []
+        for _ in range(args.messages):
+            answered = loop.answer(QUESTION)
+            call = answered.claude[0]
+            asked.append((call.at - answered.started) * 1000)
+            # The fake's own wait before its first text delta: the first token, then the
+            # thinking's deltas (shown or not) and the signature, then its own.
+            thinking = math.ceil(len(claude.thinking_text) / claude.stream_chunk_chars) + 1
+            deltas = (thinking if thinks(call.params) else 0) + 1
+            claude_first_text.append(args.first_token + deltas * claude.stream_delta_delay)
+            shown = answered.telegram_at("sendMessageDraft")
+            texts = [r.params.get("text") for r in answered.telegram if "Draft" in r.path]
+            sent = answered.telegram_at("sendMessage")
+            assert shown and len(sent) == 1, "no drafts, or not one final message"
+            first_draft.append(shown[0])
+            first_text.append(next(at for at, text in zip(shown, texts, strict=True) if text))
+            final.append(sent[0])
+            drafts.append(len(shown))
+        answers = LedgerEntry.objects.filter(feature="message").order_by("created_at")[1:]
+        tiers = sorted({entry.actual_model for entry in answers})  # after the warm-up
+        claude_text = statistics.median(claude_first_text) * 1000
+        writing = args.answer_chars / CHARS_PER_TOKEN / args.tokens_per_second
 
-    from blufio.models import ChatMessage, ChatSession, InboundUpdate
-    from costs.models import BudgetWindow, LedgerEntry, Reservation
-    from tests.conftest import text_update
-    from tests.fakes.anthropic import FakeAnthropic, thinks
-    from tests.fakes.telegram import FakeTelegram
-
-    call_command("migrate", verbosity=0)
-    for model in (ChatMessage, ChatSession, InboundUpdate, LedgerEntry, Reservation):
-        model.objects.all().delete()
-    BudgetWindow.objects.all().delete()
-    claude, telegram = FakeAnthropic().start(), FakeTelegram().start()
-    settings.ANTHROPIC_BASE_URL = claude.url
-    settings.TELEGRAM_API_BASE_URL = f"{telegram.url}/bot"
-    client = Client(SERVER_NAME="localhost")
-    headers = {"X-Telegram-Bot-Api-Secret-Token": settings.TELEGRAM_WEBHOOK_SECRET}
-
-    def post(text: str) -> None:
-        client.post(
-            "/telegram/webhook/",
-            data=text_update(text),
-            content_type="application/json",
-            headers=headers,
+        print(
+            f"messages: {args.messages}, routed to {', '.join(tiers)}; fake Claude: first "
+            f"token after {args.first_token * 1000:.0f} ms, {args.tokens_per_second:.0f} "
+            f"tokens/s, {args.answer_chars} characters ({writing:.1f} s of writing)"
         )
-
-    post("warm-up")  # imports, the URLconf, the first connections
-    claude.text = (PARAGRAPH * (args.answer_chars // len(PARAGRAPH) + 1))[: args.answer_chars]
-    claude.stream_first_delay = args.first_token
-    claude.stream_chunk_chars = CHARS_PER_TOKEN * TOKENS_PER_DELTA
-    claude.stream_delta_delay = TOKENS_PER_DELTA / args.tokens_per_second
-    first_draft, final, drafts, asked, claude_first_text = [], [], [], [], []
-    for _ in range(args.messages):
-        telegram.reset()
-        before = len(claude.requests)
-        started = time.perf_counter()
-        post(QUESTION)
-        call = claude.requests[before]
-        asked.append((call.at - started) * 1000)
-        # The fake's own wait before its first text delta: the first token, then a
-        # thinking block's deltas (a model that thinks writes them first) and its own.
-        thinking = math.ceil(len(claude.thinking_text) / claude.stream_chunk_chars) + 1
-        deltas = (thinking if thinks(call.params) else 0) + 1
-        claude_first_text.append(args.first_token + deltas * claude.stream_delta_delay)
-        shown = [r.at for r in telegram.requests if r.path.endswith("/sendMessageDraft")]
-        sent = [r.at for r in telegram.requests if r.path.endswith("/sendMessage")]
-        assert shown and len(sent) == 1, "no drafts, or not one final message"
-        first_draft.append((shown[0] - started) * 1000)
-        final.append((sent[0] - started) * 1000)
-        drafts.append(len(shown))
-    answers = LedgerEntry.objects.filter(feature="message").order_by("created_at")[1:]
-    tiers = sorted({entry.actual_model for entry in answers})  # after the warm-up
-    first_text = statistics.median(claude_first_text)
-    writing = args.answer_chars / CHARS_PER_TOKEN / args.tokens_per_second
-
-    print(
-        f"messages: {args.messages}, routed to {', '.join(tiers)}; fake Claude: first token "
-        f"after {args.first_token * 1000:.0f} ms, {args.tokens_per_second:.0f} tokens/s, "
-        f"{args.answer_chars} characters ({writing:.1f} s of writing)"
-    )
-    print(
-        f"time to first draft:   p50 {statistics.median(first_draft):7.1f} ms  "
-        f"p99 {percentile(first_draft, 0.99):7.1f} ms  "
-        f"(of which the fake Claude's first text, thinking first: {first_text * 1000:.0f} ms)"
-    )
-    print(
-        f"webhook to Claude call: p50 {statistics.median(asked):6.1f} ms  "
-        f"p99 {percentile(asked, 0.99):6.1f} ms"
-    )
-    print(
-        f"time to final message: p50 {statistics.median(final):7.1f} ms  "
-        f"p99 {percentile(final, 0.99):7.1f} ms"
-    )
-    print(f"drafts per reply: {statistics.mean(drafts):.1f} (at most one a second)")
-    claude.stop()
-    telegram.stop()
+        print(line("webhook to Claude call:", asked))
+        print(line("time to first draft:", first_draft))
+        print(
+            line(
+                "first draft with text:",
+                first_text,
+                f"  (the fake Claude's first text: {claude_text:.0f} ms after the call)",
+            )
+        )
+        print(line("time to final message:", final))
+        print(f"drafts per reply: {statistics.mean(drafts):.1f} (at most one a second)")
 
 
 if __name__ == "__main__":

@@ -209,7 +209,9 @@ def complete(
     text), and any tool inputs. The options come from `request_options`.
 
     With `on_text` the answer is streamed, and `on_text` gets the text written so far
-    each time it grows; a stream that stops before its end raises StreamCut.
+    each time it grows, first "" as soon as the stream opens (Claude took the request;
+    a model that thinks first writes nothing for a while, its thinking omitted by
+    default); a stream that stops before its end raises StreamCut.
 
     `cache_control` is the request's top-level marker: the API caches the prompt up to its
     last block, and the breakpoint moves forward as the conversation grows. `system` may
@@ -263,6 +265,7 @@ def _streamed(stream: anthropic.MessageStream, on_text: Callable[[str], None]):
 
     Errors while opening it (status, connection) are the SDK's, raised before any event
     and retried by it; anything that stops it after that is a StreamCut."""
+    on_text("")  # Claude took the request; it may think for seconds before it writes
     events = iter(stream)
     while True:
         try:

@@ -309,9 +309,13 @@ def send_markdown(
 
 def send_draft(chat_id: int, draft_id: int, markdown: str) -> None:
     """Show an answer being written as a draft (sendMessageDraft, private chats only): the
-    last Telegram-sized part of its Markdown so far. A draft is a preview that lasts 30
-    seconds; only `send_markdown` keeps the answer. No flood wait: a draft refused for
-    any reason raises, and the caller stops drafting."""
+    last Telegram-sized part of its Markdown so far, or, for "", Telegram's own
+    "Thinking…" placeholder (an empty draft text, as the Bot API documents). A draft is a
+    preview that lasts 30 seconds; only `send_markdown` keeps the answer. No flood wait: a
+    draft refused for any reason raises, and the caller stops drafting."""
+    if markdown == "":
+        _run(lambda bot: bot.send_message_draft(chat_id, draft_id, ""))
+        return
     chunks = render_markdown(markdown)
     if not chunks:  # only spaces so far
         return

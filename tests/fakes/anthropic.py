@@ -53,6 +53,9 @@ class Model:
     no_prefill: bool = True  # a last assistant turn is a 400
     no_forced_tools: bool = False  # a forced tool_choice is a 400 even with thinking off
     efforts_without_thinking: frozenset[str] = EFFORTS  # with thinking.type "disabled"
+    # What a thinking block carries when the request does not set `thinking.display`: the
+    # 5.5 models return it "omitted" (empty, with its signature), older ones "summarized".
+    thinking_display: str = "omitted"
 
 
 MODELS = {
@@ -72,10 +75,18 @@ MODELS = {
         frozenset(),
         strict_sampling=False,
         no_prefill=False,
+        thinking_display="summarized",
     ),
 }
 # A model missing above (a test's "claude-mystery-9") accepts anything and never thinks.
-LENIENT = Model(False, frozenset({"adaptive", "enabled", "disabled"}), EFFORTS, False, False)
+LENIENT = Model(
+    False,
+    frozenset({"adaptive", "enabled", "disabled"}),
+    EFFORTS,
+    False,
+    False,
+    thinking_display="summarized",
+)
 SAMPLING_DEFAULTS = {"temperature": 1, "top_p": 1, "top_k": None}
 # Constraints the structured outputs grammar does not take.
 UNSUPPORTED_SCHEMA_KEYWORDS = frozenset(
@@ -147,6 +158,13 @@ def thinks(params: dict) -> bool:
     return thinking in ("adaptive", "enabled") or (
         thinking is None and model_of(params["model"]).thinks_by_default
     )
+
+
+def thinking_shown(params: dict) -> bool:
+    """Whether a thinking block carries its (summarized) text: `thinking.display`, else
+    the model's default."""
+    display = (params.get("thinking") or {}).get("display")
+    return (display or model_of(params["model"]).thinking_display) == "summarized"
 
 
 # The image types the API takes, by the name Pillow gives each format.
@@ -366,7 +384,9 @@ class FakeAnthropic(FakeServer):
             self._wait(recorded)
         content, stop_reason = self._content(recorded.params)
         if thinks(recorded.params):
-            thought = {"type": "thinking", "thinking": self.thinking_text, "signature": "sig_1"}
+            thought = self._thought()
+            if not thinking_shown(recorded.params):  # omitted: empty, with its signature
+                thought["thinking"] = ""
             content = [thought, *content]
         body = {
             "id": f"msg_fake{number}",
@@ -404,21 +424,25 @@ class FakeAnthropic(FakeServer):
             empty, pieces = _block_parts(block, self.stream_chunk_chars)
             yield 0, _sse("content_block_start", {"index": index, "content_block": empty})
             for delta in pieces:
+                wait = self.stream_delta_delay
                 if delta["type"] == "text_delta":
                     if cut is not None and texts == cut[0]:
                         yield 0, None if cut[1] else _sse("error", STREAM_ERROR)
                         return
                     texts += 1
-                yield (
-                    self.stream_delta_delay,
-                    _sse("content_block_delta", {"index": index, "delta": delta}),
-                )
+                elif delta["type"] == "signature_delta" and not block["thinking"]:
+                    # Thinking omitted: the model thinks as long, its deltas unsent.
+                    wait *= len(_block_parts(self._thought(), self.stream_chunk_chars)[1])
+                yield wait, _sse("content_block_delta", {"index": index, "delta": delta})
             yield 0, _sse("content_block_stop", {"index": index})
         delta = {"stop_reason": body["stop_reason"], "stop_sequence": None}
         if "stop_details" in body:
             delta["stop_details"] = body["stop_details"]
         yield 0, _sse("message_delta", {"delta": delta, "usage": usage})
         yield 0, _sse("message_stop", {})
+
+    def _thought(self) -> dict:
+        return {"type": "thinking", "thinking": self.thinking_text, "signature": "sig_1"}
 
     def _content(self, params: dict) -> tuple[list[dict], str]:
         if "format" in (params.get("output_config") or {}):

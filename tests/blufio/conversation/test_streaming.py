@@ -40,8 +40,9 @@ def test_a_reply_is_streamed_as_drafts_then_sent_formatted(
     [call] = fake_claude.calls
     assert call.params["stream"] is True
     shown = fake_telegram.drafts()
-    assert len(shown) == 8  # one per delta of ten characters
-    assert all(PLAIN.startswith(draft) for draft in shown[1:])  # the bold markers never show
+    assert shown[0] == ""  # Telegram's "Thinking…" placeholder as the stream opens
+    assert len(shown) == 1 + 8  # then one per delta of ten characters
+    assert all(PLAIN.startswith(draft) for draft in shown[2:])  # the bold markers never show
     assert shown[-1] == PLAIN
     assert len({d["draft_id"] for d in fake_telegram.calls("sendMessageDraft")}) == 1
     [sent] = fake_telegram.calls("sendMessage")
@@ -70,6 +71,27 @@ def test_drafts_come_at_most_once_a_second(post_update, fake_claude, fake_telegr
     assert fake_telegram.sent_texts() == [PLAIN]
 
 
+def test_while_opus_thinks_its_first_draft_is_already_up(post_update, fake_claude, fake_telegram):
+    # Opus 5.5 always thinks before it writes, and its thinking block comes empty (the
+    # API's default display, "omitted", which Blufio keeps): after its first event, two
+    # more seconds in which Claude sends no word of the answer.
+    fake_claude.stream_first_delay = 0.5
+    fake_claude.thinking_text = "x" * 160  # ten deltas' worth of thinking, not sent
+    fake_claude.stream_chunk_chars, fake_claude.stream_delta_delay = 16, 0.2
+
+    post_update(text_update(HARD))
+
+    [call] = fake_claude.calls
+    assert call.params["model"] == "claude-opus-5-5"
+    assert "display" not in (call.params.get("thinking") or {})
+    at = [r.at - call.at for r in fake_telegram.requests if r.path.endswith("/sendMessageDraft")]
+    first, second = fake_telegram.drafts()[:2]
+    assert (first, second[:10]) == ("", "Hello from")
+    assert at[0] < 0.5  # Telegram's "Thinking…" as the stream opened, before Claude's first event
+    assert at[1] >= 0.5 + 11 * 0.2  # the answer's first words, when Claude wrote them
+    assert fake_telegram.sent_texts() == ["Hello from Claude."]
+
+
 def test_the_budget_notice_is_on_the_first_draft(
     every_delta_drafted, post_update, fake_claude, fake_telegram
 ):
@@ -77,8 +99,9 @@ def test_the_budget_notice_is_on_the_first_draft(
 
     post_update(text_update(HARD))
 
-    first = fake_telegram.drafts()[0]
-    assert first.startswith("(Using Sonnet — budget at 85%)\n\nHello")
+    first, second = fake_telegram.drafts()[:2]
+    assert first == "(Using Sonnet — budget at 85%)"  # before Sonnet writes
+    assert second.startswith("(Using Sonnet — budget at 85%)\n\nHello")
     reply = fake_telegram.sent_texts()[0]
     assert reply == "(Using Sonnet — budget at 85%)\n\nHello from Claude."
 
@@ -100,9 +123,12 @@ def test_a_stream_cut_part_way_is_not_sent_and_the_next_tier_answers(
     notice = "(Haiku answered — Sonnet is unavailable)"
     assert fake_telegram.sent_texts() == [f"{notice}\n\n{PLAIN}"]
     shown = fake_telegram.drafts()
-    assert len(shown) == 3 + 8  # Sonnet's three deltas until the cut, then Haiku's eight
-    assert not any(draft.startswith(notice) for draft in shown[:3])
-    assert all(draft.startswith(notice) for draft in shown[3:])  # from Haiku's first draft
+    # Sonnet's placeholder and three deltas until the cut, then Haiku's notice alone as
+    # its stream opens, and its eight deltas.
+    assert len(shown) == 1 + 3 + 1 + 8
+    assert not any(draft.startswith(notice) for draft in shown[:4])
+    assert shown[4] == notice
+    assert all(draft.startswith(notice) for draft in shown[4:])  # from Haiku's first draft
     cut, answered = LedgerEntry.objects.order_by("created_at")
     # The cut call: its prompt (1,200 tokens, from message_start) and all of Sonnet's
     # max_tokens as output, since its final usage never came.
@@ -127,7 +153,7 @@ def test_when_every_tier_is_cut_nothing_is_sent_but_the_retry_notice(
 
     post_update(text_update("What should I cook tonight?"))
 
-    assert len(fake_telegram.drafts()) == 6 * 2
+    assert len(fake_telegram.drafts()) == 6 * (1 + 2)  # each: "Thinking…", two deltas
     assert fake_telegram.sent_texts() == [
         "Claude is unavailable right now. I will retry your message in a minute.",
         "I still couldn't reach Claude, so I gave up on that message. Please send it again.",
@@ -176,7 +202,8 @@ def test_through_a_worker_a_cut_stream_falls_back_and_continue_goes_on(
 
     notice = "(Haiku answered — Sonnet is unavailable)"
     assert fake_telegram.wait_for_message() == [f"{notice}\n\n{PLAIN}"]
-    assert fake_telegram.drafts()[0] == "Here is **"  # Sonnet's first delta, as it came
+    # Telegram's "Thinking…" as Sonnet's stream opened; all text came within the second.
+    assert fake_telegram.drafts() == [""]
     [[button, ask_opus]] = fake_telegram.sent[-1]["reply_markup"]["inline_keyboard"]
     assert (button["text"], ask_opus["text"]) == ("Continue ▸", "Ask Opus")
     wait_until_settled(1)
