@@ -145,6 +145,22 @@ class ChatMessage(models.Model):
         return f"{self.role}: {self.text[:40]}"
 
 
+class ReplyPart(models.Model):
+    """A later Telegram message of a reply split over several (the first is the reply's
+    own `telegram_message_id`), so a 👍 or 👎 on any part judges the reply."""
+
+    reply = models.ForeignKey(ChatMessage, on_delete=models.CASCADE, related_name="parts")
+    telegram_message_id = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reply", "telegram_message_id"], name="reply_part_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"part {self.telegram_message_id} of reply {self.reply_id}"
+
+
 class InboundUpdate(models.Model):
     """A Telegram update as received, stored before anything else happens to it."""
 

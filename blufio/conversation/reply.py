@@ -39,7 +39,7 @@ from blufio.conversation.verdict import (
     next_message_judge,
     reaction_record,
 )
-from blufio.models import ChatMessage, ChatSession, RoutingFeedback
+from blufio.models import ChatMessage, ChatSession, ReplyPart, RoutingFeedback
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
 from costs.selectors import budget_status
 from costs.services import BudgetExhausted, budget_alert_claim
@@ -509,7 +509,7 @@ def reply_deliver(
     session: ChatSession, reply: ChatMessage, *, shown: str, reply_to: int | None = None
 ) -> None:
     """Send a kept reply, with its buttons and (if the owner wants it) its cost line, and
-    record its Telegram message id."""
+    record its Telegram message ids (the first, and each later part of a long one)."""
     entry = reply.ledger_entry
     if entry is not None and session.private and BudgetSettings.get_solo().cost_footer:
         status = budget_status()
@@ -523,6 +523,10 @@ def reply_deliver(
     )
     reply.telegram_message_id = sent_ids[0] if sent_ids else None
     ChatMessage.objects.filter(pk=reply.pk).update(telegram_message_id=reply.telegram_message_id)
+    ReplyPart.objects.bulk_create(
+        [ReplyPart(reply=reply, telegram_message_id=i) for i in sent_ids[1:]],
+        ignore_conflicts=True,
+    )
 
 
 def budget_alert_send(chat_id: int, *, routing: RoutingSettings) -> None:

@@ -2,9 +2,9 @@
 
 Each signal is one `RoutingFeedback` row on the ledger row of the reply it judges:
 
-- a 👍 or 👎 reaction on a reply. The latest of the two stands: switching from one to
-  the other replaces it. Taking a reaction away, or any other emoji, is no verdict and
-  is ignored (logged);
+- a 👍 or 👎 reaction on a reply, on any of its messages if it was split over several.
+  The latest of the two stands: switching from one to the other replaces it. Taking a
+  reaction away, or any other emoji, is no verdict and is ignored (logged);
 - a tap on "Ask Opus" under a reply (`reply.ask_opus_press`);
 - a /haiku, /sonnet or /opus prefix on the owner's next message, sent within
   `FOLLOW_UP_WINDOW` of an auto-routed reply;
@@ -23,8 +23,9 @@ from datetime import timedelta
 
 import telegram
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
-from blufio.models import ChatMessage, ChatSession, RoutingFeedback
+from blufio.models import ChatMessage, ChatSession, ReplyPart, RoutingFeedback
 from costs.models import LedgerEntry
 
 logger = logging.getLogger(__name__)
@@ -84,11 +85,12 @@ def reaction_record(reaction: telegram.MessageReactionUpdated) -> str:
     if not signals:
         logger.info("Ignoring a reaction that is not 👍 or 👎 on message %s", reaction.message_id)
         return "reaction_other"
+    parts = ReplyPart.objects.filter(telegram_message_id=reaction.message_id)
     reply = (
         ChatMessage.objects.filter(
+            Q(telegram_message_id=reaction.message_id) | Q(pk__in=parts.values("reply_id")),
             session__chat_id=reaction.chat.id,
             role=ChatMessage.Role.ASSISTANT,
-            telegram_message_id=reaction.message_id,
             ledger_entry__isnull=False,
         )
         .select_related("answers")

@@ -108,6 +108,26 @@ def test_a_thumbs_down_records_a_verdict_on_the_replys_ledger_row(
     assert len(fake_telegram.sent_texts()) == 1  # a reaction is not answered
 
 
+def test_a_thumbs_down_on_a_later_part_of_a_long_reply_judges_that_reply(
+    answered, post_update, fake_claude, fake_telegram
+):
+    fake_claude.text = "\n\n".join(f"Step {n}: stir the pot again. " * 20 for n in range(12))
+    reply = answered()
+    first, second = (m["message_id"] for m in fake_telegram.sent)  # split in two
+    assert reply.telegram_message_id == first
+
+    post_update(reaction_update(second, ["👎"]))
+
+    feedback = RoutingFeedback.objects.get()
+    assert (feedback.signal, feedback.ledger_entry, feedback.message) == (
+        "thumbs_down",
+        reply.ledger_entry,
+        reply.answers,
+    )
+    post_update(reaction_update(first, ["👍"]))  # the same reply, from its first part
+    assert list(RoutingFeedback.objects.values_list("signal", flat=True)) == ["thumbs_up"]
+
+
 def test_switching_to_a_thumbs_up_replaces_the_thumbs_down(answered, post_update):
     reply = answered()
 
