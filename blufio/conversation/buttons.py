@@ -69,7 +69,6 @@ def ask_opus_offered(reply: ChatMessage) -> bool:
         reply.answers_id is not None
         and reply.ledger_entry_id is not None
         and reply.tier != ASK_OPUS_TIER
-        and not reply.ledger_entry.attachment_kind  # an attachment is not downloaded again
     )
 
 

@@ -11,7 +11,8 @@ from the type Telegram was told: Claude refuses an image whose declared type is 
 real one.
 
 The bytes live in memory for the one call that answers the message; the message row
-keeps Telegram's file id (`ChatMessage.attachment_file_id`), never the file.
+keeps Telegram's file id (`ChatMessage.attachment_file_id`), never the file, and "Ask
+Opus" downloads it again by that id.
 """
 
 import base64
@@ -117,6 +118,12 @@ def attachment_receive(message: telegram.Message) -> Attachment | None:
     """
     wanted = attachment_wanted(message)
     return None if wanted is None else attachment_fetch(wanted)
+
+
+def attachment_again(*, kind: str, file_id: str) -> Attachment:
+    """The file of a message answered before, downloaded again by Telegram's file id (the
+    bytes are never kept) and checked as the first time; raises as `attachment_receive`."""
+    return attachment_fetch(_checked(Wanted(kind, file_id, None, name="")))
 
 
 def attachment_wanted(message: telegram.Message) -> Wanted | None:

@@ -31,7 +31,12 @@ from blufio.conversation.hooks import (
     reply_announce,
 )
 from blufio.conversation.local import local_allowed_when_spent, local_answer
-from blufio.conversation.media import Attachment, AttachmentRefused, attachment_receive
+from blufio.conversation.media import (
+    Attachment,
+    AttachmentRefused,
+    attachment_again,
+    attachment_receive,
+)
 from blufio.conversation.reach import chat_reachable_mark
 from blufio.conversation.verdict import (
     RETRY_UP_REASON,
@@ -328,10 +333,7 @@ def answer_pay(
     routing notice tells how much budget is used, so a group never reads it. An
     attachment goes before the text of the owner's turn, and its tokens into the hold.
     """
-    messages = recent_messages(session, user_message)
-    if attachment is not None:
-        turn = {"type": "text", "text": messages[-1]["content"]}
-        messages[-1] = {"role": "user", "content": [attachment.block(), turn]}
+    messages = attached(recent_messages(session, user_message), attachment)
     prompt = reply_prompt(session, notes, messages, ttl=routing.cache_ttl, tier=decision.tier)
     return tiers_pay(
         session,
@@ -358,6 +360,14 @@ def answer_pay(
         cache_control=prompt.cache_control,
         diagnostics=prompt.diagnostics,
     )
+
+
+def attached(messages: list[dict], attachment: Attachment | None) -> list[dict]:
+    """The turns Claude sees, the attachment (if any) before the text of the owner's last."""
+    if attachment is not None:
+        turn = {"type": "text", "text": messages[-1]["content"]}
+        messages[-1] = {"role": "user", "content": [attachment.block(), turn]}
+    return messages
 
 
 def tiers_pay(
@@ -612,7 +622,8 @@ def ask_opus_press(query: telegram.CallbackQuery, reply: ChatMessage) -> str:
     reply to it: the old one may have been read, quoted or acted on, and editing it in
     place would lose it (and leave pieces of a long answer split over several messages).
     In the stored conversation Opus's answer takes the old one's place, so the next
-    turns build on it.
+    turns build on it. A message with a photo or PDF is asked again with its file,
+    downloaded again by Telegram's file id (the bytes are never kept).
     """
     session = reply.session
     retry = ChatMessage.objects.filter(retry_of=reply).select_related("ledger_entry").first()
@@ -631,17 +642,33 @@ def ask_opus_press(query: telegram.CallbackQuery, reply: ChatMessage) -> str:
         logger.error("Cannot ask Opus for chat %s: ANTHROPIC_API_KEY is not set", session.chat_id)
         telegram_client.send_text(session.chat_id, texts.NOT_CONFIGURED_REPLY)
         return "not_configured"
+    asked, attachment = reply.answers, None
+    if asked.attachment_file_id:
+        try:
+            attachment = attachment_again(
+                kind=asked.attachment_kind, file_id=asked.attachment_file_id
+            )
+        except AttachmentRefused as refused:  # Telegram no longer has the file
+            telegram_client.send_text(session.chat_id, refused.reply)
+            return refused.result
     routing = RoutingSettings.get_solo()
     try:
         paid = tiers_pay(
             session,
             tiers=[buttons.ASK_OPUS_TIER],
             system=system_prompt(session),
-            messages=recent_messages(session, reply.answers),
+            messages=attached(recent_messages(session, asked), attachment),
             routing=routing,
-            ledger=partial(retry_ledger, session, first=reply.ledger_entry, routing=routing),
-            keep=partial(answer_keep, session, answers=reply.answers, retry_of=reply),
+            ledger=partial(
+                retry_ledger,
+                session,
+                first=reply.ledger_entry,
+                routing=routing,
+                attachment_kind=asked.attachment_kind,
+            ),
+            keep=partial(answer_keep, session, answers=asked, retry_of=reply),
             notice=lambda tier: None,
+            media_tokens=attachment.tokens if attachment else 0,
         )
     except BudgetExhausted as exc:
         cap = exc.status.cap_usd if session.private else None
@@ -659,7 +686,12 @@ def ask_opus_press(query: telegram.CallbackQuery, reply: ChatMessage) -> str:
 
 
 def retry_ledger(
-    session: ChatSession, *, first: LedgerEntry, routing: RoutingSettings, tier: str
+    session: ChatSession,
+    *,
+    first: LedgerEntry,
+    routing: RoutingSettings,
+    tier: str,
+    attachment_kind: str = "",
 ) -> dict:
     """The ledger fields of an Ask Opus call: `retry_up`, linked to the call it asks again."""
     return {
@@ -670,6 +702,7 @@ def retry_ledger(
         "tier": tier,
         "reason": RETRY_UP_REASON,
         "retry_of_id": first.pk,
+        "attachment_kind": attachment_kind,
     }
 
 

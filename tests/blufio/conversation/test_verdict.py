@@ -9,7 +9,8 @@ import pytest
 
 from blufio.conversation import buttons
 from blufio.models import ChatMessage, InboundUpdate, RoutingFeedback
-from costs.models import LedgerEntry
+from costs.models import LedgerEntry, Reservation
+from costs.pricing import image_token_bound, pdf_token_bound
 from tests.conftest import OWNER_CHAT_ID, OWNER_ID, STRANGER_ID, text_update
 from tests.fakes.telegram import BOT_USER
 from tests.helpers import spend_now
@@ -419,15 +420,74 @@ def test_a_thumbs_down_on_a_continuation_judges_the_first_replys_routing(
     assert (feedback.ledger_entry, feedback.message) == (first.ledger_entry, first.answers)
 
 
-def test_a_reply_to_a_photo_offers_no_ask_opus_and_a_forced_tap_pays_nothing(
+@pytest.mark.parametrize("kind", ["photo", "pdf"])
+def test_ask_opus_under_a_photo_or_pdf_sends_the_file_again_downloaded_by_its_id(
+    kind, post_update, fake_claude, fake_telegram
+):
+    from tests.blufio.conversation.test_media import (
+        base64_block,
+        document_update,
+        image_bytes,
+        pdf_bytes,
+        photo_update,
+        sent_to_claude,
+        worst_case_held,
+    )
+
+    if kind == "photo":
+        content, block = image_bytes(640, 480), ("image", "image/jpeg")
+        update = photo_update(fake_telegram, content, width=640, height=480, caption="Total?")
+        label, media_tokens = "[Photo]\nTotal?", image_token_bound(640, 480)
+    else:
+        content, block = pdf_bytes(3), ("document", "application/pdf")
+        update = document_update(
+            fake_telegram, content, mime_type="application/pdf", file_name="nda.pdf", caption="Ok?"
+        )
+        label, media_tokens = "[PDF nda.pdf, 3 pages]\nOk?", pdf_token_bound(3)
+    post_update(update)
+    reply = ChatMessage.objects.get(role="assistant")
+    [[ask_opus]] = fake_telegram.sent[-1]["reply_markup"]["inline_keyboard"]
+    assert ask_opus["text"] == "Ask Opus"
+    path = fake_telegram.downloads()[0]
+
+    post_update(ask_opus_tap(reply))
+
+    first, again = fake_claude.calls
+    assert again.params["model"] == "claude-opus-5-5"
+    assert sent_to_claude(again) == [
+        base64_block(*block, content),
+        {"type": "text", "text": label},
+    ]
+    assert sent_to_claude(again) == sent_to_claude(first)
+    assert fake_telegram.downloads() == [path, path]  # fetched again by its file id
+    asked_file = reply.answers.attachment_file_id
+    assert fake_telegram.calls("getFile")[-1] == {"file_id": asked_file}
+    retry = LedgerEntry.objects.get(reason="retry_up")
+    assert (retry.attachment_kind, retry.retry_of) == (
+        "pdf" if kind == "pdf" else "image",
+        reply.ledger_entry,
+    )
+    # The hold counted the file again, on top of the text.
+    held = Reservation.objects.latest("created_at").amount_usd
+    assert held == worst_case_held(again, media_tokens=media_tokens)
+    assert RoutingFeedback.objects.get().signal == "ask_opus"
+    assert fake_telegram.sent_texts()[-1] == "Hello from Claude."
+
+
+def test_ask_opus_when_telegram_lost_the_file_says_so_and_pays_nothing(
     post_update, fake_claude, fake_telegram
 ):
     from tests.blufio.conversation.test_media import image_bytes, photo_update
 
     post_update(photo_update(fake_telegram, image_bytes(640, 480), width=640, height=480))
     reply = ChatMessage.objects.get(role="assistant")
+    fake_telegram.files.clear()  # getFile now answers "invalid file_id"
 
-    assert "reply_markup" not in fake_telegram.calls("sendMessage")[-1]
     post_update(ask_opus_tap(reply))
+
     assert len(fake_claude.calls) == 1
-    assert InboundUpdate.objects.latest("update_id").result == "button_stale"
+    assert LedgerEntry.objects.count() == 1
+    assert fake_telegram.sent_texts()[-1] == (
+        "Telegram wouldn't give me that file. Could you send it again?"
+    )
+    assert InboundUpdate.objects.latest("update_id").result == "attachment_unavailable"
