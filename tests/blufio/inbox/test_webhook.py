@@ -25,6 +25,28 @@ def test_it_rejects_a_missing_secret(client):
     assert InboundUpdate.objects.count() == 0
 
 
+@pytest.mark.parametrize("body", ["", "{not json"], ids=["empty", "unreadable"])
+def test_a_missing_secret_is_refused_before_the_body_is_read(body, client):
+    response = client.post("/telegram/webhook/", data=body, content_type="application/json")
+
+    assert response.status_code == 403
+    assert response.json() == {"ok": False, "error": "forbidden"}
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
+def test_without_a_configured_secret_it_refuses_even_in_debug(debug, client, settings, caplog):
+    settings.DEBUG, settings.TELEGRAM_WEBHOOK_SECRET = debug, ""
+
+    empty = client.post("/telegram/webhook/", data="", content_type="application/json")
+    update = client.post(
+        "/telegram/webhook/", data=text_update("hi"), content_type="application/json"
+    )
+
+    assert (empty.status_code, update.status_code) == (403, 403)
+    assert InboundUpdate.objects.count() == 0
+    assert "TELEGRAM_WEBHOOK_SECRET is not set" in caplog.text
+
+
 def test_it_refuses_everything_when_no_secret_is_configured(post_update, settings, caplog):
     settings.TELEGRAM_WEBHOOK_SECRET = ""
 
