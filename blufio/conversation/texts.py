@@ -74,14 +74,17 @@ def money(amount: Decimal) -> str:
     return f"${amount:,.2f}"
 
 
-def small_money(amount: Decimal) -> str:
-    """Cents are not enough below a dollar: a reply costs fractions of one."""
-    return f"${amount:,.4f}" if abs(amount) < 1 else money(amount)
-
-
 def exact_money(amount: Decimal) -> str:
-    """Four decimals, as the dashboard shows spend."""
+    """Four decimals, as the dashboard shows spend: for rows that must add up to their
+    total and match the dashboard to the digit (/usage)."""
     return f"${amount:,.4f}"
+
+
+def small_money(amount: Decimal) -> str:
+    """An amount on its own in a line of cents (the savings in /stats and the weekly
+    digest): exact below a dollar, where cents are not enough (a reply costs fractions of
+    one), cents from a dollar up, like the lines around it."""
+    return exact_money(amount) if abs(amount) < 1 else money(amount)
 
 
 def call_money(amount: Decimal) -> str:
