@@ -189,7 +189,7 @@ DEFAULT_MIN_CACHEABLE_TOKENS = 1024
 CACHE_TTL_SECONDS = {"5m": 5 * 60, "1h": 60 * 60}
 MESSAGE_ROLES = ("user:", "assistant:")  # how a message block's fingerprint starts
 MAX_BREAKPOINTS = 4
-# A breakpoint finds an earlier cache write at most this many blocks before it.
+# A breakpoint checks at most this many positions for an earlier write, itself first.
 LOOKBACK_BLOCKS = 20
 CACHE_DIAGNOSTICS_BETA = "cache-diagnosis-2026-04-07"
 # A 200 answer whose JSON body stops part way, as a proxy or a dropped stream leaves it.
@@ -250,10 +250,48 @@ def prompt_blocks(params: dict) -> list[PromptBlock]:
     return blocks
 
 
-def breakpoint_refusal(blocks: list[PromptBlock]) -> str | None:
-    """Why the API refuses these cache breakpoints: more than four, or a 1-hour one after
-    a 5-minute one (longer lifetimes must come first)."""
-    ttls = [b.ttl for b in blocks if b.ttl]
+def prompt_keys(params: dict) -> tuple[list[PromptBlock], list[str], list[int]]:
+    """The request's blocks, the cache key of the prefix ending at each (per model), and
+    the token count at each block's end."""
+    blocks = prompt_blocks(params)
+    digest = hashlib.sha256(params["model"].encode())
+    # Thinking and effort settings are part of the messages' cache, not of the tools'
+    # and system's: changing them invalidates only the cached messages.
+    settings = json.dumps(
+        [params.get("thinking"), (params.get("output_config") or {}).get("effort")]
+    )
+    keys, ends, total = [], [], 0
+    for block in blocks:
+        if block.fingerprint.startswith(MESSAGE_ROLES) and settings:
+            digest.update(settings.encode() + b"\0")
+            settings = ""
+        digest.update(block.fingerprint.encode() + b"\0")
+        keys.append(digest.hexdigest())
+        total += block.tokens
+        ends.append(total)
+    return blocks, keys, ends
+
+
+def cacheable_breakpoints(params: dict, blocks: list[PromptBlock], ends: list[int]) -> list[int]:
+    """The positions of the breakpoints whose prefix is at least the model's minimum long
+    (a shorter one is processed without caching, and no error is returned)."""
+    minimum = min_cacheable_tokens(params["model"])
+    return [i for i, b in enumerate(blocks) if b.ttl and ends[i] >= minimum]
+
+
+def breakpoint_refusal(params: dict) -> str | None:
+    """Why the API refuses these cache breakpoints: more than four (the top-level marker
+    takes one of the four), a 1-hour one after a 5-minute one (longer lifetimes must come
+    first), or a top-level marker whose lifetime differs from the one the last block
+    already carries."""
+    top = params.get("cache_control")
+    explicit = prompt_blocks({**params, "cache_control": None})
+    if top and explicit and explicit[-1].ttl not in (None, top.get("ttl", "5m")):
+        return (
+            "cache_control: the last content block already has a cache_control with a "
+            "different ttl than the top-level cache_control."
+        )
+    ttls = [b.ttl for b in prompt_blocks(params) if b.ttl]
     if len(ttls) > MAX_BREAKPOINTS:
         return (
             f"A maximum of {MAX_BREAKPOINTS} blocks with cache_control may be provided. "
@@ -377,9 +415,9 @@ class FakeAnthropic(FakeServer):
         if (refused := refusal(recorded.params)) is not None:
             body = {"type": "error", "error": {"type": "invalid_request_error", "message": refused}}
             return Reply(400, body, {"request-id": f"req_fake{number}"})
-        if (message := breakpoint_refusal(prompt_blocks(recorded.params))) is not None:
+        if (message := breakpoint_refusal(recorded.params)) is not None:
             body = {"type": "error", "error": {"type": "invalid_request_error", "message": message}}
-            return Reply(400, body)
+            return Reply(400, body, {"request-id": f"req_fake{number}"})
         if self.delay:
             self._wait(recorded)
         content, stop_reason = self._content(recorded.params)
@@ -483,30 +521,16 @@ class FakeAnthropic(FakeServer):
         """Read and write this model's prompt cache as the API does; None if nothing could
         be cached. Entries live `ttl` from their last use; a breakpoint reads the longest
         live prefix within `LOOKBACK_BLOCKS` blocks before it."""
-        blocks = prompt_blocks(params)
+        blocks, keys, ends = prompt_keys(params)
+        total = ends[-1] if ends else 0
         now = time.monotonic() + self.clock_offset
-        digest = hashlib.sha256(params["model"].encode())
-        # Thinking and effort settings are part of the messages' cache, not of the tools'
-        # and system's: changing them invalidates only the cached messages.
-        settings = json.dumps(
-            [params.get("thinking"), (params.get("output_config") or {}).get("effort")]
-        )
-        keys, ends, total = [], [], 0
-        for block in blocks:
-            if block.fingerprint.startswith(MESSAGE_ROLES) and settings:
-                digest.update(settings.encode() + b"\0")
-                settings = ""
-            digest.update(block.fingerprint.encode() + b"\0")
-            keys.append(digest.hexdigest())
-            total += block.tokens
-            ends.append(total)
-        minimum = min_cacheable_tokens(params["model"])
-        breakpoints = [i for i, b in enumerate(blocks) if b.ttl and ends[i] >= minimum]
+        breakpoints = cacheable_breakpoints(params, blocks, ends)
         if not breakpoints:
             return None
         hit = -1
         for point in breakpoints:
-            for i in range(point, max(-1, point - LOOKBACK_BLOCKS - 1), -1):
+            # The breakpoint itself is the first of the 20 positions checked.
+            for i in range(point, max(-1, point - LOOKBACK_BLOCKS), -1):
                 entry = self.caches.get(keys[i])
                 if entry and entry[0] > now:
                     hit = max(hit, i)
