@@ -19,16 +19,20 @@ rule changes a tier. Not a test; numbers only.
 """
 
 import argparse
+import hashlib
+import json
+import logging
 import os
 import random
 import sys
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-DATABASE = "blufio_bench_conversation"
+DATABASE = os.environ.get("BENCH_DATABASE", "blufio_bench_conversation")
 os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
 os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
 
@@ -80,6 +84,8 @@ SCENARIOS = [
     ("caching + cache-aware, mixed (default)", "mixed", True),
 ]
 
+SCENARIOS_RUN: list[tuple[str, str, bool]] = []  # the ones this run replays
+
 
 @dataclass
 class Turn:
@@ -119,6 +125,117 @@ def conversations(count: int, seed: int) -> list[list[Turn]]:
     return result
 
 
+# Why a reply's prompt tokens sent before (on any tier) were not read, by cause.
+CAUSES = {
+    "below_minimum": "prompt below the model's minimum cacheable length",
+    "ttl_expired": "the entry holding them expired after a pause of less than an hour",
+    "past_hour": "the entry expired after a pause of an hour or more (no lifetime is longer)",
+    "tier_switch": "sent before only to another tier (caches are per model)",
+    "placement": "sent before on this tier, but no live entry a breakpoint could find",
+    "rewritten": "the prefix changed (a new summary, the window moved): sent anew",
+}
+
+
+class MissAudit:
+    """Per reply, the prompt's tokens as read, missed (by cause) and new (the last answer
+    and the owner's new message, never sent before). A prefix is "sent before" when an
+    earlier request of the scenario had the same blocks up to there, on any model."""
+
+    def __init__(self) -> None:
+        self.seen_any: set[str] = set()  # content-only prefix keys of earlier requests
+        self.seen_model: set[str] = set()  # the fake's per-model keys of earlier requests
+        self.last_at: float | None = None  # when the last reply was asked (the fake's clock)
+        self.rows: list[dict] = []
+        self.conversation = 0
+
+    def conversation_start(self, number: int) -> None:
+        """What earlier conversations sent is not this one's: another owner's chat."""
+        self.seen_any.clear()
+        self.seen_model.clear()
+        self.conversation = number
+
+    def record(self, params: dict, cached: dict | None, *, caches: dict, now: float) -> None:
+        from tests.fakes.anthropic import cacheable_breakpoints, prompt_keys
+
+        blocks, keys, ends = prompt_keys(params)
+        digest, content = hashlib.sha256(), []
+        for block in blocks:
+            digest.update(block.fingerprint.encode() + b"\0")
+            content.append(digest.hexdigest())
+        total = ends[-1]
+
+        def reach(seen: set[str], ids: list[str]) -> int:
+            # The tokens up to the last block whose prefix was sent before.
+            return max((ends[i] for i, key in enumerate(ids) if key in seen), default=0)
+
+        any_tier, this_tier = reach(self.seen_any, content), reach(self.seen_model, keys)
+        read = (cached or {}).get("cache_read_input_tokens", 0)
+        row = {
+            "model": params["model"],
+            "conversation": self.conversation,
+            "gap": round(now - self.last_at) if self.last_at is not None else None,
+            "usage": cached,
+            "prompt": total,
+            "read": read,
+            "reachable": any_tier,
+            **{cause: 0 for cause in CAUSES},
+        }
+        if cached is None or not cacheable_breakpoints(params, blocks, ends):
+            row["below_minimum"] = any_tier
+        else:
+            row["tier_switch"] = max(0, any_tier - max(this_tier, read))
+            # The furthest entry this tier wrote for this prefix, live or not.
+            furthest = max(
+                (i for i, key in enumerate(keys) if key in caches and ends[i] > read), default=-1
+            )
+            expired = furthest >= 0 and caches[keys[furthest]][0] <= now
+            end = min(ends[furthest], this_tier) if expired else read
+            gap = now - self.last_at if self.last_at is not None else 0
+            row["past_hour" if gap >= 3600 else "ttl_expired"] = max(0, end - read)
+            row["placement"] = max(0, this_tier - max(end, read))
+        # New blocks: beyond what was sent before. The last answer and the new message are
+        # new by nature; anything else new is a rewritten prefix.
+        tail = sum(block.tokens for block in blocks[-2:])
+        row["rewritten"] = max(0, total - any_tier - tail)
+        row["new"] = total - any_tier - row["rewritten"]
+        usage = cached or {"input_tokens": total}
+        split = usage.get("cache_creation", {})
+        unread = total - read
+        # What each token not read cost, as a multiple of the input price.
+        row["paid"] = (
+            (
+                usage.get("input_tokens", 0)
+                + 1.25 * split.get("ephemeral_5m_input_tokens", 0)
+                + 2 * split.get("ephemeral_1h_input_tokens", 0)
+            )
+            / unread
+            if unread
+            else 1
+        )
+        self.rows.append(row)
+        self.last_at = now
+        self.seen_any.update(content)
+        self.seen_model.update(keys)
+
+    def totals(self) -> dict:
+        """Token sums, and each cause's extra cost in USD (its tokens at what they were
+        paid, less the read price they would have had)."""
+        from costs.selectors import price_rule_for
+
+        sums = {key: 0 for key in ("prompt", "read", "reachable", "new", *CAUSES)}
+        sums |= {f"{cause}_usd": Decimal(0) for cause in CAUSES}
+        rates: dict[str, Decimal] = {}
+        for row in self.rows:
+            for key in ("prompt", "read", "reachable", "new", *CAUSES):
+                sums[key] += row[key]
+            if row["model"] not in rates:
+                rates[row["model"]] = price_rule_for(model=row["model"]).rates_for(0).input
+            extra = Decimal(str(row["paid"] - 0.1)) * rates[row["model"]]
+            for cause in CAUSES:
+                sums[f"{cause}_usd"] += row[cause] * extra / 1_000_000
+        return sums
+
+
 def ensure_database() -> None:
     import psycopg
 
@@ -131,22 +248,30 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--conversations", type=int, default=24)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--dump", help="write each reply's audit row here (JSON lines)")
+    parser.add_argument(
+        "--scenarios", default="", help="comma-separated scenario numbers (0-based); all if empty"
+    )
     args = parser.parse_args()
+    chosen = [int(n) for n in args.scenarios.split(",") if n] or range(len(SCENARIOS))
+    SCENARIOS_RUN[:] = [SCENARIOS[n] for n in chosen]
     ensure_database()
     import django
 
     django.setup()
+    logging.disable(logging.INFO)  # the replies' task logs
     from django.conf import settings
     from django.core.management import call_command
     from django.db.models import F
 
+    from blufio.conversation.context import SYSTEM_PROMPT
     from blufio.conversation.reply import message_reply
     from blufio.models import ChatMessage, ChatSession
     from costs.models import BudgetSettings, BudgetWindow, LedgerDay, LedgerEntry, Reservation
     from heartbeat.models import CheckIn, PendingItem
     from routing.models import RoutingSettings
     from routing.tiers import TIERS
-    from tests.fakes.anthropic import FakeAnthropic, block_tokens, prompt_blocks
+    from tests.fakes.anthropic import FakeAnthropic, block_tokens, prompt_blocks, system_text
     from tests.fakes.telegram import FakeTelegram
 
     def tier_of(model: str) -> str:
@@ -157,7 +282,21 @@ def main() -> None:
         return "Here is a careful answer, point by point. " * (tokens * 4 // 43)
 
     class Answerer(FakeAnthropic):
-        """Answers at each tier's length; counts an uncached prompt as the cache does."""
+        """Answers at each tier's length; counts an uncached prompt as the cache does; and
+        audits each reply's prompt: why the part sent before was not read (`misses`)."""
+
+        def reset(self):
+            super().reset()
+            self.audit = MissAudit()
+
+        def _cache_use(self, params):
+            if not system_text(params).startswith(SYSTEM_PROMPT):  # an internal call
+                return super()._cache_use(params)
+            now = time.monotonic() + self.clock_offset
+            before = dict(self.caches)
+            cached = super()._cache_use(params)
+            self.audit.record(params, cached, caches=before, now=now)
+            return cached
 
         def _content(self, params):
             if params.get("tools"):
@@ -186,7 +325,7 @@ def main() -> None:
     )
     results = []
     try:
-        for label, ttl, aware in SCENARIOS:
+        for label, ttl, aware in SCENARIOS_RUN:
             for model in (ChatMessage, ChatSession, LedgerEntry, LedgerDay, Reservation):
                 model.objects.all().delete()
             for model in (BudgetWindow, CheckIn, PendingItem):
@@ -197,6 +336,7 @@ def main() -> None:
             routing.save()
             for number, chat in enumerate(chats):
                 session = ChatSession.objects.create(chat_id=1001, user_id=1001, private=True)
+                claude.audit.conversation_start(number)
                 for n, turn in enumerate(chat):
                     session.refresh_from_db()  # as each update reads it: the summary moves on
                     message_reply(session, turn.text, telegram_message_id=number * 100 + n)
@@ -205,11 +345,16 @@ def main() -> None:
                         created_at=F("created_at") - timedelta(seconds=turn.pause)
                     )
                 session.delete()
-            results.append((label, summary()))
+            results.append((label, summary(), claude.audit))
     finally:
         claude.stop()
         telegram.stop()
     table(results)
+    if args.dump:
+        with open(args.dump, "w") as out:
+            for label, _, audit in results:
+                for row in audit.rows:
+                    out.write(json.dumps({"scenario": label, **row}) + "\n")
 
 
 def summary() -> dict:
@@ -245,12 +390,12 @@ def summary() -> dict:
     return totals
 
 
-def table(results: list[tuple[str, dict]]) -> None:
+def table(results: list[tuple[str, dict, "MissAudit"]]) -> None:
     print(
         f"{'scenario':<38} {'replies':>7} {'input $':>9} {'output $':>9} {'replies $':>10} "
         f"{'internal $':>10} {'hit share':>9} {'stays':>5} {'below pick':>10}"
     )
-    for label, t in results:
+    for label, t, _ in results:
         share = t["read"] / t["prompt"] if t["prompt"] else 0
         print(
             f"{label:<38} {t['replies']:>7} {t['input']:>9.4f} {t['output']:>9.4f} "
@@ -258,11 +403,24 @@ def table(results: list[tuple[str, dict]]) -> None:
             f"{t['below_pick']:>10}"
         )
     base = results[0][1]
-    for label, t in results[1:]:
+    for label, t, _ in results[1:]:
         print(
             f"{label}: input cost {1 - t['input'] / base['input']:.0%} lower, reply cost "
             f"{1 - t['reply_total'] / base['reply_total']:.0%} lower than today's code"
         )
+    print()
+    print("Replies' prompt tokens: read, new (the last answer and the new message), and the")
+    print("tokens sent before that were not read, by cause (share of all prompt tokens):")
+    causes = list(CAUSES)
+    print(f"{'scenario':<38} {'read':>6} {'new':>6} " + " ".join(f"{c:>13}" for c in causes))
+    for (label, _, audit), (_, ttl, _) in zip(results, SCENARIOS_RUN, strict=True):
+        a = audit.totals()
+        if not a["prompt"] or not ttl:  # nothing is cached without caching
+            continue
+        cells = " ".join(f"{a[c] / a['prompt']:>6.1%} ${a[c + '_usd']:>5.2f}" for c in causes)
+        print(f"{label:<38} {a['read'] / a['prompt']:>6.1%} {a['new'] / a['prompt']:>6.1%} {cells}")
+    for cause, text in CAUSES.items():
+        print(f"  {cause}: {text}")
 
 
 if __name__ == "__main__":
