@@ -100,11 +100,26 @@ def _last_reply(session: ChatSession, *, tier: str = "") -> LedgerEntry | None:
     return replies.order_by("-created_at", "-id").first()
 
 
+def _compacted_since(session: ChatSession, reply: LedgerEntry) -> bool:
+    """Whether the chat's history was compacted after `reply`: the new summary comes
+    before every turn, so no cache holds the conversation as it reads now."""
+    return LedgerEntry.objects.filter(
+        session_id=session.pk,
+        feature=LedgerEntry.Feature.COMPACTION,
+        outcome=LedgerEntry.Outcome.OK,
+        created_at__gt=reply.created_at,
+    ).exists()
+
+
 def _tier_warm(session: ChatSession, tier: str, *, now: datetime | None = None) -> bool:
     """Whether `tier`'s cache still holds this chat's conversation: its last reply there
-    cached within 5 minutes, or wrote an hour's entry within the hour."""
+    cached within 5 minutes, or wrote an hour's entry within the hour, and the history
+    was not compacted since (a rewritten prompt is written cold, for 5 minutes, not at
+    the hour's price)."""
     last = _last_reply(session, tier=tier) if tier else None
     if last is None or not last.cache_read_tokens + last.cache_write_tokens:
+        return False
+    if _compacted_since(session, last):
         return False
     age = (now or timezone.now()) - last.created_at
     if age < timedelta(seconds=CACHE_TTL_SECONDS["5m"]):
@@ -115,13 +130,14 @@ def _tier_warm(session: ChatSession, tier: str, *, now: datetime | None = None) 
 def warm_cache(
     session: ChatSession, *, routing: RoutingSettings, now: datetime | None = None
 ) -> WarmCache | None:
-    """The tier whose cache holds this chat's conversation, if its lifetime has not run out:
-    the chat's last answered reply, and what it read and wrote (past 5 minutes under the
-    mixed lifetime, only the hour's part: all but the newest message)."""
+    """The tier whose cache holds this chat's conversation, if its lifetime has not run out
+    and the history was not compacted since: the chat's last answered reply, and what it
+    read and wrote (past 5 minutes under the mixed lifetime, only the hour's part: all but
+    the newest message)."""
     if not routing.cache_ttl:
         return None
     last = _last_reply(session)
-    if last is None:
+    if last is None or _compacted_since(session, last):
         return None
     age = (now or timezone.now()) - last.created_at
     cached = last.cache_read_tokens + last.cache_write_tokens

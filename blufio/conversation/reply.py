@@ -13,7 +13,7 @@ from django.utils import timezone
 from blufio.clients import anthropic as claude_client
 from blufio.clients import telegram as telegram_client
 from blufio.conversation import buttons, texts
-from blufio.conversation.caching import reply_prompt, reply_stay
+from blufio.conversation.caching import ReplyPrompt, reply_prompt, reply_stay
 from blufio.conversation.calls import call_pay, decision_ledger
 from blufio.conversation.commands import command_answer
 from blufio.conversation.context import (
@@ -334,12 +334,10 @@ def answer_pay(
     attachment goes before the text of the owner's turn, and its tokens into the hold.
     """
     messages = attached(recent_messages(session, user_message), attachment)
-    prompt = reply_prompt(session, notes, messages, ttl=routing.cache_ttl, tier=decision.tier)
     return tiers_pay(
         session,
         tiers=[decision.tier, *routing.fallbacks_for(decision.tier)],
-        system=prompt.system,
-        messages=prompt.messages,
+        prompt=partial(reply_prompt, session, notes, messages, ttl=routing.cache_ttl),
         routing=routing,
         ledger=partial(
             message_ledger,
@@ -357,8 +355,6 @@ def answer_pay(
         ),
         effort=effort,
         media_tokens=attachment.tokens if attachment else 0,
-        cache_control=prompt.cache_control,
-        diagnostics=prompt.diagnostics,
     )
 
 
@@ -374,43 +370,42 @@ def tiers_pay(
     session: ChatSession,
     *,
     tiers: list[str],
-    system: str | list[dict],
-    messages: list[dict],
+    prompt: Callable[..., ReplyPrompt],
     routing: RoutingSettings,
     ledger: Callable[..., dict],
     keep: Callable[..., ChatMessage],
     notice: Callable[[str], str | None],
     effort: str | None = None,
     media_tokens: int = 0,
-    cache_control: dict | None = None,
-    diagnostics: dict | None = None,
 ) -> PaidAnswer:
-    """Pay for one answer from the first of `tiers` that Claude can serve (with the prompt
-    cache marker and cache diagnostics of `reply_prompt`, if given).
+    """Pay for one answer from the first of `tiers` that Claude can serve.
 
-    `ledger(tier=…)` gives the ledger fields of a call, `keep(paid, entry, tier=…)` stores
-    its answer with the ledger row that paid for it, `notice(tier)` the line shown above
-    it, from the first draft on; each tier answers with `effort`, else its own setting,
-    and holds `media_tokens` more for an attachment. The answer is streamed and shown as
-    drafts while it is written; only the kept answer is sent as a message, so a stream
-    cut part way (the next tier then answers) never reaches the owner as if it were
-    whole. Each attempt holds and settles its own budget. Raises BudgetExhausted (a hold
-    did not fit), ClaudeRefused (a tier failed for good) or ClaudeUnavailable (every tier
-    failed).
+    `prompt(tier=…)` gives the request's prompt on a tier (`reply_prompt`): its cache
+    markers depend on what that tier's cache holds, so a fallback tier, cold for this
+    chat, is not asked to write an hour's entry. `ledger(tier=…)` gives the ledger
+    fields of a call, `keep(paid, entry, tier=…)` stores its answer with the ledger row
+    that paid for it, `notice(tier)` the line shown above it, from the first draft on;
+    each tier answers with `effort`, else its own setting, and holds `media_tokens` more
+    for an attachment. The answer is streamed and shown as drafts while it is written;
+    only the kept answer is sent as a message, so a stream cut part way (the next tier
+    then answers) never reaches the owner as if it were whole. Each attempt holds and
+    settles its own budget. Raises BudgetExhausted (a hold did not fit), ClaudeRefused (a
+    tier failed for good) or ClaudeUnavailable (every tier failed).
     """
     kept: list[ChatMessage] = []
     drafts = Drafts(session)
     telegram_client.send_typing(session.chat_id)
     for tier in tiers:
+        request = prompt(tier=tier)
         try:
             call_pay(
                 pool=BudgetWindow.Pool.CONVERSATION,
                 model=routing.model_for(tier),
-                system=system,
-                messages=messages,
+                system=request.system,
+                messages=request.messages,
                 max_tokens=routing.max_tokens_for(tier),
-                cache_control=cache_control,
-                diagnostics=diagnostics,
+                cache_control=request.cache_control,
+                diagnostics=request.diagnostics,
                 ledger=ledger(tier=tier),
                 effort=effort or routing.effort_for(tier),
                 keep=lambda paid, entry, tier=tier: kept.append(keep(paid, entry, tier=tier)),
@@ -656,8 +651,13 @@ def ask_opus_press(query: telegram.CallbackQuery, reply: ChatMessage) -> str:
         paid = tiers_pay(
             session,
             tiers=[buttons.ASK_OPUS_TIER],
-            system=system_prompt(session),
-            messages=attached(recent_messages(session, asked), attachment),
+            prompt=partial(
+                reply_prompt,
+                session,
+                [],
+                attached(recent_messages(session, asked), attachment),
+                ttl=routing.cache_ttl,
+            ),
             routing=routing,
             ledger=partial(
                 retry_ledger,
@@ -721,8 +721,9 @@ def continuation_pay(
     return tiers_pay(
         session,
         tiers=[reply.tier, *routing.fallbacks_for(reply.tier)],
-        system=system_prompt(session),
-        messages=continue_messages(session, chain),
+        prompt=partial(
+            reply_prompt, session, [], continue_messages(session, chain), ttl=routing.cache_ttl
+        ),
         routing=routing,
         ledger=partial(continue_ledger, session, intended=reply.tier, routing=routing),
         keep=partial(answer_keep, session, continues=reply),

@@ -5,9 +5,12 @@ from decimal import Decimal
 
 import pytest
 
+from blufio.models import ChatMessage
 from costs.models import LedgerEntry, Reservation
+from heartbeat.models import HeartbeatSettings
 from routing.models import RoutingSettings
-from tests.conftest import text_update
+from tests.blufio.conversation.test_verdict import ask_opus_tap
+from tests.conftest import button_update, text_update
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +229,86 @@ def test_each_reply_asks_the_apis_cache_diagnostics_why_it_missed_the_last_ones_
     assert entries[0].message_id.startswith("msg_")
     # The same tier appends to the conversation; a switch changes the model: a miss.
     assert [e.cache_miss_reason for e in entries] == ["", "", "model_changed"]
+
+
+def answer_marker(call) -> dict | None:
+    """The cache marker on the last answer of a recorded request (None: unmarked)."""
+    content = call.params["messages"][-2]["content"]
+    return None if isinstance(content, str) else content[-1].get("cache_control")
+
+
+def test_a_fallback_tier_is_not_asked_to_write_an_hours_entry_it_does_not_hold(
+    post_update, fake_claude, fake_telegram
+):
+    post_update(text_update(f"/sonnet {LONG}"))
+    post_update(text_update("/sonnet And which beds get the most sun?"))
+    fake_claude.queue_error(529, times=3)  # Sonnet's try and the SDK's two retries
+
+    post_update(text_update("/sonnet And what should I sow first?"))
+
+    replied = [c for c in fake_claude.calls if not c.params.get("tools")]
+    assert replied[-1].params["model"] == "claude-haiku-5-5"
+    # Sonnet's cache is warm, Haiku's is cold: Haiku writes all of it for 5 minutes.
+    assert answer_marker(replied[1]) == {"type": "ephemeral", "ttl": "1h"}
+    assert answer_marker(replied[-1]) is None
+    fallback = LedgerEntry.objects.get(reason="fallback")
+    assert (fallback.cache_write_1h_tokens, fallback.cache_read_tokens) == (0, 0)
+    assert fallback.cache_write_tokens > 512
+    assert fallback.cost_usd == cost_by_hand(fallback, "haiku")
+
+
+def test_continue_reads_the_cache_of_the_reply_it_goes_on_from(
+    post_update, fake_claude, fake_telegram
+):
+    fake_claude.stop_reason = "max_tokens"
+    post_update(text_update(f"/sonnet {LONG}"))
+    fake_claude.stop_reason = "end_turn"
+    [[button, _]] = fake_telegram.calls("sendMessage")[-1]["reply_markup"]["inline_keyboard"]
+
+    post_update(
+        button_update(button["callback_data"], message_id=fake_telegram.sent[-1]["message_id"])
+    )
+
+    first, going_on = replies()
+    assert going_on.reason == "continue"
+    assert going_on.cache_read_tokens == first.cache_write_tokens > 512
+    assert going_on.cost_usd == cost_by_hand(going_on, "sonnet")
+
+
+def test_ask_opus_marks_its_prompt_for_caching(post_update, fake_claude, fake_telegram):
+    post_update(text_update("What should I cook tonight?"))
+    reply = ChatMessage.objects.filter(role="assistant").latest("id")
+
+    post_update(ask_opus_tap(reply))
+
+    asked = fake_claude.calls[-1].params
+    assert asked["model"] == "claude-opus-5-5"
+    assert asked["cache_control"] == {"type": "ephemeral", "ttl": "5m"}
+    assert asked["system"][0]["cache_control"] == {"type": "ephemeral", "ttl": "1h"}
+
+
+# About 450 tokens: two of them pass the compaction threshold set below.
+HALF = "Bed one gets the morning sun and bed two the evening shade. " * 30
+
+
+def test_after_a_compaction_the_rewritten_prompt_is_written_for_5_minutes_not_an_hour(
+    post_update, fake_claude, fake_telegram
+):
+    HeartbeatSettings.objects.update_or_create(
+        pk=1, defaults={"compaction_threshold_tokens": 600, "compaction_keep_tokens": 500}
+    )
+    post_update(text_update(f"/sonnet {HALF}"))
+    post_update(text_update(f"/sonnet {HALF} And the beds by the wall?"))
+    assert LedgerEntry.objects.filter(feature="compaction").exists()  # the first turn summarised
+
+    post_update(text_update("/sonnet And what should I sow first?"))
+
+    *_, second, third = replies()
+    assert second.cache_write_tokens > 0  # Sonnet's cache was warm…
+    third_call = [c for c in fake_claude.calls if c.params["model"] == "claude-sonnet-5-5"][-1]
+    assert "Summary of the earlier conversation" in third_call.params["system"][0]["text"]
+    # …but a new summary comes before every turn: nothing is read, and the rewritten
+    # prompt is not paid at the hour's price.
+    assert answer_marker(third_call) is None
+    assert (third.cache_read_tokens, third.cache_write_1h_tokens) == (0, 0)
+    assert third.cache_write_tokens > 512
