@@ -42,10 +42,12 @@ def switch_price(
     output_tokens: int,
     settings: RoutingSettings,
     newest_tokens: int = 0,
+    pick_output_tokens: int | None = None,
 ) -> SwitchPrice:
-    """The expected cost of the next answer on the warm tier and on `tier`; the last
-    `newest_tokens` of the new ones (the owner's message) are written for 5 minutes under
-    the mixed lifetime."""
+    """The expected cost of the next answer on the warm tier (`output_tokens` long) and on
+    `tier` (`pick_output_tokens` long, if known: a stronger tier writes longer answers);
+    the last `newest_tokens` of the new ones (the owner's message) are written for 5
+    minutes under the mixed lifetime."""
     ttl = settings.cache_ttl
     warm_rule = price_rule_for(model=settings.model_for(warm.tier))
     pick_rule = price_rule_for(model=settings.model_for(tier))
@@ -61,7 +63,7 @@ def switch_price(
         pick_rule,
         cached_tokens=0,
         new_tokens=warm.cached_tokens + new_tokens,
-        output_tokens=output_tokens,
+        output_tokens=output_tokens if pick_output_tokens is None else pick_output_tokens,
         ttl=ttl,
         newest_tokens=newest_tokens,
     )
@@ -76,8 +78,10 @@ def cache_warm_stay(
     output_tokens: int,
     settings: RoutingSettings,
     newest_tokens: int = 0,
+    pick_output_tokens: int | None = None,
 ) -> Decision | None:
-    """The decision to stay on the warm tier, or None to keep the router's."""
+    """The decision to stay on the warm tier, or None to keep the router's (`switch_price`
+    says what the sizes are)."""
     if warm is None or warm.tier == decision.tier or warm.tier not in TIERS:
         return None
     if not settings.cache_ttl or not settings.cache_aware_routing:
@@ -93,6 +97,7 @@ def cache_warm_stay(
         output_tokens=output_tokens,
         settings=settings,
         newest_tokens=newest_tokens,
+        pick_output_tokens=pick_output_tokens,
     )
     if price.stay >= price.switch:
         return None

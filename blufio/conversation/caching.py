@@ -155,16 +155,36 @@ def reply_stay(
 ) -> Decision | None:
     """Stay on the tier of the chat's warm cache when switching would cost more (see
     `routing.caching`); None keeps the router's decision. The new part of the prompt is the
-    last answer (its output tokens) and the owner's new message."""
+    last answer (its output tokens) and the owner's new message; each tier's answer is
+    expected as long as its recent answers (`answer_tokens`): a stronger tier writes
+    longer ones, and a stay that ignored it would save on the prompt and lose on output."""
     warm = warm_cache(session, routing=routing)
-    if warm is None:
+    if warm is None or warm.tier == decision.tier:
         return None
     newest = estimated_tokens(text)
     return cache_warm_stay(
         decision,
         warm,
         new_tokens=warm.output_tokens + newest,
-        output_tokens=warm.output_tokens,
+        output_tokens=answer_tokens(session, warm.tier, default=warm.output_tokens),
         settings=routing,
         newest_tokens=newest,
+        pick_output_tokens=answer_tokens(session, decision.tier, default=warm.output_tokens),
     )
+
+
+# How many recent answers on a tier say how long its next one will be.
+ANSWER_SAMPLE = 20
+
+
+def answer_tokens(session: ChatSession, tier: str, *, default: int) -> int:
+    """How long an answer on `tier` is expected to be: the mean output of this chat's
+    recent answers there, else of every chat's, else `default`."""
+    rows = LedgerEntry.objects.filter(
+        feature=LedgerEntry.Feature.MESSAGE, outcome=LedgerEntry.Outcome.OK, tier=tier
+    ).order_by("-created_at", "-id")
+    for sample in (rows.filter(session_id=session.pk), rows):
+        outputs = list(sample.values_list("output_tokens", flat=True)[:ANSWER_SAMPLE])
+        if outputs:
+            return round(sum(outputs) / len(outputs))
+    return default

@@ -63,6 +63,22 @@ def test_a_switch_that_costs_less_goes_to_the_routers_pick(
     assert second.cache_read_tokens == 0  # Sonnet writes its own cache
 
 
+def test_a_stay_is_priced_with_each_tiers_own_answer_length(
+    router_picks_sonnet, post_update, fake_claude, fake_telegram
+):
+    """Opus writes longer answers than Sonnet here: its output, not the cache, decides."""
+    fake_claude.usage = {"output_tokens": 30}
+    post_update(text_update("/sonnet hi"))
+    fake_claude.usage = {"output_tokens": 300}
+    post_update(text_update(f"/opus {GARDEN}"))
+    post_update(text_update(FOLLOW_UP))
+
+    *_, third = replies()
+    # Priced with Opus's 300 tokens on both tiers, staying would look cheaper (as in the
+    # first test); with Sonnet's 30, switching is.
+    assert (third.tier, third.reason) == ("sonnet", "")
+
+
 def test_it_never_stays_on_a_tier_weaker_than_the_routers_pick(
     router_picks_sonnet, post_update, fake_claude, fake_telegram
 ):
