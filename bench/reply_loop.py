@@ -74,18 +74,19 @@ def reply_loop(database: str) -> Iterator[Loop]:
     from django.test import Client
 
     from blufio.models import ChatMessage, ChatSession, InboundUpdate
-    from costs.models import BudgetWindow, LedgerEntry, Reservation
+    from costs.models import BudgetWindow, LedgerDay, LedgerEntry, Reservation
     from tests.conftest import text_update
     from tests.fakes.anthropic import FakeAnthropic
     from tests.fakes.telegram import FakeTelegram
 
     call_command("migrate", verbosity=0)
-    for model in (ChatMessage, ChatSession, InboundUpdate, LedgerEntry, Reservation):
+    for model in (ChatMessage, ChatSession, InboundUpdate, LedgerEntry, LedgerDay, Reservation):
         model.objects.all().delete()
     BudgetWindow.objects.all().delete()
     claude, telegram = FakeAnthropic().start(), FakeTelegram().start()
     settings.ANTHROPIC_BASE_URL = claude.url
     settings.TELEGRAM_API_BASE_URL = f"{telegram.url}/bot"
+    settings.TELEGRAM_FILE_BASE_URL = f"{telegram.url}/file/bot"  # photos and PDFs
     client = Client(SERVER_NAME="localhost")
     headers = {"X-Telegram-Bot-Api-Secret-Token": settings.TELEGRAM_WEBHOOK_SECRET}
 
