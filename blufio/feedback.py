@@ -15,6 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 
 from blufio.conversation.reply import routing_context
+from blufio.conversation.verdict import CONTINUE_REASON
 from blufio.models import RoutingFeedback
 from costs.models import BudgetSettings
 from costs.selectors import ledger_rollup, tier_totals
@@ -38,14 +39,16 @@ def _column(signal: str, *, tier: str, asked_tier: str) -> str | None:
 
 
 def routing_quality(*, start: datetime, end: datetime) -> dict:
-    """Per tier that answered: replies, and how often the owner escalated, re-asked,
-    reacted 👎 or 👍, each as a share of the replies; and the same counts per day."""
+    """Per tier that answered: replies (not counting continuations), and how often the
+    owner escalated, re-asked, reacted 👎 or 👍, each as a share of the replies; and the
+    same counts per day."""
     zone = ZoneInfo(BudgetSettings.get_solo().timezone)
-    replies = {
-        row["key"]: row["calls"]
-        for row in tier_totals(ledger_rollup(start=start, end=end))
-        if row["key"] in TIERS
-    }
+    # A continuation goes on with a reply already counted, which a verdict on it judges:
+    # no reply of its own. (An answer on "Ask Opus" is one: its reactions are its own.)
+    answers = [
+        row for row in ledger_rollup(start=start, end=end) if row["reason"] != CONTINUE_REASON
+    ]
+    replies = {row["key"]: row["calls"] for row in tier_totals(answers) if row["key"] in TIERS}
     counted = (
         RoutingFeedback.objects.filter(created_at__gte=start, created_at__lt=end)
         .annotate(day=TruncDate("created_at", tzinfo=zone))

@@ -56,8 +56,10 @@ class LedgerEntryAdmin(admin.ModelAdmin):
     list_display = (
         "created_at",
         "feature",
+        "tier",
         "intended_model",
         "actual_model",
+        "attachment_kind",
         "input_tokens",
         "output_tokens",
         "cost_usd",

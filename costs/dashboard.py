@@ -19,10 +19,16 @@ from routing.tiers import (
     BUDGET_HAIKU_ONLY,
     CACHE_WARM,
     DOWNGRADE_REASONS,
+    LOCAL,
     TIERS,
 )
 
 PERIOD_LABELS = {"today": "Today", "7d": "7 days", "30d": "30 days", "month": "This month"}
+# What the "Downgrades by day and reason" panel counts: a reply that did not come from the
+# tier the router meant (the budget rules, a fallback, the local model) or a forced model.
+# A stay on a warm cache is never on a weaker tier, and "Ask Opus" (retry_up) and
+# Continue were the owner's asking, not downgrades.
+DOWNGRADE_PANEL_REASONS = frozenset({*DOWNGRADE_REASONS, "fallback", LOCAL, "forced"})
 
 
 def _totals(rows: list[dict], key: str) -> list[dict]:
@@ -84,7 +90,7 @@ def dashboard_summary(*, period: str) -> dict:
         if row["tier"] in tier_mix:
             tier_mix[row["tier"]] += row["calls"]
         reason = row["reason"] or ("forced" if row["override"] == "force" else "")
-        if reason:
+        if reason in DOWNGRADE_PANEL_REASONS:
             downgrades[row["day"]][reason] += row["calls"]
         fallbacks += row["calls"] if row["reason"] == "fallback" else 0
         cache_warm += row["calls"] if row["reason"] == CACHE_WARM else 0

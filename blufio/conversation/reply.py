@@ -39,6 +39,7 @@ from blufio.conversation.media import (
 )
 from blufio.conversation.reach import chat_reachable_mark
 from blufio.conversation.verdict import (
+    CONTINUE_REASON,
     RETRY_UP_REASON,
     feedback_record,
     next_message_judge,
@@ -741,7 +742,7 @@ def continue_ledger(
         "session_id": session.pk,
         "intended_tier": intended,
         "tier": tier,
-        "reason": "continue" if tier == intended else "fallback",
+        "reason": CONTINUE_REASON if tier == intended else "fallback",
     }
 
 

@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 # The ledger reason of an answer the owner asked Opus for (DESIGN.md's reason codes).
 RETRY_UP_REASON = "retry_up"
+CONTINUE_REASON = "continue"  # a reply's continuation, on its Continue button
 FOLLOW_UP_WINDOW = timedelta(minutes=10)
 REASK_SIMILARITY = 0.8
 THUMBS = {

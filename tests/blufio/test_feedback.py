@@ -44,6 +44,15 @@ def test_the_panel_counts_each_tiers_verdicts_against_its_replies(staff, verdict
     assert "20%" in html.split('data-tier="haiku"', 1)[1].split("</tr>", 1)[0]
 
 
+def test_a_continuation_is_no_reply_of_its_own_but_an_ask_opus_answer_is(staff, verdicts):
+    ledger_row("claude-haiku-5-5", tier="haiku", reason="continue")  # 👎 on it judges the first
+    ledger_row("claude-opus-5-5", tier="opus", reason="retry_up")  # takes its own reactions
+
+    html = staff.get("/dashboard/routing-quality/").content.decode()
+
+    assert (cells(html, "haiku")[0], cells(html, "opus")[0]) == (5, 2)
+
+
 def test_the_dashboard_loads_the_panel(staff):
     html = staff.get("/dashboard/").content.decode()
 

@@ -46,6 +46,20 @@ def test_it_shows_spend_mix_savings_and_decisions(staff):
     assert 'data-period="7d" class="here"' in page
 
 
+def test_downgrades_count_only_replies_not_from_the_routers_tier(staff):
+    entry("claude-haiku-5-5", "haiku", "0.0001", reason="budget_haiku_only")
+    entry("claude-haiku-5-5", "haiku", "0.0001", reason="fallback")
+    for reason in ("retry_up", "continue", "cache_warm"):  # the owner's asking; a stay
+        entry("claude-opus-5-5", "opus", "0.006", reason=reason)
+
+    page = staff.get("/dashboard/?period=7d").content.decode()
+
+    panel = page.split("<h2>Downgrades by day and reason</h2>", 1)[1].split("</section>", 1)[0]
+    assert "budget_haiku_only" in panel and "fallback" in panel
+    assert not any(reason in panel for reason in ("retry_up", "continue", "cache_warm"))
+    assert "<th>Reason</th>" in page  # the decisions table shows every ledger reason
+
+
 def test_the_period_switch_returns_only_the_summary_partial(staff):
     entry("claude-opus-5-5", "opus", "0.006", days_ago=2)
 
