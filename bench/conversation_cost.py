@@ -61,6 +61,15 @@ OPENERS = {
         "time; walk me through how to find the cause and fix it",
     ],
 }
+# Follow-ups on a topic. A light ask is followed up in its own terms, or not at all; a
+# request or a hard problem with the questions a long answer raises. An acknowledgement
+# closes a topic: people say thanks when they are done, not between two questions.
+LIGHT_FOLLOW_UPS = {
+    "what time is it in Tokyo now?": ["and in New York?", "is that ahead of London?"],
+    "remind me to call mom at 6": ["make it 7 instead", "and remind me again at 8"],
+    "what's 15% of 80?": ["and 20%?", "and of 120?"],
+    "translate 'good morning' into Spanish": ["and into French?", "how do I say good night?"],
+}
 FOLLOW_UPS = [
     "and what about the edge cases?",
     "can you go deeper on the second point?",
@@ -68,9 +77,8 @@ FOLLOW_UPS = [
     "ok, what would you change first?",
     "make it shorter",
     "why is that?",
-    "thanks!",
-    "sounds good",
 ]
+ACKNOWLEDGEMENTS = ["thanks!", "sounds good"]
 DOCUMENT = (
     "Clause {n}. The tenant shall keep the premises in good repair, report defects within "
     "seven days, and allow the landlord access on reasonable notice for inspections. "
@@ -95,7 +103,8 @@ class Turn:
 
 def conversations(count: int, seed: int) -> list[list[Turn]]:
     """Seeded conversations of 10 to 40 turns: topics opened by a light ask, a request or a
-    hard problem, each followed by a few follow-ups; some start with a pasted document.
+    hard problem, each followed by the follow-ups it raises (up to two for a light ask,
+    one to five otherwise) and often closed by a thanks; some start with a pasted document.
     Within a topic the owner mostly answers within minutes; between topics they may be
     away for an hour or more."""
     rng = random.Random(seed)
@@ -117,9 +126,15 @@ def conversations(count: int, seed: int) -> list[list[Turn]]:
             turns.append(Turn(f"Here is my tenancy agreement:\n{clauses}\nIs it fair?", 90))
         while len(turns) < length:
             kind = rng.choices(list(OPENERS), weights=[35, 45, 20])[0]
-            turns.append(Turn(rng.choice(OPENERS[kind]), pause(True)))
-            for _ in range(rng.randint(1, 6)):
-                turns.append(Turn(rng.choice(FOLLOW_UPS), pause(True)))
+            opener = rng.choice(OPENERS[kind])
+            turns.append(Turn(opener, pause(True)))
+            if kind == "light":
+                asks = rng.sample(LIGHT_FOLLOW_UPS[opener], rng.randint(0, 2))
+            else:
+                asks = [rng.choice(FOLLOW_UPS) for _ in range(rng.randint(1, 5))]
+            turns += [Turn(ask, pause(True)) for ask in asks]
+            if rng.random() < 0.6:
+                turns.append(Turn(rng.choice(ACKNOWLEDGEMENTS), pause(True)))
             turns[-1].pause = pause(False)
         result.append(turns[:length])
     return result
