@@ -259,15 +259,28 @@ def parse(message: str) -> Parsed:
     )
 
 
-def words(ask: str) -> list[str]:
-    """The words and word pairs of the ask's start, lower-cased, that the weight table's
-    word weights are keyed by; a run of a script written without spaces (Chinese,
-    Japanese) counts as its character pairs."""
+# ASCII bytes that end a word (everything but letters, digits and "_"), as spaces.
+_ASCII_SEPARATORS = bytes(c if c >= 128 or chr(c).isalnum() or c == 95 else 32 for c in range(256))
+_WIDE_SCRIPT = re.compile(f"[{chr(CJK_START)}-\U0010ffff]")
+
+
+def tokens(ask: str) -> list[str]:
+    """The words of the ask's start, lower-cased; a run of a script written without
+    spaces (Chinese, Japanese) counts as its character pairs."""
     head = ask[:WORDS_READ].lower()
-    tokens = WORD.findall(head)
-    if not head.isascii():
-        tokens = [piece for word in tokens for piece in _pieces(word)]
-    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+    if head.isascii():  # the same split as WORD, without the regex engine
+        return head.encode().translate(_ASCII_SEPARATORS).decode().split()
+    found = WORD.findall(head)
+    if _WIDE_SCRIPT.search(head) is None:
+        return found
+    return [piece for word in found for piece in _pieces(word)]
+
+
+def words(ask: str) -> list[str]:
+    """The words and word pairs of the ask's start that the weight table's word weights
+    are keyed by (the fit's vocabulary)."""
+    found = tokens(ask)
+    return found + [f"{a} {b}" for a, b in zip(found, found[1:], strict=False)]
 
 
 def _pieces(word: str) -> list[str]:

@@ -3,7 +3,7 @@
 import pytest
 
 from routing import lexicon
-from routing.message import FEATURES, parse, split_ask
+from routing.message import FEATURES, WORD, WORDS_READ, parse, split_ask, tokens, words
 from routing.signals import _ALWAYS, _READ_BY, OWN, own_values
 from tests.routing_cases import load_all
 
@@ -55,3 +55,19 @@ def test_a_megabyte_paste_is_read_by_its_ends():
     ask, pasted = split_ask(message)
     assert ask == "what's the date on line 3?"
     assert pasted == len(message) - len(ask)
+
+
+def test_the_words_weighed_are_the_asks_words_and_pairs_and_cjk_character_pairs():
+    assert words("Sort THESE, names: a-z!") == [
+        "sort", "these", "names", "a", "z", "sort these", "these names", "names a", "a z",
+    ]  # fmt: skip
+    assert tokens("what's 15% of 84?") == ["what", "s", "15", "of", "84"]
+    assert tokens("¿Por dónde empiezo?") == ["por", "dónde", "empiezo"]
+    assert tokens("帮我写邮件 ok") == ["帮我", "我写", "写邮", "邮件", "ok"]
+
+
+def test_an_ascii_message_splits_into_words_as_the_word_pattern_does():
+    for message in MESSAGES:
+        head = message[:WORDS_READ].lower()
+        if head.isascii():
+            assert tokens(message) == WORD.findall(head), message[:60]
