@@ -20,7 +20,7 @@ TRACE_MARKERS = (
     "ThreadSanitizer", "Segmentation fault", "FATAL", "core dumped", "ERROR",
 )  # fmt: skip
 QUESTION_MARKS = ("?", "？", "؟")
-WIDE_CHARS = re.compile("[\u3040-\u9fff\uac00-\ud7af]")
+WIDE_RUN = re.compile("[\u3040-\u9fff\uac00-\ud7af]+")  # runs: few matches in CJK text
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 OPERATOR = re.compile(r"\d\s*[-+*/x×÷^%]\s*\d|\d\s*%")
 MATH_SYMBOLS = re.compile(r"[=^²³√π∑∫≤≥±∀∃∈]")
@@ -44,7 +44,7 @@ CAPITALISED_TERM = re.compile(
 DIGIT_TERM = re.compile(  # p99, 5xx, 250ms
     r"[p\d](?<![\w.][p\d])(?:(?<=p)\d{2}|(?<=\d)\d*(?:xx|ms|gb|mb|kb|tb|rps|qps))(?!\w)"
 )
-DOTTED_TERM = re.compile(r"(?<=[a-z])\.[a-z]\w*(?!\w)")  # os.path (the part after the dot)
+DOTTED_TERM = re.compile(r"\.(?<=[a-z]\.)[a-z]\w*(?!\w)")  # os.path (the part after the dot)
 SNAKE_TERM = re.compile(r"(?<![\w.])[A-Za-z]+_[A-Za-z_]+(?!\w)")  # synchronous_commit
 CALL_TERM = re.compile(r"\w+\(\)")  # reset()
 PROPER_NOUN = re.compile(r"[A-Z](?<=[a-z,;:] [A-Z])[a-zA-Z]{2,}")  # "we use Grafana"
@@ -175,7 +175,7 @@ def _weighted_length(text: str) -> int:
     if text.isascii():
         return len(text)
     sample = text[:ASK_WINDOW]
-    wide_share = len(WIDE_CHARS.findall(sample)) / max(1, len(sample))
+    wide_share = sum(map(len, WIDE_RUN.findall(sample))) / max(1, len(sample))
     return int(len(text) * (1 + wide_share))
 
 
@@ -270,10 +270,9 @@ def tokens(ask: str) -> list[str]:
     head = ask[:WORDS_READ].lower()
     if head.isascii():  # the same split as WORD, without the regex engine
         return head.encode().translate(_ASCII_SEPARATORS).decode().split()
-    found = WORD.findall(head)
     if _WIDE_SCRIPT.search(head) is None:
-        return found
-    return [piece for word in found for piece in _pieces(word)]
+        return WORD.findall(head)
+    return [piece for word in WORD.findall(head) for piece in _pieces(word)]
 
 
 def words(ask: str) -> list[str]:
