@@ -33,7 +33,7 @@ QUOTE_MARKS = ("'", '"', "“", "«", "「", "„")
 # A short quoted phrase is the object of the ask ("how do you say 'proof by induction'"),
 # so its words are not cues. An apostrophe inside a word (it's, j'ai) is not a quote.
 QUOTED = re.compile(
-    r"""(?<!\w)'[^'\n]{1,60}'(?!\w)|"[^"\n]{1,60}"|“[^”\n]{1,60}”|«[^»\n]{1,60}»|「[^」\n]{1,60}」|„[^“\n]{1,60}“"""
+    r"""'(?<!\w')[^'\n]{1,60}'(?!\w)|"[^"\n]{1,60}"|“[^”\n]{1,60}”|«[^»\n]{1,60}»|「[^」\n]{1,60}」|„[^“\n]{1,60}“"""
 )
 # Identifier-like words and product names. Each pattern starts with a character class
 # (the boundary is checked behind it), which lets the regex engine skip to candidates.
@@ -259,8 +259,6 @@ def parse(message: str) -> Parsed:
     )
 
 
-# ASCII bytes that end a word (everything but letters, digits and "_"), as spaces.
-_ASCII_SEPARATORS = bytes(c if c >= 128 or chr(c).isalnum() or c == 95 else 32 for c in range(256))
 _WIDE_SCRIPT = re.compile(f"[{chr(CJK_START)}-\U0010ffff]")
 
 
@@ -269,7 +267,7 @@ def tokens(ask: str) -> list[str]:
     spaces (Chinese, Japanese) counts as its character pairs."""
     head = ask[:WORDS_READ].lower()
     if head.isascii():  # the same split as WORD, without the regex engine
-        return head.encode().translate(_ASCII_SEPARATORS).decode().split()
+        return head.encode().translate(lexicon.ASCII_SEPARATORS).decode().split()
     if _WIDE_SCRIPT.search(head) is None:
         return WORD.findall(head)
     return [piece for word in WORD.findall(head) for piece in _pieces(word)]

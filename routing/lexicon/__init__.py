@@ -67,7 +67,15 @@ FAMILIES = (
 _SEPARATOR = re.compile(r"[^\w\u0900-\u097f ]")
 
 
+# The same for ASCII text, as a byte table: no regex engine for most messages.
+ASCII_SEPARATORS = bytes(
+    c if c >= 128 or chr(c).isalnum() or chr(c) in "_ " else 32 for c in range(256)
+)
+
+
 def _spaced(text: str) -> str:
+    if text.isascii():
+        return text.encode().translate(ASCII_SEPARATORS).decode()
     return _SEPARATOR.sub(" ", text)
 
 
