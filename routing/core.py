@@ -317,12 +317,14 @@ def classify(
 
     Default up: a message with substance (a heavy signal) or a follow-up in a
     thread above Haiku's level never scores below Sonnet's band, whatever the
-    lighter signals say; the reasons then include `Signal.SUBSTANCE_FLOOR`.
+    lighter signals say; the reasons then include `Signal.SUBSTANCE_FLOOR`. A light
+    ask in heavy words (a keyword trap, LABELLING.md rule 7) has no such floor.
     """
     parsed = parse(message)
     values = _values(parsed, own_values(parsed), context, table)
     score, contributions = _effects(values, parsed.ask, table)
-    if score < table.sonnet_from and not FLOOR_SIGNALS.isdisjoint(values):
+    trap = Signal.LIGHT_DRESSED_UP in values
+    if score < table.sonnet_from and not trap and not FLOOR_SIGNALS.isdisjoint(values):
         contributions.append((Signal.SUBSTANCE_FLOOR, _logit(table.sonnet_from) - _logit(score)))
         score = table.sonnet_from
     ranked = sorted(

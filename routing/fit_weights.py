@@ -41,7 +41,7 @@ TIERS = core.TIERS
 # What a decision costs, by expected tier (rows) and routed tier (columns).
 COST = {"haiku": (0.0, 1.0, 2.0), "sonnet": (1.2, 0.0, 1.0), "opus": (4.0, 1.2, 0.0)}
 ACCEPTABLE_COST = 0.25  # a tier the label accepts, though not the expected one
-REGULARISATION = 1.0  # inverse strength (scikit-learn's C), chosen on validation
+REGULARISATION = 0.3  # inverse strength (scikit-learn's C), chosen on validation
 ROUNDS = 3  # momentum rounds
 MIN_CASES = 3  # a word weighs only if this many tuning cases use it
 SMALLEST_WEIGHT = 0.005  # word weights below this (both tiers) are left out of the table
@@ -164,7 +164,10 @@ def render(table: Weights, cases: int) -> str:
         "WEIGHTS = {  # signal: (towards Sonnet, towards Opus), against Haiku",
     ]
     lines += [f'    "{code}": {table.by_code[code]},  # {TEXT[code]}' for code in ORDER]
-    lines += ["}", "WORDS = {  # a word or word pair of the ask: (towards Sonnet, towards Opus)"]
+    lines += [
+        "}",
+        "WORDS = {  # a word of the ask, or a stem ('<analy'): (towards Sonnet, towards Opus)",
+    ]
     lines += [f'    "{word}": {table.words[word]},' for word in sorted(table.words)]
     lines.append("}")
     return "\n".join(lines) + "\n"

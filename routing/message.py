@@ -28,6 +28,7 @@ DIGIT = re.compile(r"\d")
 WORD = re.compile(r"\w+")
 WORDS_READ = 400  # characters of the ask whose words the weight table weighs
 CJK_START = 0x2E80  # from here on, scripts whose runs count as character pairs
+STEM = 5  # letters of a longer word that also weigh as its stem
 SENTENCE_END = re.compile(r"[.!?。！？]\s")
 QUOTE_MARKS = ("'", '"', "“", "«", "「", "„")
 # A short quoted phrase is the object of the ask ("how do you say 'proof by induction'"),
@@ -270,14 +271,18 @@ def tokens(ask: str) -> list[str]:
         return head.encode().translate(lexicon.ASCII_SEPARATORS).decode().split()
     if _WIDE_SCRIPT.search(head) is None:
         return WORD.findall(head)
+    # A CJK character says about as much as two Latin letters: half as many are read.
+    head = head[: WORDS_READ // 2]
     return [piece for word in WORD.findall(head) for piece in _pieces(word)]
 
 
 def words(ask: str) -> list[str]:
-    """The words and word pairs of the ask's start that the weight table's word weights
-    are keyed by (the fit's vocabulary)."""
+    """The words of the ask's start that the weight table's word weights are keyed by (the
+    fit's vocabulary): each word, and a longer one also by its stem, its first STEM
+    letters after "<" ("<analy" for analyse, analysis, analizar), so that inflected
+    forms share a weight."""
     found = tokens(ask)
-    return found + [f"{a} {b}" for a, b in zip(found, found[1:], strict=False)]
+    return found + ["<" + w[:STEM] for w in found if len(w) > STEM and ord(w[0]) < CJK_START]
 
 
 def _pieces(word: str) -> list[str]:

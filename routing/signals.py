@@ -161,11 +161,20 @@ def own(code: Signal, *reads: str):
     return register
 
 
+def _goes_on(m: Parsed) -> bool:
+    """Agrees to more, asks to go on or adds a condition: "ok, go ahead" is no closing,
+    though "ok" alone may be one (an affirm cue that is also a thanks cue is not agreement)."""
+    thanks = {cue for cue, _ in m.cues.get("thanks", ())}
+    agrees = any(cue not in thanks for cue, _ in m.cues.get("affirm", ()))
+    return agrees or m.n["continue"] > 0 or m.n["what_if"] > 0
+
+
 @own(Signal.GREETING_ONLY, "greeting", "thanks")
 def greeting_only(m: Parsed) -> float:
     """Only greetings or small talk: nothing asked."""
     social = m.n["greeting"] + m.n["thanks"]
-    return float(social > 0 and not m.content and m.words <= 6 and not m.paste_chars)
+    chat = social > 0 and not m.content and m.words <= 6 and not m.paste_chars
+    return float(chat and not _goes_on(m))
 
 
 @own(Signal.AFFIRM_ONLY, "affirm")
@@ -194,9 +203,8 @@ def light_dressed_up(m: Parsed) -> float:
 @own(Signal.CLOSING, "thanks")
 def closing(m: Parsed) -> float:
     """Opens with thanks or an acknowledgement and asks for nothing new."""
-    requests = m.requests
-    goes_on = m.n["continue"] + m.n["what_if"] + m.questions
-    return float(m.opens_with("thanks", 12) and m.length <= 120 and not (requests or goes_on))
+    asks = m.requests or m.questions or _goes_on(m)
+    return float(m.opens_with("thanks", 12) and m.length <= 120 and not asks)
 
 
 @own(Signal.LOOKUP_OPENING, "lookup")

@@ -2,8 +2,8 @@
 
 import pytest
 
-from routing.core import RouterConfig, classify, parse_prefix, route
-from routing.signals import TEXT
+from routing.core import RouterConfig, classify, parse_prefix, route, signal_values
+from routing.signals import TEXT, Signal
 
 HARD_THREAD = [
     {
@@ -210,3 +210,33 @@ def test_agreeing_to_hard_work_the_assistant_offered_stays_high():
     ]
 
     assert route("yes please", thread).tier != "haiku"
+
+
+@pytest.mark.parametrize("message", ["ok thanks", "ok cool, thanks!", "great, thank you 🙏"])
+def test_ok_and_thanks_after_a_hard_thread_are_a_closing(message):
+    assert route(message, HARD_THREAD).tier == "haiku"
+
+
+@pytest.mark.parametrize("message", ["ok, go ahead", "ok dale, hacelo", "ok, continue"])
+def test_ok_with_a_go_ahead_is_agreement_not_a_closing(message):
+    values = signal_values(message, HARD_THREAD)
+
+    assert Signal.CLOSING not in values and Signal.GREETING_ONLY not in values
+    assert route(message, HARD_THREAD).tier != "haiku"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Architecture question: how tall is the Galata tower?",
+        "quick proof question: what is 7 times 8?",
+        "system design q: what year was Kafka released?",
+    ],
+)
+def test_a_light_ask_in_heavy_words_has_no_substance_floor(message):
+    values = signal_values(message)
+    decision = route(message)
+
+    assert Signal.HARD in values and Signal.LIGHT_DRESSED_UP in values
+    assert TEXT[Signal.SUBSTANCE_FLOOR] not in decision.reasons
+    assert decision.tier == "haiku"
