@@ -17,12 +17,12 @@ LANGUAGES = {"en", "es", "fr", "de", "pt", "it", "ru", "he", "ar", "zh", "ja", "
 # corpus, most of which the weights were fitted on (the ask's words weigh, so the fit
 # knows its own cases well), and on the validation part, which it was not.
 FLOORS = {
-    "all": (0.89, 0.91),
-    "English": (0.895, 0.91),
-    "Western European": (0.875, 0.90),
-    "Eastern European and Turkish": (0.90, 0.91),
-    "Hebrew and Arabic": (0.91, 0.93),
-    "Asian": (0.885, 0.91),
+    "all": (0.875, 0.905),
+    "English": (0.875, 0.90),
+    "Western European": (0.88, 0.91),
+    "Eastern European and Turkish": (0.88, 0.91),
+    "Hebrew and Arabic": (0.87, 0.90),
+    "Asian": (0.865, 0.90),
 }
 VALIDATION_FLOORS = {
     "all": (0.78, 0.84),
@@ -32,7 +32,7 @@ VALIDATION_FLOORS = {
     "Hebrew and Arabic": (0.76, 0.82),
     "Asian": (0.75, 0.825),
 }
-MOST_OPUS_TO_HAIKU = 12  # on all 5,394 cases (router v1: 42 on 3,981); the target is 0
+MOST_OPUS_TO_HAIKU = 20  # on all 7,906 cases, 17 today (router v1: 42 on 3,981); the target is 0
 
 
 @pytest.fixture(scope="module")
@@ -69,21 +69,21 @@ def test_the_parts_share_no_case_and_the_held_out_part_has_its_own_writers():
     assert not {key(c) for c in tuning} & {key(c) for c in validation}
     # Independent writers may both write "good morning 🌞": only such incidental repeats.
     assert len({key(c) for c in tuning + validation} & {key(c) for c in held_out}) <= 5
-    assert len(held_out) >= 250
+    assert len(held_out) >= 600
     assert not {c["writer"] for c in tuning + validation} & {c["writer"] for c in held_out}
 
 
 def test_the_held_out_part_keeps_its_first_score():
-    # The fourth held-out part (two new writers, 282 cases), scored once on 2026-12-02
-    # with the rules of commit a7f6b2c (the multinomial fit with the ask's words):
-    # 77.0% exact, 90.1% acceptable, 1 Opus to Haiku. The three earlier parts (747,
-    # 700 and 720 cases; the last scored at 72.8% / 83.9% / 7 with the ordinal fit of
-    # 8c56918) now sit in tuning and validation.
+    # The fifth held-out part (four new writers, 638 cases), scored once on 2026-12-02
+    # with the rules frozen in commit c3d8c7f (the multinomial fit with the ask's words
+    # and stems): 80.4% exact, 86.8% acceptable, 4 Opus to Haiku. The four earlier parts
+    # (747, 700, 720 and 282 cases; the last scored at 77.0% / 90.1% / 1 with the rules
+    # of a7f6b2c) now sit in tuning and validation.
     score = evaluate(load("held-out"))
 
-    assert score.accuracy >= 0.745
-    assert score.acceptable_share >= 0.875
-    assert len(score.opus_to_haiku) <= 2
+    assert score.accuracy >= 0.78
+    assert score.acceptable_share >= 0.845
+    assert len(score.opus_to_haiku) <= 5
 
 
 @pytest.mark.parametrize("group", FLOORS)
