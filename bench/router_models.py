@@ -6,7 +6,8 @@ part's writers are): the cost-weighted ordinal model on the named signals that
 router v2 used first, the same with the ask's words added, and a cost-weighted
 multinomial model (each tier with its own weights; the tier of least expected
 cost) on the signals alone and with the words, the shape `routing.fit_weights`
-now fits (which cuts the expected tier at two fitted points instead). Momentum
+now fits (which cuts the expected tier at two fitted points instead), and that
+shape with word pairs instead of the words' stems (what the fit used before). Momentum
 signals use the committed table's weights in every fold. Needs scikit-learn (the
 `fit` extra). Not a test; numbers only.
 
@@ -26,7 +27,13 @@ from sklearn.model_selection import GroupKFold
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from routing import core  # noqa: E402
 from routing.fit_weights import COST, TIERS, case_costs, classified, features, load  # noqa: E402
-from routing.message import parse, words  # noqa: E402
+from routing.message import parse, tokens, words  # noqa: E402
+
+
+def words_and_pairs(ask: str) -> list[str]:
+    """The ask's words and adjacent word pairs: the fit's word features before stems."""
+    found = tokens(ask)
+    return found + [f"{a} {b}" for a, b in zip(found, found[1:], strict=False)]
 
 
 def ordinal(train_x, train_cases, test_x, regularisation):
@@ -76,22 +83,23 @@ def main() -> None:
     asks = [parse(case["message"]).ask for case in cases]
     folds = list(GroupKFold(n_splits=args.folds).split(signals, groups=writers))
     print(f"{len(cases)} cases by {len(set(writers))} writers, {args.folds} folds by writer")
-    for name, fit, with_words, regularisation in (
-        ("ordinal, signals", ordinal, False, 3.0),
-        ("ordinal, signals + words", ordinal, True, 0.3),
-        ("multinomial, signals", multinomial, False, 3.0),
-        ("multinomial, signals + words", multinomial, True, 0.3),
+    for name, fit, analyzer, regularisation in (
+        ("ordinal, signals", ordinal, None, 3.0),
+        ("ordinal, signals + words", ordinal, words, 0.3),
+        ("multinomial, signals", multinomial, None, 3.0),
+        ("multinomial, signals + words", multinomial, words, 0.3),
+        ("multinomial, signals + word pairs", multinomial, words_and_pairs, 0.3),
     ):
         routed = np.zeros(len(cases), dtype=int)
         for train, test in folds:
             train_x, test_x = signals[train], signals[test]
-            if with_words:
-                bag = CountVectorizer(analyzer=words, min_df=3, binary=True)
+            if analyzer:
+                bag = CountVectorizer(analyzer=analyzer, min_df=3, binary=True)
                 train_x = hstack([bag.fit_transform([asks[i] for i in train]), train_x])
                 test_x = hstack([bag.transform([asks[i] for i in test]), test_x])
             train_cases = [cases[i] for i in train]
             routed[test] = fit(train_x.tocsr(), train_cases, test_x.tocsr(), regularisation)
-        print(f"{name:<30} {score(routed, cases)}")
+        print(f"{name:<34} {score(routed, cases)}")
 
 
 if __name__ == "__main__":

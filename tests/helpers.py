@@ -148,7 +148,7 @@ def verdict_row(
     *,
     tier: str = "sonnet",
     asked_tier: str = "",
-    text: str = "What should I cook tonight?",
+    text: str = "What should I cook tonight with leeks, eggs and rice?",
     days_ago: int = 0,
 ) -> RoutingFeedback:
     """The owner's verdict on a reply of `tier` to `text`, with its ledger row."""

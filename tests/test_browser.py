@@ -141,7 +141,7 @@ def test_a_thumbs_down_on_telegram_shows_on_the_routing_quality_panel(
     from tests.blufio.conversation.test_verdict import ask_opus_tap, reaction_update
     from tests.conftest import text_update
 
-    post_update(text_update("What should I cook tonight?"))  # Sonnet
+    post_update(text_update("What should I cook tonight with leeks, eggs and rice?"))  # Sonnet
     reply = ChatMessage.objects.get(role="assistant")
     post_update(reaction_update(reply.telegram_message_id, ["👎"]))
     post_update(ask_opus_tap(reply))
@@ -156,6 +156,6 @@ def test_a_thumbs_down_on_telegram_shows_on_the_routing_quality_panel(
 
     page.goto(f"{live_server.url}/dashboard/playground/")
 
-    expect(page.locator("#escalated-messages")).to_contain_text("What should I cook tonight?")
+    expect(page.locator("#escalated-messages")).to_contain_text("What should I cook tonight with leeks, eggs and rice?")
     case = page.locator("#escalated-messages textarea").input_value()
     assert '"expected": "opus"' in case

@@ -160,7 +160,9 @@ def message_reply(
     label, with the file's id and not the file.
     """
     routing = RoutingSettings.get_solo()
-    decision = reply_route(session, text, routing=routing, attachment=attachment)
+    decision = reply_route(
+        session, text, routing=routing, attachment=attachment, update_message_id=telegram_message_id
+    )
     if decision.override == "prefix" and not decision.text and attachment is None:
         telegram_client.send_text(session.chat_id, texts.bare_prefix_text(decision.tier))
         return "bare_prefix"
@@ -246,12 +248,22 @@ def reply_route(
     *,
     routing: RoutingSettings,
     attachment: Attachment | None = None,
+    update_message_id: int | None = None,
 ) -> Decision:
     """The router's decision for the message, with the last turns, today's budget and
-    what is attached (its kind and size)."""
+    what is attached (its kind and size).
+
+    A retried update reads the turns before its own stored copy, so it is routed as on
+    its first attempt (its copy is no thread to follow).
+    """
+    stored = None
+    if update_message_id is not None:
+        stored = ChatMessage.objects.filter(
+            session=session, role=ChatMessage.Role.USER, telegram_message_id=update_message_id
+        ).first()
     return route_message(
         message=text,
-        context=routing_context(session),
+        context=routing_context(session, before=stored),
         budget_used=budget_status().used_fraction,
         settings=routing,
         attachment=attachment.facts(caption=text) if attachment else None,

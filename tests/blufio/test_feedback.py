@@ -72,7 +72,7 @@ def test_the_playground_lists_escalated_messages_as_labelled_cases(staff, verdic
     assert case["message"] == "prove Fermat's little theorem"
     assert case["expected"] == "opus"
     assert case["context"] == [  # the turns before it, as the router read them
-        {"role": "user", "content": "What should I cook tonight?"},
+        {"role": "user", "content": "What should I cook tonight with leeks, eggs and rice?"},
         {"role": "assistant", "content": "An answer."},
     ]
     assert "later message" not in html

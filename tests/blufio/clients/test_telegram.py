@@ -23,7 +23,7 @@ def test_every_call_of_a_process_goes_over_one_connection(fake_telegram):
 
 @pytest.mark.django_db
 def test_replies_to_two_messages_share_one_connection(post_update, fake_claude, fake_telegram):
-    post_update(text_update("What should I cook tonight?"))
+    post_update(text_update("What should I cook tonight with leeks, eggs and rice?"))
     post_update(text_update("And tomorrow?"))
 
     assert fake_telegram.sent_texts(OWNER_CHAT_ID) == ["Hello from Claude."] * 2

@@ -31,7 +31,7 @@ def keyboard(sent: dict) -> list[list[str]]:
 def test_a_reply_that_ended_by_itself_has_no_continue_button(
     post_update, fake_claude, fake_telegram
 ):
-    post_update(text_update("What should I cook tonight?"))
+    post_update(text_update("What should I cook tonight with leeks, eggs and rice?"))
 
     [sent] = fake_telegram.calls("sendMessage")
     assert keyboard(sent) == [["Ask Opus"]]

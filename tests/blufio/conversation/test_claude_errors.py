@@ -39,7 +39,7 @@ def test_a_cut_off_answer_is_charged_its_hold_and_the_next_tier_answers(
 ):
     fake_claude.queue_malformed()  # Sonnet's 200 answer stops mid-JSON
 
-    post_update(text_update("What should I cook tonight?"))
+    post_update(text_update("What should I cook tonight with leeks, eggs and rice?"))
 
     assert fake_telegram.sent_texts() == [
         "(Haiku answered — Sonnet is unavailable)\n\nHello from Claude."
@@ -89,7 +89,7 @@ def test_an_answer_that_is_json_but_not_a_message_is_treated_as_an_outage(
 ):
     fake_claude.queue_malformed(raw=body)
 
-    post_update(text_update("What should I cook tonight?"))
+    post_update(text_update("What should I cook tonight with leeks, eggs and rice?"))
 
     assert fake_telegram.sent_texts() == [
         "(Haiku answered — Sonnet is unavailable)\n\nHello from Claude."
@@ -104,7 +104,7 @@ def test_an_answer_with_nul_characters_is_kept_and_sent_without_them(
 ):
     fake_claude.text = "Hello\x00 from Claude."  # PostgreSQL cannot store a NUL
 
-    post_update(text_update("What should I cook tonight?"))
+    post_update(text_update("What should I cook tonight with leeks, eggs and rice?"))
 
     assert fake_telegram.sent_texts() == ["Hello from Claude."]
     assert InboundUpdate.objects.get().status == "done"
@@ -125,7 +125,7 @@ def test_a_permanent_error_is_answered_at_once_in_plain_words_and_not_retried(
 ):
     fake_claude.queue_error(status, message="Claude's own words")
 
-    post_update(text_update("What should I cook tonight?"))
+    post_update(text_update("What should I cook tonight with leeks, eggs and rice?"))
 
     assert fake_telegram.sent_texts() == [
         f'Claude refused this request: {because} (Claude said: "Claude\'s own words"). '
@@ -187,7 +187,7 @@ def test_a_message_refused_with_a_permanent_error_is_left_out_of_the_next_prompt
     post_update, fake_claude, fake_telegram
 ):
     fake_claude.queue_error(400)
-    post_update(text_update("What should I cook tonight?"))
+    post_update(text_update("What should I cook tonight with leeks, eggs and rice?"))
 
     post_update(text_update("What should I cook tomorrow?"))
 
@@ -220,7 +220,7 @@ def test_a_rate_limit_asking_for_a_long_wait_is_not_waited_out_and_the_next_tier
     fake_claude.queue_error(429, retry_after=3 * MAX_RETRY_WAIT_SECONDS)  # Sonnet's call
 
     started = time.monotonic()
-    post_update(text_update("What should I cook tonight?"))
+    post_update(text_update("What should I cook tonight with leeks, eggs and rice?"))
 
     assert time.monotonic() - started < MAX_RETRY_WAIT_SECONDS
     assert fake_telegram.sent_texts() == [
@@ -236,7 +236,7 @@ def test_a_rate_limit_asking_for_a_short_wait_is_waited_out_and_retried(
 ):
     fake_claude.queue_error(429, retry_after=1)
 
-    post_update(text_update("What should I cook tonight?"))
+    post_update(text_update("What should I cook tonight with leeks, eggs and rice?"))
 
     assert fake_telegram.sent_texts() == ["Hello from Claude."]
     assert reply_models(fake_claude) == ["claude-sonnet-5-5", "claude-sonnet-5-5"]

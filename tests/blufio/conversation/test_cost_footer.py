@@ -19,7 +19,7 @@ def footer_on() -> None:
 
 
 def test_replies_have_no_cost_line_by_default(post_update, fake_claude, fake_telegram):
-    post_update(text_update("What should I cook tonight?"))
+    post_update(text_update("What should I cook tonight with leeks, eggs and rice?"))
 
     assert fake_telegram.sent_texts() == ["Hello from Claude."]
 
@@ -30,7 +30,7 @@ def test_with_the_setting_on_each_reply_ends_with_its_cost_and_todays_spend(
     footer_on()
     spend_now("0.6146")
 
-    post_update(text_update("What should I cook tonight?"))
+    post_update(text_update("What should I cook tonight with leeks, eggs and rice?"))
 
     [sent] = fake_telegram.calls("sendMessage")
     # 1,200 input and 300 output tokens at Sonnet's prices: $0.0054; today $0.62 with it.
@@ -45,7 +45,7 @@ def test_the_cost_line_is_kept_out_of_a_group(post_update, fake_claude, fake_tel
 
     footer_on()
     AllowedGroup.objects.create(chat_id=-100, name="family")
-    update = text_update("What should I cook tonight?")
+    update = text_update("What should I cook tonight with leeks, eggs and rice?")
     update["message"]["chat"] = {"id": -100, "type": "group", "title": "family"}
 
     post_update(update)

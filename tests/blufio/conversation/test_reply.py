@@ -21,12 +21,12 @@ def test_a_message_is_answered_by_claude_and_charged_exactly(
         "cache_creation_input_tokens": 0,
         "cache_read_input_tokens": 0,
     }
-    response = post_update(text_update("What should I cook tonight?"))
+    response = post_update(text_update("What should I cook tonight with leeks, eggs and rice?"))
 
     assert response.status_code == 200
     [call] = fake_claude.calls
     assert call.params["model"] == "claude-sonnet-5-5"
-    assert call.params["messages"][-1] == {"role": "user", "content": "What should I cook tonight?"}
+    assert call.params["messages"][-1] == {"role": "user", "content": "What should I cook tonight with leeks, eggs and rice?"}
     assert call.headers["authorization"] == "Bearer sk-ant-test-key"
     assert fake_telegram.calls("sendChatAction")[0]["action"] == "typing"
     [sent] = fake_telegram.calls("sendMessage")
@@ -45,7 +45,7 @@ def test_a_message_is_answered_by_claude_and_charged_exactly(
     window = BudgetWindow.objects.get()
     assert (window.spent_usd, window.reserved_usd) == (Decimal("0.0054"), Decimal(0))
     assert list(ChatMessage.objects.values_list("role", "text")) == [
-        ("user", "What should I cook tonight?"),
+        ("user", "What should I cook tonight with leeks, eggs and rice?"),
         ("assistant", "Hello from **Claude**."),
     ]
     assert InboundUpdate.objects.get().status == "done"
@@ -164,7 +164,7 @@ def test_a_long_reply_is_split_between_words(post_update, fake_claude, fake_tele
 def test_when_sonnet_is_down_haiku_answers_and_says_so(post_update, fake_claude, fake_telegram):
     fake_claude.queue_error(529, times=3)  # the first try and the SDK's two retries
 
-    post_update(text_update("What should I cook tonight?"))
+    post_update(text_update("What should I cook tonight with leeks, eggs and rice?"))
 
     assert [c.params["model"] for c in fake_claude.calls] == ["claude-sonnet-5-5"] * 3 + [
         "claude-haiku-5-5"

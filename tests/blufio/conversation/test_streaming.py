@@ -35,7 +35,7 @@ def test_a_reply_is_streamed_as_drafts_then_sent_formatted(
 ):
     fake_claude.text, fake_claude.stream_chunk_chars = ANSWER, 10
 
-    post_update(text_update("What should I cook tonight?"))
+    post_update(text_update("What should I cook tonight with leeks, eggs and rice?"))
 
     [call] = fake_claude.calls
     assert call.params["stream"] is True
@@ -63,7 +63,7 @@ def test_drafts_come_at_most_once_a_second(post_update, fake_claude, fake_telegr
     fake_claude.text, fake_claude.stream_chunk_chars = ANSWER, 4
     fake_claude.stream_delta_delay = 0.05  # 20 deltas over about a second
 
-    post_update(text_update("What should I cook tonight?"))
+    post_update(text_update("What should I cook tonight with leeks, eggs and rice?"))
 
     at = [r.at for r in fake_telegram.requests if r.path.endswith("/sendMessageDraft")]
     assert 1 <= len(at) <= 2
@@ -113,7 +113,7 @@ def test_a_stream_cut_part_way_is_not_sent_and_the_next_tier_answers(
     fake_claude.text, fake_claude.stream_chunk_chars = ANSWER, 10
     fake_claude.queue_stream_cut(after=3, drop=drop)
 
-    post_update(text_update("What should I cook tonight?"))
+    post_update(text_update("What should I cook tonight with leeks, eggs and rice?"))
 
     sonnet, haiku = fake_claude.calls
     assert (sonnet.params["model"], haiku.params["model"]) == (
@@ -151,7 +151,7 @@ def test_when_every_tier_is_cut_nothing_is_sent_but_the_retry_notice(
     for _ in range(6):  # three attempts, each Sonnet then Haiku
         fake_claude.queue_stream_cut(after=2)
 
-    post_update(text_update("What should I cook tonight?"))
+    post_update(text_update("What should I cook tonight with leeks, eggs and rice?"))
 
     assert len(fake_telegram.drafts()) == 6 * (1 + 2)  # each: "Thinking…", two deltas
     assert fake_telegram.sent_texts() == [
@@ -161,6 +161,8 @@ def test_when_every_tier_is_cut_nothing_is_sent_but_the_retry_notice(
     assert not ChatMessage.objects.filter(role="assistant").exists()
     assert InboundUpdate.objects.get().result == "claude_unavailable"
     assert LedgerEntry.objects.filter(error__contains="stopped part way").count() == 6
+    # Each retry is routed as the first attempt was: its own stored copy is no thread.
+    assert set(LedgerEntry.objects.values_list("intended_tier", flat=True)) == {"sonnet"}
 
 
 def test_where_drafts_are_refused_the_reply_comes_as_one_message(
@@ -169,7 +171,7 @@ def test_where_drafts_are_refused_the_reply_comes_as_one_message(
     fake_claude.text, fake_claude.stream_chunk_chars = ANSWER, 10
     fake_telegram.reject_drafts = True
 
-    post_update(text_update("What should I cook tonight?"))
+    post_update(text_update("What should I cook tonight with leeks, eggs and rice?"))
 
     assert len(fake_telegram.calls("sendMessageDraft")) == 1  # tried once, then no more
     assert fake_telegram.sent_texts() == [PLAIN]
@@ -179,7 +181,7 @@ def test_where_drafts_are_refused_the_reply_comes_as_one_message(
 def test_a_group_gets_no_drafts(every_delta_drafted, post_update, fake_claude, fake_telegram):
     group_id = -1001234567890
     AllowedGroup.objects.create(chat_id=group_id, name="Family")
-    update = text_update("What should I cook tonight?")
+    update = text_update("What should I cook tonight with leeks, eggs and rice?")
     update["message"]["chat"] = {"id": group_id, "type": "supergroup", "title": "Family"}
 
     post_update(update)
@@ -198,7 +200,7 @@ def test_through_a_worker_a_cut_stream_falls_back_and_continue_goes_on(
     fake_claude.stop_reason = "max_tokens"
     fake_claude.queue_stream_cut(after=3)  # Sonnet's stream stops part way
 
-    assert post(text_update("What should I cook tonight?")) == 200
+    assert post(text_update("What should I cook tonight with leeks, eggs and rice?")) == 200
 
     notice = "(Haiku answered — Sonnet is unavailable)"
     assert fake_telegram.wait_for_message() == [f"{notice}\n\n{PLAIN}"]
@@ -234,7 +236,7 @@ def test_a_worker_killed_mid_stream_sends_no_half_answer_and_its_hold_is_charged
     worker = start_worker()
     fake_claude.text, fake_claude.stream_chunk_chars = ANSWER, 4
     fake_claude.stream_delta_delay = 0.2  # twenty deltas: four seconds of writing
-    update = text_update("What should I cook tonight?")
+    update = text_update("What should I cook tonight with leeks, eggs and rice?")
 
     assert post(update) == 200
     wait_for(lambda: fake_telegram.drafts())

@@ -17,7 +17,7 @@ from tests.helpers import spend_now
 
 pytestmark = pytest.mark.django_db
 
-QUESTION = "What should I cook tonight?"  # the router sends it to Sonnet
+QUESTION = "What should I cook tonight with leeks, eggs and rice?"  # the router sends it to Sonnet
 _ids = itertools.count(600_000)
 
 
@@ -333,7 +333,7 @@ def test_a_prefix_right_after_an_auto_routed_reply_judges_it(answered, fake_clau
 def test_asking_again_in_nearly_the_same_words_is_a_reask(answered):
     reply = answered()
 
-    answered("what should i cook  tonight??")
+    answered("what should i cook  tonight with leeks eggs and rice??")
 
     feedback = RoutingFeedback.objects.get()
     assert (feedback.signal, feedback.ledger_entry) == ("reask", reply.ledger_entry)

@@ -45,7 +45,7 @@ def test_messages_with_a_commitment_or_a_time_are_read(text):
         "hi",
         "Thanks!",
         "ok cool",
-        "What should I cook tonight?",
+        "What should I cook tonight with leeks, eggs and rice?",
         "How does compound interest work?",
         "Is it going to rain tomorrow?",
         "Explain the difference between TCP and UDP",
