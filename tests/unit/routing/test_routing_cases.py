@@ -75,7 +75,7 @@ def test_the_parts_share_no_case_and_the_held_out_part_has_its_own_writers():
 
 def test_the_held_out_part_keeps_its_first_score():
     # The fifth held-out part (four new writers, 638 cases), scored once on 2026-12-02
-    # with the rules frozen in commit c3d8c7f (the multinomial fit with the ask's words
+    # with the rules of the commit "Router rules frozen for the fifth held-out part" (words
     # and stems): 80.4% exact, 86.8% acceptable, 4 Opus to Haiku. The four earlier parts
     # (747, 700, 720 and 282 cases; the last scored at 77.0% / 90.1% / 1 with the rules
     # of a7f6b2c) now sit in tuning and validation.
