@@ -156,6 +156,8 @@ def test_a_thumbs_down_on_telegram_shows_on_the_routing_quality_panel(
 
     page.goto(f"{live_server.url}/dashboard/playground/")
 
-    expect(page.locator("#escalated-messages")).to_contain_text("What should I cook tonight with leeks, eggs and rice?")
+    expect(page.locator("#escalated-messages")).to_contain_text(
+        "What should I cook tonight with leeks, eggs and rice?"
+    )
     case = page.locator("#escalated-messages textarea").input_value()
     assert '"expected": "opus"' in case

@@ -26,7 +26,10 @@ def test_a_message_is_answered_by_claude_and_charged_exactly(
     assert response.status_code == 200
     [call] = fake_claude.calls
     assert call.params["model"] == "claude-sonnet-5-5"
-    assert call.params["messages"][-1] == {"role": "user", "content": "What should I cook tonight with leeks, eggs and rice?"}
+    assert call.params["messages"][-1] == {
+        "role": "user",
+        "content": "What should I cook tonight with leeks, eggs and rice?",
+    }
     assert call.headers["authorization"] == "Bearer sk-ant-test-key"
     assert fake_telegram.calls("sendChatAction")[0]["action"] == "typing"
     [sent] = fake_telegram.calls("sendMessage")
