@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import path, re_path
 
 from blufio import views
 from blufio.api import api
@@ -10,7 +10,9 @@ from heartbeat import views as heartbeat_views
 from routing import views as routing_views
 
 urlpatterns = [
-    path("telegram/webhook/", webhook.telegram_webhook, name="telegram-webhook"),
+    # With or without the slash: Telegram does not follow a redirect, so a webhook set
+    # without it would lose every update (and debug's APPEND_SLASH answers a POST 500).
+    re_path(r"^telegram/webhook/?$", webhook.telegram_webhook, name="telegram-webhook"),
     path("healthz", views.healthz, name="healthz"),
     path("dashboard/", cost_views.dashboard, name="dashboard"),
     path("dashboard/decisions/", cost_views.decisions, name="dashboard-decisions"),

@@ -16,6 +16,18 @@ def test_it_rejects_a_wrong_secret(post_update, fake_claude, fake_telegram):
     assert fake_claude.calls == []
 
 
+def test_the_webhook_url_without_its_slash_takes_the_update(client, settings, fake_telegram):
+    response = client.post(
+        "/telegram/webhook",
+        data=text_update("hi"),
+        content_type="application/json",
+        headers={"X-Telegram-Bot-Api-Secret-Token": settings.TELEGRAM_WEBHOOK_SECRET},
+    )
+
+    assert response.status_code == 200
+    assert InboundUpdate.objects.count() == 1
+
+
 def test_it_rejects_a_missing_secret(client):
     response = client.post(
         "/telegram/webhook/", data=text_update("hi"), content_type="application/json"
