@@ -13,7 +13,10 @@ fake's clock moves on and the chat's ledger rows are moved back by the pause.
 Owners open topics with light asks, longer requests and hard problems and follow each
 up a few times; some conversations start with a pasted document. Answers are longer on
 stronger tiers (about 150, 350 and 650 tokens). The budget is set high so that no budget
-rule changes a tier. Not a test; numbers only.
+rule changes a tier. Each run also prints its floor: the least any caching could pay for
+the same prompts with the same routing decisions (a token its model was not sent within
+the hour pays at least the input price, any other at least the read price), so a miss
+that no lifetime or breakpoint could have avoided shows as such. Not a test; numbers only.
 
     .venv/bin/python bench/conversation_cost.py [--conversations 24] [--seed 13]
 """
@@ -92,6 +95,8 @@ SCENARIOS = [
     ("caching + cache-aware, mixed (default)", "mixed", True),
 ]
 
+MILLION = 1_000_000
+
 SCENARIOS_RUN: list[tuple[str, str, bool]] = []  # the ones this run replays
 
 
@@ -158,7 +163,8 @@ class MissAudit:
 
     def __init__(self) -> None:
         self.seen_any: set[str] = set()  # content-only prefix keys of earlier requests
-        self.seen_model: set[str] = set()  # the fake's per-model keys of earlier requests
+        # The fake's per-model keys of earlier requests, and when each was last sent.
+        self.sent_at: dict[str, float] = {}
         self.last_at: float | None = None  # when the last reply was asked (the fake's clock)
         self.rows: list[dict] = []
         self.conversation = 0
@@ -166,11 +172,11 @@ class MissAudit:
     def conversation_start(self, number: int) -> None:
         """What earlier conversations sent is not this one's: another owner's chat."""
         self.seen_any.clear()
-        self.seen_model.clear()
+        self.sent_at.clear()
         self.conversation = number
 
     def record(self, params: dict, cached: dict | None, *, caches: dict, now: float) -> None:
-        from tests.fakes.anthropic import cacheable_breakpoints, prompt_keys
+        from tests.fakes.anthropic import CACHE_TTL_SECONDS, cacheable_breakpoints, prompt_keys
 
         blocks, keys, ends = prompt_keys(params)
         digest, content = hashlib.sha256(), []
@@ -183,7 +189,9 @@ class MissAudit:
             # The tokens up to the last block whose prefix was sent before.
             return max((ends[i] for i, key in enumerate(ids) if key in seen), default=0)
 
-        any_tier, this_tier = reach(self.seen_any, content), reach(self.seen_model, keys)
+        any_tier, this_tier = reach(self.seen_any, content), reach(self.sent_at.keys(), keys)
+        longest = max(CACHE_TTL_SECONDS.values())
+        recent = {key for key in keys if key in self.sent_at and now - self.sent_at[key] < longest}
         read = (cached or {}).get("cache_read_input_tokens", 0)
         row = {
             "model": params["model"],
@@ -193,6 +201,8 @@ class MissAudit:
             "prompt": total,
             "read": read,
             "reachable": any_tier,
+            # Not sent to this model within the longest lifetime: no cache could hold it.
+            "unavoidable": total - reach(recent, keys),
             **{cause: 0 for cause in CAUSES},
         }
         if cached is None or not cacheable_breakpoints(params, blocks, ends):
@@ -230,24 +240,33 @@ class MissAudit:
         self.rows.append(row)
         self.last_at = now
         self.seen_any.update(content)
-        self.seen_model.update(keys)
+        self.sent_at.update(dict.fromkeys(keys, now))
 
     def totals(self) -> dict:
-        """Token sums, and each cause's extra cost in USD (its tokens at what they were
-        paid, less the read price they would have had)."""
+        """Token sums, each cause's extra cost in USD (its tokens at what they were paid,
+        less the read price they would have had), and `floor_usd`: the least any caching
+        could pay for these prompts with these routing decisions, every token this model
+        was not sent within the longest lifetime at the input price and every other at
+        the read price."""
         from costs.selectors import price_rule_for
 
-        sums = {key: 0 for key in ("prompt", "read", "reachable", "new", *CAUSES)}
+        counted = ("prompt", "read", "reachable", "new", "unavoidable", *CAUSES)
+        sums = {key: 0 for key in counted}
         sums |= {f"{cause}_usd": Decimal(0) for cause in CAUSES}
-        rates: dict[str, Decimal] = {}
+        sums["floor_usd"] = sums["uncached_usd"] = Decimal(0)
+        rates = {}
         for row in self.rows:
-            for key in ("prompt", "read", "reachable", "new", *CAUSES):
+            for key in counted:
                 sums[key] += row[key]
             if row["model"] not in rates:
-                rates[row["model"]] = price_rule_for(model=row["model"]).rates_for(0).input
-            extra = Decimal(str(row["paid"] - 0.1)) * rates[row["model"]]
+                rates[row["model"]] = price_rule_for(model=row["model"]).rates_for(0)
+            rate = rates[row["model"]]
+            extra = Decimal(str(row["paid"])) * rate.input - rate.cache_read
             for cause in CAUSES:
-                sums[f"{cause}_usd"] += row[cause] * extra / 1_000_000
+                sums[f"{cause}_usd"] += row[cause] * extra / MILLION
+            kept, paid_anew = row["prompt"] - row["unavoidable"], row["unavoidable"]
+            sums["floor_usd"] += (paid_anew * rate.input + kept * rate.cache_read) / MILLION
+            sums["uncached_usd"] += row["prompt"] * rate.input / MILLION
         return sums
 
 
@@ -436,6 +455,18 @@ def table(results: list[tuple[str, dict, "MissAudit"]]) -> None:
         print(f"{label:<38} {a['read'] / a['prompt']:>6.1%} {a['new'] / a['prompt']:>6.1%} {cells}")
     for cause, text in CAUSES.items():
         print(f"  {cause}: {text}")
+    print()
+    print("The least any caching could pay for the replies' prompts with the same routing")
+    print("decisions (tokens this model was not sent within the hour at the input price, all")
+    print("others at the read price), against the same prompts uncached:")
+    for (label, _, audit), (_, ttl, _) in zip(results, SCENARIOS_RUN, strict=True):
+        a = audit.totals()
+        if a["prompt"] and ttl:
+            print(
+                f"{label:<38} floor ${a['floor_usd']:.4f} of ${a['uncached_usd']:.4f} uncached "
+                f"({1 - a['floor_usd'] / a['uncached_usd']:.0%} lower); "
+                f"{a['unavoidable'] / a['prompt']:.1%} of prompt tokens unavoidable"
+            )
 
 
 if __name__ == "__main__":
