@@ -209,6 +209,9 @@ else:
         "data_folder_in": str(BROKER_DIR),
         "data_folder_out": str(BROKER_DIR),
         "processed_folder": str(BROKER_DIR / "processed"),
+        # The broadcast exchanges' table (worker remote control); kombu's default is
+        # "control" in the working directory, which left a stray folder in the checkout.
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
         "polling_interval": 0.25,
     }
