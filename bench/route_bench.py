@@ -5,8 +5,10 @@
 Latency: p50/p99 of one `route()` call over the labelled cases, and over 4 KB,
 10 KB, 100 KB and 1 MB messages, in CPU time of the routing thread (the machine is
 shared: time spent waiting for a core is not the router's) and, for comparison, in
-wall-clock time. Accuracy: exact and acceptable tier shares on the
-tuning and validation parts of the labelled set.
+wall-clock time. The labelled cases are timed twice: with the memo of earlier turns
+cleared before each call (cold: every context turn is read afresh) and kept (warm: as
+in a chat, where each message comes with the turns the one before it had). Accuracy:
+exact and acceptable tier shares on the tuning and validation parts of the labelled set.
 """
 
 import statistics
@@ -16,14 +18,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from routing.core import route  # noqa: E402
+from routing.core import FITTED, answer_cues, route  # noqa: E402
 from tests.routing_cases import PARTS, evaluate, load, load_all  # noqa: E402
 
 
-def timings(calls: list[tuple[str, list]], repeat: int) -> tuple[list[float], list[float]]:
+def timings(
+    calls: list[tuple[str, list]], repeat: int, cold: bool = False
+) -> tuple[list[float], list[float]]:
     cpu, wall = [], []
     for _ in range(repeat):
         for message, context in calls:
+            if cold:
+                FITTED.turn_latent.cache_clear()
+                answer_cues.cache_clear()
             start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
             route(message, context)
             cpu.append((time.thread_time_ns() - start_cpu) / 1000)
@@ -48,9 +55,10 @@ def main() -> None:
     cases = load_all()
     calls = [(c["message"], c.get("context") or []) for c in cases]
     timings(calls, 1)  # warm up
-    show(f"labelled set ({len(calls)} messages)", timings(calls, 20))
     small = [(m, c) for m, c in calls if len(m.encode()) <= 4096]
-    show(f"labelled messages ≤ 4 KB ({len(small)})", timings(small, 20))
+    for memo, cold in (("cold", True), ("warm", False)):
+        show(f"labelled set ({len(calls)}), {memo} memo", timings(calls, 20, cold))
+        show(f"labelled ≤ 4 KB ({len(small)}), {memo} memo", timings(small, 20, cold))
     paragraph = (
         "2026-11-21 10:00:01 INFO request served in 12 ms\n"
         "We should think about the design of the cache and its trade-offs here.\n"

@@ -18,6 +18,7 @@ How a message is scored (0 = trivial, 1 = hardest):
 
 import math
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 from routing import lexicon, weights
 from routing.effort import split_effort
@@ -42,6 +43,7 @@ SHOWN_WORDS = 5  # the heaviest words of the ask the playground names
 NEGLIGIBLE = 0.05  # a contribution smaller than this is not shown as a reason
 PREFIX_SCORE = 0.5  # the score shown for a bare prefix with nothing to classify
 EDGE = 1e-6  # scores are kept this far inside (0, 1) so that their logit is finite
+TURNS_KEPT = 4096  # earlier turns whose reading is memoised (a few chats' worth)
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,11 @@ class Weights:
     cuts: tuple[float, float]
     sonnet_from: float = weights.SONNET_FROM
     opus_from: float = weights.OPUS_FROM
+
+    def __post_init__(self) -> None:
+        # In a chat, each message is routed with the same earlier turns as the one before:
+        # their latent scores are memoised per table, keyed by their text.
+        object.__setattr__(self, "turn_latent", lru_cache(TURNS_KEPT)(self._turn_latent))
 
     def pair(self, values: dict[Signal, float], worded: tuple[float, float]) -> tuple[float, float]:
         """Sonnet's and Opus's scores against Haiku's, given what the ask's words add."""
@@ -109,11 +116,19 @@ class Weights:
 
     def latent(self, values: dict[Signal, float], ask: str) -> float:
         """The logit of the score: the scale momentum measures gaps on."""
-        return _logit(self.expected(*self.pair(values, self.wording(ask)))[2])
+        return self.worded_latent(values, self.wording(ask))
+
+    def worded_latent(self, values: dict[Signal, float], worded: tuple[float, float]) -> float:
+        """`latent`, given what the ask's words add (`wording`)."""
+        return _logit(self.expected(*self.pair(values, worded))[2])
 
     def own_latent(self, parsed: Parsed) -> float:
         """The latent score of a message on its own, without the thread."""
         return self.latent(own_values(parsed), parsed.ask)
+
+    def _turn_latent(self, text: str) -> float:
+        """The latent score of an earlier turn on its own (see `turn_latent`)."""
+        return self.own_latent(parse(text))
 
     def tier_index(self, latent: float) -> int:
         """The tier a latent score falls in at the band edges (0 Haiku … 2 Opus)."""
@@ -212,18 +227,26 @@ def thread_of(
     last = recent[-1] if recent else {}
     answer = (last.get("content") or "") if last.get("role") == "assistant" else ""
     tail = answer[-OFFER_WINDOW:]
-    cues = lexicon.find(tail) if tail else {}
-    offered = agrees and bool(cues.get("offer"))
+    offers, weight = answer_cues(tail) if tail else (False, 0)
+    offered = agrees and offers
     thread = offer = -math.inf
     if follow or offered:
         users = [t.get("content") or "" for t in recent if t.get("role") == "user"]
-        thread = max((table.own_latent(parse(text)) for text in users if text), default=thread)
+        thread = max((table.turn_latent(text) for text in users if text), default=thread)
     if offered:
-        offer = max(thread, table.own_latent(parse(tail)))
+        offer = max(thread, table.turn_latent(tail))
     tier, gap = _level(thread, level, table)
     offer_tier, offer_gap = _level(offer, level, table)
-    weight = sum(len(cues.get(family, ())) for family in WEIGHTY_FAMILIES)
     return Thread(tier, gap, offer_tier, offer_gap, len(answer), weight)
+
+
+@lru_cache(TURNS_KEPT)
+def answer_cues(tail: str) -> tuple[bool, int]:
+    """Whether the end of the assistant's answer offers more work, and how many heavy,
+    technical and stakes cues it has: memoised, as the same answer ends the context of
+    a message and of its retries."""
+    cues = lexicon.find(tail)
+    return bool(cues.get("offer")), sum(len(cues.get(family, ())) for family in WEIGHTY_FAMILIES)
 
 
 def _level(latent: float, level: float, table: Weights) -> tuple[int, float]:
@@ -235,18 +258,23 @@ def signal_values(
 ) -> dict[Signal, float]:
     """The signals that fired for a message in its thread, with their values."""
     parsed = parse(message)
-    return _values(parsed, own_values(parsed), context, table)
+    return _values(parsed, own_values(parsed), table.wording(parsed.ask), context, table)
 
 
 def _values(
-    parsed: Parsed, own: dict[Signal, float], context: list[dict] | None, table: Weights
+    parsed: Parsed,
+    own: dict[Signal, float],
+    worded: tuple[float, float],
+    context: list[dict] | None,
+    table: Weights,
 ) -> dict[Signal, float]:
     if not context:
         return own
     follow, agrees = is_follow_up(parsed), agrees_to_offer(parsed)
     if not (follow or agrees):
         return own
-    thread = thread_of(context, table.latent(own, parsed.ask), table, follow=follow, agrees=agrees)
+    level = table.worded_latent(own, worded)
+    thread = thread_of(context, level, table, follow=follow, agrees=agrees)
     return own | {code: v for code, v in momentum(parsed, thread).items() if v}
 
 
@@ -255,8 +283,9 @@ def explain(message: str, context: list[dict] | None = None) -> list[dict]:
     Sonnet and Opus, and its effect on the score's logit, largest first (the playground
     shows these)."""
     parsed = parse(message)
-    values = _values(parsed, own_values(parsed), context, FITTED)
-    effects = dict(_effects(values, parsed.ask, FITTED)[1])
+    worded = FITTED.wording(parsed.ask)
+    values = _values(parsed, own_values(parsed), worded, context, FITTED)
+    effects = dict(_effects(values, worded, FITTED)[1])
     rows = [
         {
             "code": code.value,
@@ -269,7 +298,7 @@ def explain(message: str, context: list[dict] | None = None) -> list[dict]:
         for code, value in values.items()
     ]
     if Signal.WORDING in effects:
-        to_sonnet, to_opus = FITTED.wording(parsed.ask)
+        to_sonnet, to_opus = worded
         weighed = [w for w in dict.fromkeys(words(parsed.ask)) if w in FITTED.words]
         heaviest = sorted(weighed, key=lambda w: -max(map(abs, FITTED.words[w])))[:SHOWN_WORDS]
         rows.append(
@@ -286,11 +315,11 @@ def explain(message: str, context: list[dict] | None = None) -> list[dict]:
 
 
 def _effects(
-    values: dict[Signal, float], ask: str, table: Weights
+    values: dict[Signal, float], worded: tuple[float, float], table: Weights
 ) -> tuple[float, list[tuple[Signal, float]]]:
     """The score, and each signal's first-order effect on its logit (the ask's words as
-    `Signal.WORDING`): how far the score would move without it, to first order."""
-    worded = table.wording(ask)
+    `Signal.WORDING`, which add `worded`): how far the score would move without it, to
+    first order."""
     p_sonnet, p_opus, score = table.expected(*table.pair(values, worded))
     expected = p_sonnet / 2 + p_opus
     slope = table.segment(expected)[2]
@@ -321,8 +350,9 @@ def classify(
     ask in heavy words (a keyword trap, LABELLING.md rule 7) has no such floor.
     """
     parsed = parse(message)
-    values = _values(parsed, own_values(parsed), context, table)
-    score, contributions = _effects(values, parsed.ask, table)
+    worded = table.wording(parsed.ask)
+    values = _values(parsed, own_values(parsed), worded, context, table)
+    score, contributions = _effects(values, worded, table)
     trap = Signal.LIGHT_DRESSED_UP in values
     if score < table.sonnet_from and not trap and not FLOOR_SIGNALS.isdisjoint(values):
         contributions.append((Signal.SUBSTANCE_FLOOR, _logit(table.sonnet_from) - _logit(score)))
