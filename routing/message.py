@@ -7,6 +7,7 @@ microseconds for ordinary ones.
 
 import re
 from dataclasses import dataclass
+from itertools import compress
 
 from routing import lexicon
 
@@ -14,6 +15,7 @@ LONG_PASTE = 600  # a multi-line message longer than this may hold a paste
 EDGE_LINES = 40  # lines at each end of a long message examined for the ask
 ASK_WINDOW = 1200  # characters of the ask scanned for cues and shape
 TRACE_WINDOW = 20_000  # characters scanned for stack-trace markers
+SHORT_PARAGRAPH = 300  # a first or last paragraph up to this long may be the ask
 
 TRACE_MARKERS = (
     "Traceback", "Exception", "\n\tat ", "\n    at ", "panic:", "goroutine ",
@@ -57,6 +59,7 @@ CONTENT_FAMILIES = (
 )  # fmt: skip
 REQUEST_FAMILIES = ("explain", "write", "summarise", "advise", "code", "build", "format")
 HEAVY_FAMILIES = ("hard", "deep", "research", "build", "symptom")
+_CONTENT, _REQUEST, _HEAVY = map(frozenset, (CONTENT_FAMILIES, REQUEST_FAMILIES, HEAVY_FAMILIES))
 # Counted features a signal may need besides cue families (see `Parsed.present`).
 FEATURES = (
     "operators", "numbers", "maths", "tech_terms", "paste", "trace", "questions", "list_items",
@@ -114,7 +117,7 @@ def _is_question(text: str) -> bool:
 
 
 def _short_paragraph(paragraph: str) -> bool:
-    if not 0 < len(paragraph) <= 300:
+    if not 0 < len(paragraph) <= SHORT_PARAGRAPH:
         return False
     if _is_question(paragraph):
         return True
@@ -135,15 +138,16 @@ def split_ask(message: str) -> tuple[str, int]:
     like logs, code or headers are the paste; failing that, it is all the owner's.
     Only the ends of a long message are split up, so a 1 MB paste costs one scan.
     """
-    pieces = message.split("```")
-    prose = "\n".join(pieces[0::2]).strip()
-    pasted = sum(len(p) for p in pieces[1::2])
+    if "`" in message and "```" in message:  # one character is searched for at memchr speed
+        pieces = message.split("```")
+        prose = "\n".join(pieces[0::2]).strip()
+        pasted = sum(len(p) for p in pieces[1::2])
+    else:  # the same, without the pieces
+        prose, pasted = message.strip(), 0
     if len(prose) <= LONG_PASTE or "\n" not in prose:
         return prose, pasted
     ask = prose
-    ends = []
-    if "\n\n" in prose:
-        ends = [prose.split("\n\n", 1)[0], prose.rsplit("\n\n", 1)[1]]
+    ends = _end_paragraphs(prose)
     asks = list(dict.fromkeys(p for p in ends if _short_paragraph(p) and not _greeting_only(p)))
     asks = [p for p in asks if _is_question(p)] or asks
     lines = _edge_lines(prose)
@@ -156,6 +160,19 @@ def split_ask(message: str) -> tuple[str, int]:
         if len(own) < len(lines) / 2:
             ask = "\n".join(own[:2] + own[-2:]) if len(own) > 4 else "\n".join(own)
     return ask, pasted + len(prose) - len(ask)
+
+
+def _end_paragraphs(prose: str) -> list[str]:
+    """The first and last paragraphs of a text, of those short enough to be its ask: a
+    blank line is looked for only that near each end, not through a 1 MB paste."""
+    ends = []
+    first = prose.find("\n\n", 0, SHORT_PARAGRAPH + 2)
+    if first >= 0:
+        ends.append(prose[:first])
+    last = prose.rfind("\n\n", len(prose) - SHORT_PARAGRAPH - 2)
+    if last >= 0:
+        ends.append(prose[last + 2 :])
+    return ends
 
 
 def _edge_lines(prose: str) -> list[str]:
@@ -221,43 +238,33 @@ def parse(message: str) -> Parsed:
     head = message[:TRACE_WINDOW]
     cues = lexicon.find(QUOTED.sub(_blank, window) if _may_quote(window) else window)
     counts = _NO_CUES.copy()
+    content = requests = heavy = 0  # over the families found, not all of them
     for family, found in cues.items():
-        counts[family] = len(found)
+        counts[family] = count = len(found)
+        if family in _CONTENT:
+            content += count
+        if family in _REQUEST:
+            requests += count
+        if family in _HEAVY:
+            heavy += count
     digits = DIGIT.search(window) is not None
     numbers = len(NUMBER.findall(window)) if digits else 0
     operators = len(OPERATOR.findall(window)) if digits else 0
     maths = len(MATH_SYMBOLS.findall(window)) + counts["notation"]
     tech_terms = _tech_terms(window, digits)
     has_trace = paste_chars > 0 and any(marker in head for marker in TRACE_MARKERS)
-    questions = (
-        window.count("?")
-        if window.isascii()
-        else sum(window.count(mark) for mark in QUESTION_MARKS)
-    )
+    questions = window.count("?") if window.isascii() else sum(map(window.count, QUESTION_MARKS))
     list_items = _list_items(window) if "\n" in window else _list_items_one(window)
     flags = (operators, numbers, maths, tech_terms, paste_chars, has_trace, questions, list_items)
-    present = frozenset(cues).union(f for f, v in zip(FEATURES, flags, strict=True) if v)
-    return Parsed(
-        ask=ask,
-        length=_weighted_length(ask),
-        words=len(window.split()),
-        paste_chars=paste_chars,
-        has_trace=has_trace,
-        cues=cues,
-        n=counts,
-        content=sum(map(counts.__getitem__, CONTENT_FAMILIES)),
-        requests=sum(map(counts.__getitem__, REQUEST_FAMILIES)),
-        heavy=sum(map(counts.__getitem__, HEAVY_FAMILIES)),
-        numbers=numbers,
-        operators=operators,
-        maths=maths,
-        tech_terms=tech_terms,
-        questions=questions,
-        list_items=list_items,
-        sentences=1 + len(SENTENCE_END.findall(window)),
-        opening=window.lstrip()[:30].lower(),
-        present=present,
-    )
+    present = frozenset(cues).union(compress(FEATURES, flags))
+    length = _weighted_length(ask)
+    word_count = len(window.split())
+    sentences = 1 + len(SENTENCE_END.findall(window))
+    opening = window.lstrip()[:30].lower()
+    return Parsed(  # by position, in the fields' order: a third of the cost of keywords
+        ask, length, word_count, paste_chars, has_trace, cues, counts, content, requests, heavy,
+        numbers, operators, maths, tech_terms, questions, list_items, sentences, opening, present,
+    )  # fmt: skip
 
 
 _WIDE_SCRIPT = re.compile(f"[{chr(CJK_START)}-\U0010ffff]")
@@ -286,6 +293,6 @@ def words(ask: str) -> list[str]:
 
 
 def _pieces(word: str) -> list[str]:
-    if all(ord(ch) < CJK_START for ch in word):
+    if _WIDE_SCRIPT.search(word) is None:
         return [word]
     return [word[i : i + 2] for i in range(max(1, len(word) - 1))]
