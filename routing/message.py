@@ -51,6 +51,7 @@ DOTTED_TERM = re.compile(r"\.(?<=[a-z]\.)[a-z]\w*(?!\w)")  # os.path (the part a
 SNAKE_TERM = re.compile(r"(?<![\w.])[A-Za-z]+_[A-Za-z_]+(?!\w)")  # synchronous_commit
 CALL_TERM = re.compile(r"\w+\(\)")  # reset()
 PROPER_NOUN = re.compile(r"[A-Z](?<=[a-z,;:] [A-Z])[a-zA-Z]{2,}")  # "we use Grafana"
+CAPITAL = re.compile("[A-Z]")  # where both patterns above start
 
 
 CONTENT_FAMILIES = (
@@ -179,9 +180,9 @@ def _edge_lines(prose: str) -> list[str]:
     """The non-blank lines of a text, or of its first and last EDGE_LINES when longer."""
     head = prose.split("\n", 2 * EDGE_LINES)
     if len(head) <= 2 * EDGE_LINES:
-        return [line for line in head if line.strip()]
+        return list(filter(str.strip, head))
     tail = prose.rsplit("\n", EDGE_LINES)[1:]
-    return [line for line in head[:EDGE_LINES] + tail if line.strip()]
+    return list(filter(str.strip, head[:EDGE_LINES] + tail))
 
 
 def _blank(match: re.Match) -> str:
@@ -213,8 +214,10 @@ def _may_quote(text: str) -> bool:
 
 def _tech_terms(window: str, digits: bool) -> int:
     """Distinct identifier-like words and product names in the ask."""
-    terms = set(CAPITALISED_TERM.findall(window))
-    terms.update(PROPER_NOUN.findall(window))
+    terms = set()
+    if CAPITAL.search(window):  # more than half the asks have none, and so neither term
+        terms.update(CAPITALISED_TERM.findall(window))
+        terms.update(PROPER_NOUN.findall(window))
     if digits:
         terms.update(DIGIT_TERM.findall(window))
     terms.update(DOTTED_TERM.findall(window))
