@@ -49,6 +49,11 @@ class AllowedGroup(models.Model):
         return f"{self.name} ({self.chat_id})"
 
 
+# Room for the API's stop reasons ("model_context_window_exceeded" has 29 characters);
+# a longer, unknown one is kept cut to it, never refused after the call is paid.
+STOP_REASON_LENGTH = 40
+
+
 class ChatMessage(models.Model):
     class Role(models.TextChoices):
         USER = "user"
@@ -104,7 +109,7 @@ class ChatMessage(models.Model):
         help_text="For a reply: the tier that wrote it.",
     )
     stop_reason = models.CharField(
-        max_length=20,
+        max_length=STOP_REASON_LENGTH,
         blank=True,
         default="",
         db_default="",

@@ -45,7 +45,7 @@ from blufio.conversation.verdict import (
     next_message_judge,
     reaction_record,
 )
-from blufio.models import ChatMessage, ChatSession, ReplyPart, RoutingFeedback
+from blufio.models import STOP_REASON_LENGTH, ChatMessage, ChatSession, ReplyPart, RoutingFeedback
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
 from costs.selectors import budget_status
 from costs.services import BudgetExhausted, budget_alert_claim
@@ -402,8 +402,10 @@ def tiers_pay(
     for an attachment. The answer is streamed and shown as drafts while it is written;
     only the kept answer is sent as a message, so a stream cut part way (the next tier
     then answers) never reaches the owner as if it were whole. Each attempt holds and
-    settles its own budget. Raises BudgetExhausted (a hold did not fit), ClaudeRefused (a
-    tier failed for good) or ClaudeUnavailable (every tier failed).
+    settles its own budget. Raises BudgetExhausted (the first tier's hold did not fit),
+    ClaudeRefused (a tier failed for good) or ClaudeUnavailable (every tier failed, or
+    failed and a later one's hold did not fit: Claude is what was missing, so the
+    message is retried, not told the budget is spent).
     """
     kept: list[ChatMessage] = []
     drafts = Drafts(session)
@@ -428,6 +430,11 @@ def tiers_pay(
         except claude_client.ClaudeError as exc:
             if exc.permanent:
                 raise ClaudeRefused(exc) from exc
+            continue
+        except BudgetExhausted:
+            if tier == tiers[0]:
+                raise
+            logger.info("No room in the budget for the %s fallback; skipping it", tier)
             continue
         return PaidAnswer(answer=kept[0], tier=tier, notice=notice(tier))
     raise ClaudeUnavailable()
@@ -515,7 +522,7 @@ def answer_keep(
         output_tokens=paid.usage.output_tokens,
         model=paid.model,
         tier=tier,
-        stop_reason=paid.stop_reason or "",
+        stop_reason=(paid.stop_reason or "")[:STOP_REASON_LENGTH],
         answers=answers,
         continues=continues,
         ledger_entry=entry,

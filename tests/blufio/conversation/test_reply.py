@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 
 from blufio.models import ChatMessage, ChatSession, InboundUpdate
-from costs.models import BudgetWindow, LedgerEntry
+from costs.models import BudgetSettings, BudgetWindow, LedgerEntry
 from tests.conftest import OWNER_CHAT_ID, text_update
+from tests.helpers import spend_now
 
 pytestmark = pytest.mark.django_db
 
@@ -342,3 +343,38 @@ def test_a_reply_telegram_refuses_for_good_ends_the_update_with_the_reason_and_n
     assert len(fake_claude.calls) == 1 and LedgerEntry.objects.count() == 1
     session = ChatSession.objects.get()
     assert (session.unreachable_since is not None) == (result == "chat_unreachable")
+
+
+def test_an_answer_stopped_at_the_context_window_is_kept_and_paid_once(
+    post_update, fake_claude, fake_telegram
+):
+    fake_claude.text = "As far as it went."
+    fake_claude.stop_reason = "model_context_window_exceeded"
+    post_update(text_update("What should I cook tonight with leeks, eggs and rice?"))
+
+    [sent] = fake_telegram.calls("sendMessage")
+    assert sent["text"] == "As far as it went."
+    assert len(fake_claude.calls) == 1
+    assert LedgerEntry.objects.get().outcome == LedgerEntry.Outcome.OK
+    reply = ChatMessage.objects.get(role="assistant")
+    assert reply.stop_reason == "model_context_window_exceeded"
+    assert InboundUpdate.objects.get().status == InboundUpdate.Status.DONE
+
+
+def test_an_outage_near_the_cap_is_retried_not_told_as_a_spent_budget(
+    post_update, fake_claude, fake_telegram
+):
+    """Haiku is down and the Sonnet fallback's hold would pass the cap: Claude is what is
+    missing, and Haiku, which still fits, answers on the retry."""
+    BudgetSettings.objects.update_or_create(pk=1, defaults={"daily_budget_usd": Decimal("0.15")})
+    spend_now("0.1446")
+    fake_claude.queue_error(529, times=3)  # one Haiku attempt and the SDK's two retries
+
+    post_update(text_update("hi there"))
+
+    texts = fake_telegram.sent_texts()
+    assert texts[0] == "Claude is unavailable right now. I will retry your message in a minute."
+    assert texts[1].endswith("Hello from Claude.")
+    assert not any("spent" in text for text in texts)
+    assert [c.params["model"] for c in fake_claude.calls] == ["claude-haiku-5-5"] * 4
+    assert InboundUpdate.objects.get().status == InboundUpdate.Status.DONE
