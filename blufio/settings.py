@@ -140,20 +140,25 @@ TEMPLATES = [
     },
 ]
 
-# Database: PostgreSQL from DATABASE_URL; an SQLite file when it is unset.
+# Database: PostgreSQL from DATABASE_URL; an SQLite file when it is unset. SQLite takes
+# its write lock when a transaction starts (IMMEDIATE) and waits for it, so budget holds
+# from two processes queue up instead of failing with "database is locked".
+SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DATABASE_URL = envstr("DATABASE_URL")
 if DATABASE_URL:
     # Persistent connections, checked before reuse: a restarted PostgreSQL costs no request.
     DATABASES = {
         "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS | DATABASES["default"].get("OPTIONS", {})
 else:
     (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / "var" / "blufio.sqlite3",
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            "OPTIONS": SQLITE_OPTIONS,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -29,6 +29,9 @@ ENCRYPTED_PDF_REPLY = (
 DOWNLOAD_FAILED_REPLY = "Telegram wouldn't give me that file. Could you send it again?"
 UNAVAILABLE_REPLY = "Claude is unavailable right now. I will retry your message in a minute."
 GAVE_UP_REPLY = "I still couldn't reach Claude, so I gave up on that message. Please send it again."
+ERROR_REPLY = (
+    "Something went wrong on my side with that message, so I gave up on it. Please send it again."
+)
 NOT_CONFIGURED_REPLY = (
     "I can't reach Claude: this server has no ANTHROPIC_API_KEY set. "
     "The owner needs to add it to the environment."

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import telegram
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import F
 from django.utils import timezone
 
@@ -135,16 +135,28 @@ def update_answer_once(update_id: int) -> list[Handoff]:
     try:
         result = update_answer(telegram.Update.de_json(inbound.raw, None))
     except ClaudeUnavailable:
-        return update_retry(inbound, reason="claude_unavailable", tell_owner=True)
+        return update_retry(
+            inbound,
+            reason="claude_unavailable",
+            first_notice=texts.UNAVAILABLE_REPLY,
+            gave_up=texts.GAVE_UP_REPLY,
+        )
     except telegram_client.TelegramError as exc:
         if not exc.permanent:
             logger.warning("Telegram failed for update %s (%s); retrying later", update_id, exc)
-            return update_retry(inbound, reason="telegram_unavailable", tell_owner=False)
+            return update_retry(inbound, reason="telegram_unavailable")
         update_refused(inbound, exc)
         return []
+    except (OperationalError, InterfaceError) as exc:
+        # The database went away or was locked for a moment: the update is still owed an
+        # answer, and a reply already kept is sent again, not paid again. (If the
+        # database is still gone, the update stays claimed and the sweeper retries it.)
+        logger.warning("Database error on update %s (%s); retrying later", update_id, exc)
+        return update_retry(inbound, reason="database_unavailable", gave_up=texts.ERROR_REPLY)
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"[:2000]
         _update_set(inbound, status=InboundUpdate.Status.FAILED, last_error=error)
+        _owner_tell(inbound, texts.ERROR_REPLY)  # never silence: they can send it again
         raise
     _update_set(inbound, status=InboundUpdate.Status.DONE, result=result)
     return []
@@ -168,17 +180,24 @@ def _update_set(inbound: InboundUpdate, **fields) -> None:
     InboundUpdate.objects.filter(pk=inbound.pk).update(**fields, updated_at=timezone.now())
 
 
-def update_retry(inbound: InboundUpdate, *, reason: str, tell_owner: bool) -> list[Handoff]:
-    """Plan another attempt, a bounded number of times; when Claude is down, tell the owner
-    once. Returns the retry to queue (none once the attempts are used up).
+def update_retry(
+    inbound: InboundUpdate,
+    *,
+    reason: str,
+    first_notice: str | None = None,
+    gave_up: str | None = None,
+) -> list[Handoff]:
+    """Plan another attempt, a bounded number of times, telling the owner `first_notice`
+    after the first failure and `gave_up` when the attempts are used up (none: the owner
+    is not told). Returns the retry to queue (none once the attempts are used up).
 
     A reply already paid for is kept (`ChatMessage.answers`), so a retry after
     Telegram failed sends it without calling Claude again.
     """
     if inbound.attempts > len(RETRY_DELAYS):
         _update_set(inbound, status=InboundUpdate.Status.FAILED, result=reason)
-        if tell_owner:
-            telegram_client.send_text(inbound.chat_id, texts.GAVE_UP_REPLY)
+        if gave_up:
+            _owner_tell(inbound, gave_up)
         return []
     delay = RETRY_DELAYS[inbound.attempts - 1]
     _update_set(
@@ -187,6 +206,18 @@ def update_retry(inbound: InboundUpdate, *, reason: str, tell_owner: bool) -> li
         result="retrying",
         next_attempt_at=timezone.now() + timedelta(seconds=delay),
     )
-    if tell_owner and inbound.attempts == 1:
-        telegram_client.send_text(inbound.chat_id, texts.UNAVAILABLE_REPLY)
+    if first_notice and inbound.attempts == 1:
+        _owner_tell(inbound, first_notice)
     return [Handoff(inbound.update_id, delay)]
+
+
+def _owner_tell(inbound: InboundUpdate, text: str) -> None:
+    """Tell the chat what became of its message, if it has a chat and Telegram takes it."""
+    if inbound.chat_id is None:
+        return
+    try:
+        telegram_client.send_text(inbound.chat_id, text)
+    except telegram_client.TelegramError as exc:
+        logger.warning(
+            "Could not tell chat %s about update %s: %s", inbound.chat_id, inbound.update_id, exc
+        )

@@ -93,6 +93,23 @@ def test_a_persistent_database_connection_is_checked_before_it_is_reused():
     assert (database["CONN_MAX_AGE"], database["CONN_HEALTH_CHECKS"]) == (60, True)
 
 
+def test_an_sqlite_database_url_waits_for_the_write_lock_as_the_embedded_default_does(tmp_path):
+    """Budget holds from the web process and a worker queue up on SQLite's write lock
+    instead of failing with "database is locked"."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="blufio.settings",
+        DJANGO_DEBUG="1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'blufio.sqlite3'}",
+    )
+    script = "from blufio import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+    assert result.stdout.strip() == str({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+
+
 @pytest.mark.django_db
 def test_static_files_are_served_compressed_under_names_cached_forever(
     staff, client, settings, tmp_path

@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.db import OperationalError
 
+from blufio.conversation import texts
 from blufio.inbox import worker as worker_loop
 from blufio.inbox.updates import update_receive
 from blufio.inbox.worker import Handoff, update_process
@@ -175,5 +177,33 @@ def test_a_crash_answering_an_update_still_hands_the_chat_on_and_answers_nothing
     assert process(waiting) == []
     assert process(crashing) == []  # handed on twice: the failed update is not taken again
     assert statuses() == ["failed", "done"]
-    assert fake_telegram.sent_texts() == ["Hello from Claude."]
+    assert fake_telegram.sent_texts() == [texts.ERROR_REPLY, "Hello from Claude."]
     assert replies(fake_claude) == ["hello two"]
+
+
+@pytest.mark.django_db
+def test_a_database_hiccup_answering_an_update_is_retried_and_answered_once(
+    fake_claude, fake_telegram, monkeypatch
+):
+    update_id = store("hello hiccup")
+    answer, failures = worker_loop.update_answer, []
+
+    def answer_after_a_hiccup(update):
+        if not failures:
+            failures.append(1)
+            raise OperationalError("database is locked")
+        return answer(update)
+
+    monkeypatch.setattr(worker_loop, "update_answer", answer_after_a_hiccup)
+
+    [retry] = process(update_id)
+
+    assert retry.update_id == update_id and retry.delay > 0
+    inbound = InboundUpdate.objects.get()
+    assert (inbound.status, inbound.result) == ("received", "retrying")
+    assert fake_telegram.sent_texts() == []  # a hiccup is not worth a message
+    InboundUpdate.objects.update(next_attempt_at=None)  # the retry is due
+    process(update_id)
+    assert statuses() == ["done"]
+    assert fake_telegram.sent_texts() == ["Hello from Claude."]
+    assert replies(fake_claude) == ["hello hiccup"]
