@@ -94,7 +94,7 @@ def session_heartbeat(*, session_id: int, now: datetime) -> str:
     if session.unreachable_since is not None:
         return "skipped (chat unreachable)"
     if not chat_allowed(session):
-        return "skipped (group not allowed)"
+        return "skipped (user not allowed)" if session.private else "skipped (group not allowed)"
     return checkin_attempt(session, settings=settings, zone=zone, now=now)
 
 

@@ -5,6 +5,7 @@ spoken in only if the owner allowed it."""
 
 import logging
 
+from django.conf import settings
 from django.utils import timezone
 
 from blufio.models import AllowedGroup, ChatSession
@@ -30,5 +31,8 @@ def chat_reachable_mark(*, chat_id: int) -> None:
 
 
 def chat_allowed(session: ChatSession) -> bool:
-    """A private chat, or a group the owner listed in Allowed groups: where Blufio speaks."""
-    return session.private or AllowedGroup.objects.filter(chat_id=session.chat_id).exists()
+    """A private chat with a user still in TELEGRAM_ALLOWED_USER_IDS, or a group the owner
+    listed in Allowed groups: where Blufio speaks unprompted."""
+    if session.private:
+        return session.user_id in settings.TELEGRAM_ALLOWED_USER_IDS
+    return AllowedGroup.objects.filter(chat_id=session.chat_id).exists()

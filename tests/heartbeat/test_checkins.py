@@ -29,8 +29,10 @@ CHECKIN = "Time to call mom: it was due a few minutes ago."
 
 
 @pytest.fixture
-def beat(db):
-    """Heartbeat settings without quiet hours, so tests do not depend on the clock."""
+def beat(db, settings):
+    """Heartbeat settings without quiet hours, so tests do not depend on the clock; the
+    owners of chats 1 to 40 are allowed too (several owners, one private chat each)."""
+    settings.TELEGRAM_ALLOWED_USER_IDS = frozenset({OWNER_CHAT_ID, *range(1, 41)})
     return quiet_hours_off()
 
 
@@ -430,3 +432,15 @@ def test_a_group_the_owner_has_not_allowed_gets_no_check_in(beat, fake_claude, f
 
     assert outcomes() == ["skipped (group not allowed)"]
     assert heartbeat_calls(fake_claude) == [] and bells(fake_telegram) == []
+
+
+def test_a_user_no_longer_allowed_gets_no_check_in_and_nothing_is_paid(
+    beat, fake_claude, fake_telegram, settings
+):
+    due_item(owner_session())
+    fake_claude.text = CHECKIN
+    settings.TELEGRAM_ALLOWED_USER_IDS = []  # the owner emptied the list: nobody is answered
+
+    assert outcomes() == ["skipped (user not allowed)"]
+    assert heartbeat_calls(fake_claude) == [] and bells(fake_telegram) == []
+    assert not LedgerEntry.objects.filter(feature="heartbeat").exists()
