@@ -220,9 +220,10 @@ class Price(models.Model):
 
 
 def validate_timezone(value: str) -> None:
+    # A region's folder ("Europe") is not a zone: ZoneInfo raises IsADirectoryError for it.
     try:
         zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise ValidationError(f"{value!r} is not a known time zone (try Europe/Berlin).") from exc
 
 

@@ -15,7 +15,7 @@ class RouteIn(Schema):
     context: list[Turn] = Field(default_factory=list, max_length=20)
     # strict: a JSON number only, not true/false or "0.5" (the schema says "number").
     budget_used: float = Field(
-        0.0, ge=0, le=10, strict=True, description="Share of today's budget spent."
+        0.0, ge=0, le=1, strict=True, description="Share of today's budget spent (0 to 1)."
     )
 
 

@@ -186,6 +186,19 @@ def test_budget_used_must_be_a_json_number(http, api_token, budget_used):
     assert _error(response)["code"] == "invalid_input"
 
 
+@pytest.mark.parametrize("budget_used", [-0.1, 1.01, 5])
+def test_budget_used_outside_nothing_to_all_spent_is_refused(http, api_token, budget_used):
+    # Regression: 5 was taken and the notice read "budget at 500%".
+    response = http.post(
+        "/api/route",
+        json={"message": "/opus prove the theorem", "budget_used": budget_used},
+        headers={"Authorization": f"Bearer {API_KEY}"},
+    )
+
+    assert response.status_code == 422
+    assert _error(response)["code"] == "invalid_input"
+
+
 @pytest.mark.parametrize("path", ["/api/ledger", "/api/ledger.csv"])
 def test_a_ledger_filter_with_a_nul_byte_is_invalid_input(http, api_token, path):
     # Regression: PostgreSQL refused the NUL and the API answered 500.

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import User
 
+from costs.models import BudgetSettings
 from tests.helpers import ledger_row
 
 pytestmark = pytest.mark.django_db
@@ -27,3 +28,23 @@ def test_the_ledger_admin_exports_selected_entries_as_csv(client):
     lines = response.content.decode().splitlines()
     assert lines[0].startswith("created_at,feature,intended_model,actual_model,tier")
     assert "claude-opus-5-5,claude-sonnet-5-5,sonnet,opus,budget_downgrade" in lines[1]
+
+
+@pytest.mark.parametrize("zone", ["Europe", "America", "Etc", "Mars/Olympus"])
+def test_a_time_zone_that_is_not_a_zone_gets_a_clear_error_not_a_500(client, zone):
+    # Regression: a region's folder ("Europe") raised IsADirectoryError.
+    client.force_login(User.objects.create_superuser("owner", "o@example.com", "pw"))
+    settings = BudgetSettings.get_solo()
+    values = {
+        field.name: getattr(settings, field.attname)
+        for field in BudgetSettings._meta.concrete_fields
+        if field.editable and field.name != "id"
+    }
+    # As a browser posts the form: a ticked box as "on", an unticked one left out.
+    form = {name: "on" if v is True else v for name, v in values.items() if v is not False}
+
+    response = client.post("/admin/costs/budgetsettings/1/change/", form | {"timezone": zone})
+
+    assert response.status_code == 200
+    assert "is not a known time zone (try Europe/Berlin)." in response.content.decode()
+    assert BudgetSettings.get_solo().timezone == settings.timezone

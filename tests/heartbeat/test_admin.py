@@ -3,7 +3,7 @@ cap on a chat's open items is set here."""
 
 import pytest
 from django.contrib.auth.models import User
-from django_celery_beat.models import PeriodicTask
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from heartbeat.models import HeartbeatSettings
 
@@ -17,9 +17,8 @@ def test_the_pass_runs_every_30_minutes_by_default():
     assert (weekly.crontab.day_of_week, weekly.crontab.hour) == ("1", "8")
 
 
-def test_saving_a_new_interval_in_admin_reschedules_the_pass(client):
-    client.force_login(User.objects.create_superuser("owner", password="x"))
-    form = {
+def settings_form(**changes) -> dict:
+    return {
         "enabled": "on",
         "interval_minutes": "15",
         "delivery": "on_next_message",
@@ -33,7 +32,12 @@ def test_saving_a_new_interval_in_admin_reschedules_the_pass(client):
         "compaction_threshold_tokens": "6000",
         "compaction_keep_tokens": "2000",
         "max_open_items": "150",
-    }
+    } | changes
+
+
+def test_saving_a_new_interval_in_admin_reschedules_the_pass(client):
+    client.force_login(User.objects.create_superuser("owner", password="x"))
+    form = settings_form()
     HeartbeatSettings.get_solo()
 
     page = client.get("/admin/heartbeat/heartbeatsettings/1/change/").content.decode()
@@ -48,3 +52,22 @@ def test_saving_a_new_interval_in_admin_reschedules_the_pass(client):
     settings = HeartbeatSettings.get_solo()
     assert settings.delivery == "on_next_message" and settings.quiet_hours_start.hour == 23
     assert settings.max_open_items == 150
+
+
+def test_an_interval_entered_twice_in_admin_still_reschedules_the_pass(client):
+    # Regression: get_or_create found both rows and the save answered 500.
+    for _ in range(2):
+        IntervalSchedule.objects.create(every=45, period=IntervalSchedule.MINUTES)
+    HeartbeatSettings.get_solo()
+    client.force_login(User.objects.create_superuser("owner", password="x"))
+
+    response = client.post(
+        "/admin/heartbeat/heartbeatsettings/1/change/",
+        settings_form(interval_minutes="45"),
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "The heartbeat now runs every 45 minutes." in response.content.decode()
+    [task] = PeriodicTask.objects.filter(task="heartbeat.run_pass")
+    assert (task.interval.every, task.interval.period) == (45, "minutes")
