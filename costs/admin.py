@@ -4,6 +4,9 @@ from django.http import HttpResponse
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry, Price
 from costs.selectors import ledger_csv
 
+# Shown as what a delete of the whole price table would take away.
+EMPTY_PRICE_TABLE = "the last prices: keep at least one, or no call can be held or charged"
+
 
 @admin.action(description="Export selected entries as CSV")
 def export_csv(modeladmin, request, queryset):
@@ -28,6 +31,14 @@ class PriceAdmin(admin.ModelAdmin):
         "updated_at",
     )
     search_fields = ("pattern",)
+
+    def get_deleted_objects(self, objs, request):
+        """Deleting every price is refused (as a protected object is): each call is held
+        and charged at a price, and an unknown model at the dearest known one."""
+        deletable, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if not Price.objects.exclude(pk__in=[obj.pk for obj in objs]).exists():
+            protected = [*protected, EMPTY_PRICE_TABLE]
+        return deletable, counts, perms_needed, protected
 
 
 @admin.register(BudgetSettings)

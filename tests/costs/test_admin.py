@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import User
 
-from costs.models import BudgetSettings
+from costs.models import BudgetSettings, Price
 from tests.helpers import ledger_row
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +48,22 @@ def test_a_time_zone_that_is_not_a_zone_gets_a_clear_error_not_a_500(client, zon
     assert response.status_code == 200
     assert "is not a known time zone (try Europe/Berlin)." in response.content.decode()
     assert BudgetSettings.get_solo().timezone == settings.timezone
+
+
+def test_the_whole_price_table_cannot_be_deleted(client):
+    # Regression: with no price left, the dashboard, the API and every reply answered 500.
+    client.force_login(User.objects.create_superuser("owner", "o@example.com", "pw"))
+    every = list(Price.objects.values_list("pk", flat=True))
+
+    response = client.post(
+        "/admin/costs/price/",
+        {"action": "delete_selected", "_selected_action": every, "post": "yes"},
+    )
+
+    assert response.status_code == 200
+    assert "the last prices: keep at least one" in response.content.decode()
+    assert Price.objects.count() == len(every)
+    one = Price.objects.get(pattern="claude-opus-5")
+    response = client.post(f"/admin/costs/price/{one.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302  # one of many may go
+    assert Price.objects.count() == len(every) - 1
