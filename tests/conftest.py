@@ -189,10 +189,14 @@ def start_worker(prices, fake_claude, fake_telegram, tmp_path):
     processes = []
     was_eager = celery_app.conf.task_always_eager
 
-    def start(pool: str = "solo", concurrency: int = 1, broker_url: str | None = None):
+    def start(
+        pool: str = "solo", concurrency: int = 1, broker_url: str | None = None, **settings: str
+    ):
+        """Start one worker; `settings` are more environment variables for it."""
         log = tmp_path / f"worker{len(processes)}.log"
         if broker_url:
             env["REDIS_URL"] = broker_url
+        env.update(settings)
         process = subprocess.Popen(
             [
                 sys.executable,

@@ -111,7 +111,9 @@ def test_fifty_heartbeats_at_99_percent_never_pass_the_heartbeat_cap(
     fake_claude.text = "Your task is due."
     fake_claude.usage_from_prompt = True
     fake_claude.usage = {"output_tokens": 200}  # the heartbeat's max_tokens
-    start_worker(pool="prefork", concurrency=4)
+    # Fifty owners, each in their own private chat.
+    owners = ",".join(str(chat_id) for chat_id in range(1, 51))
+    start_worker(pool="prefork", concurrency=4, TELEGRAM_ALLOWED_USER_IDS=owners)
 
     heartbeat_pass_task.delay()  # beat's task: one heartbeat task per chat, four at a time
 
