@@ -151,8 +151,9 @@ class ChatMessage(models.Model):
 
 
 class ReplyPart(models.Model):
-    """A later Telegram message of a reply split over several (the first is the reply's
-    own `telegram_message_id`), so a 👍 or 👎 on any part judges the reply."""
+    """A Telegram message of a reply, one per part of a reply split over several (the
+    first is also the reply's own `telegram_message_id`), so a 👍 or 👎 on any part
+    judges the reply, and a retry after a part failed resends only the parts after it."""
 
     reply = models.ForeignKey(ChatMessage, on_delete=models.CASCADE, related_name="parts")
     telegram_message_id = models.BigIntegerField(db_index=True)

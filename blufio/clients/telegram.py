@@ -31,11 +31,13 @@ CHAT_GONE_DESCRIPTIONS = ("chat not found",)
 
 
 class TelegramError(Exception):
-    """A failed Bot API call; `permanent` means retrying the same call cannot help."""
+    """A failed Bot API call; `permanent` means retrying the same call cannot help.
+    `sent_ids`: the messages of a split reply that reached the chat before it failed."""
 
     def __init__(self, message: str, *, permanent: bool) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.sent_ids: list[int] = []
 
 
 class TelegramNotConfigured(TelegramError):
@@ -285,17 +287,22 @@ def send_markdown(
     *,
     buttons: Buttons | None = None,
     reply_to: int | None = None,
+    skip: int = 0,
 ) -> list[int]:
     """Send a reply written in Markdown, split as needed; returns the message ids.
 
     `buttons` go under the last message; the first quotes message `reply_to`, if given
-    (and is sent anyway if that message is gone).
+    (and is sent anyway if that message is gone). The first `skip` parts reached the
+    chat on an earlier attempt and are not sent again. If a part fails, the error
+    carries the ids of the parts sent before it (`TelegramError.sent_ids`).
     """
     chunks = render_markdown(markdown)
+    ids: list[int] = []
 
     async def send(bot: telegram.Bot) -> list[int]:
-        ids = []
         for number, (text, entities) in enumerate(chunks, start=1):
+            if number <= skip:
+                continue
             options = {"reply_markup": _keyboard(buttons)} if number == len(chunks) else {}
             if number == 1 and reply_to is not None:
                 options["reply_parameters"] = telegram.ReplyParameters(
@@ -304,7 +311,11 @@ def send_markdown(
             ids.append(await _send_chunk(bot, chat_id, text, entities, **options))
         return ids
 
-    return _run(send)
+    try:
+        return _run(send)
+    except TelegramError as exc:
+        exc.sent_ids = list(ids)
+        raise
 
 
 def send_draft(chat_id: int, draft_id: int, markdown: str) -> None:

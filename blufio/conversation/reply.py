@@ -534,7 +534,8 @@ def reply_deliver(
     session: ChatSession, reply: ChatMessage, *, shown: str, reply_to: int | None = None
 ) -> None:
     """Send a kept reply, with its buttons and (if the owner wants it) its cost line, and
-    record its Telegram message ids (the first, and each later part of a long one)."""
+    record its Telegram message ids: each part as it reached the chat, so a retry after
+    a part failed sends only the rest; the first as the reply's own once all are out."""
     entry = reply.ledger_entry
     if entry is not None and session.private and BudgetSettings.get_solo().cost_footer:
         status = budget_status()
@@ -543,13 +544,23 @@ def reply_deliver(
         )
         shown = f"{shown}\n\n{footer}"
     keyboard = buttons.reply_keyboard(reply)
-    sent_ids = telegram_client.send_markdown(
-        session.chat_id, shown, buttons=keyboard, reply_to=reply_to
-    )
-    reply.telegram_message_id = sent_ids[0] if sent_ids else None
+    before = list(reply.parts.order_by("pk").values_list("telegram_message_id", flat=True))
+    try:
+        sent_ids = telegram_client.send_markdown(
+            session.chat_id, shown, buttons=keyboard, reply_to=reply_to, skip=len(before)
+        )
+    except telegram_client.TelegramError as exc:
+        _parts_keep(reply, exc.sent_ids)  # a retry sends only the parts after them
+        raise
+    _parts_keep(reply, sent_ids)
+    ids = before + sent_ids
+    reply.telegram_message_id = ids[0] if ids else None
     ChatMessage.objects.filter(pk=reply.pk).update(telegram_message_id=reply.telegram_message_id)
+
+
+def _parts_keep(reply: ChatMessage, message_ids: list[int]) -> None:
     ReplyPart.objects.bulk_create(
-        [ReplyPart(reply=reply, telegram_message_id=i) for i in sent_ids[1:]],
+        [ReplyPart(reply=reply, telegram_message_id=i) for i in message_ids],
         ignore_conflicts=True,
     )
 

@@ -30,6 +30,8 @@ class FakeTelegram(FakeServer):
         self.reject_entities = False
         self.flood_waits: list[int] = []  # answer the next sendMessage calls with 429
         self.fail_sends = 0  # answer this many next sendMessage calls with 502
+        self.fail_send_numbers: set[int] = set()  # answer these sendMessage calls (1, 2…) 502
+        self.send_number = 0
         self.blocked_chats: set[int] = set()  # the owner blocked the bot there: 403
         self.unknown_chats: set[int] = set()  # no such chat: a permanent 400
         self.files: dict[str, StoredFile] = {}  # by file_id: what the owner "uploaded"
@@ -124,8 +126,9 @@ class FakeTelegram(FakeServer):
         if refused is not None:
             return refused
         if method == "sendMessage":
-            if self.fail_sends:
-                self.fail_sends -= 1
+            self.send_number += 1
+            if self.fail_sends or self.send_number in self.fail_send_numbers:
+                self.fail_sends = max(0, self.fail_sends - 1)
                 return Reply(502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
             if self.flood_waits:
                 wait = self.flood_waits.pop(0)

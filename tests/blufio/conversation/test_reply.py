@@ -165,6 +165,27 @@ def test_a_long_reply_is_split_between_words(post_update, fake_claude, fake_tele
     assert " ".join(" ".join(texts).split()) == fake_claude.text
 
 
+def test_a_long_reply_whose_second_part_failed_is_finished_on_retry_not_repeated(
+    post_update, fake_claude, fake_telegram
+):
+    fake_claude.text = " ".join(f"word{i}" for i in range(1500))
+    fake_telegram.fail_send_numbers = {2}  # part two answers 502 once
+
+    post_update(text_update("Tell me a long story"))
+
+    shown = [sent["text"] for sent in fake_telegram.sent]  # what the chat received
+    assert len(shown) == 4 and len(set(shown)) == 4  # each part once, in order
+    assert " ".join(" ".join(shown).split()) == fake_claude.text
+    tried = fake_telegram.sent_texts()  # part two was tried twice, part one only once
+    assert tried == [shown[0], shown[1], *shown[1:]]
+    assert len([c for c in fake_claude.calls if not c.params.get("tools")]) == 1
+    reply = ChatMessage.objects.get(role="assistant")
+    ids = [sent["message_id"] for sent in fake_telegram.sent]
+    assert reply.telegram_message_id == ids[0]
+    assert sorted(reply.parts.values_list("telegram_message_id", flat=True)) == sorted(ids)
+    assert InboundUpdate.objects.get().status == InboundUpdate.Status.DONE
+
+
 def test_when_sonnet_is_down_haiku_answers_and_says_so(post_update, fake_claude, fake_telegram):
     fake_claude.queue_error(529, times=3)  # the first try and the SDK's two retries
 
