@@ -14,7 +14,14 @@ from django.utils import timezone
 
 from costs.capabilities import UNKNOWN_MODEL, Capabilities
 from costs.models import BudgetSettings, BudgetWindow, LedgerDay, LedgerEntry, Price
-from costs.pricing import PriceRule, TokenUsage, ceiling_rule, find_rule, totals_cost
+from costs.pricing import (
+    PriceRule,
+    TokenUsage,
+    ceiling_rule,
+    exact_usd,
+    find_rule,
+    totals_cost,
+)
 from routing.tiers import CACHE_WARM, DEFAULT_MODELS, DOWNGRADE_REASONS, TIER_NAMES, TIERS
 
 logger = logging.getLogger(__name__)
@@ -117,7 +124,7 @@ def month_spend(*, now: datetime | None = None) -> Decimal:
     total = BudgetWindow.objects.filter(
         pool=BudgetWindow.Pool.CONVERSATION, starts_on__gte=today.replace(day=1)
     ).aggregate(total=Sum("spent_usd"))["total"]
-    return total or Decimal(0)
+    return exact_usd(total)
 
 
 PERIODS = ("today", "7d", "30d", "month")
@@ -147,7 +154,7 @@ def spend_by(*, group_by: str, start: datetime, end: datetime) -> list[dict]:
         rows = rows.annotate(day=TruncDate("created_at", tzinfo=zone))
     grouped = rows.values(field).annotate(cost_usd=Sum("cost_usd"), calls=Count("id"))
     return [
-        {"key": str(row[field]), "cost_usd": row["cost_usd"] or Decimal(0), "calls": row["calls"]}
+        {"key": str(row[field]), "cost_usd": exact_usd(row["cost_usd"]), "calls": row["calls"]}
         for row in grouped.order_by(field)
     ]
 

@@ -14,6 +14,7 @@ from costs.pricing import (
     TokenUsage,
     cached_prompt_usage,
     estimated_tokens,
+    exact_usd,
     find_rule,
     image_token_bound,
     pdf_token_bound,
@@ -230,3 +231,10 @@ def test_a_prompt_below_the_models_minimum_is_plain_input():
     )
 
     assert usage == TokenUsage(input_tokens=4_000)
+
+
+def test_a_database_sum_of_usd_is_shown_to_the_ledgers_places():
+    # SQLite sums decimals as floats: 0.0123125 + 0.056 came back with float noise.
+    assert exact_usd(Decimal("0.0683125000000001")) == Decimal("0.0683125000")
+    assert exact_usd(Decimal("0.0683125001000000")) == Decimal("0.0683125001")
+    assert exact_usd(None) == Decimal(0)
