@@ -162,6 +162,8 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The debug error page hides the connection URLs too (they carry passwords).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "blufio.reporting.SettingsFilter"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.views.debug import technical_500_response
 
 from blufio import settings as production
 from tests.conftest import text_update
@@ -147,3 +148,21 @@ def test_file_downloads_live_beside_the_bot_api_unless_set():
     assert file_base_url(TELEGRAM_FILE_BASE_URL="https://files.example/bot") == (
         "https://files.example/bot"
     )
+
+
+@pytest.fixture
+def connection_urls(settings):
+    """Connection URLs with passwords in them, spelled backwards here: the error page
+    quotes the source around the failing line, this fixture's too."""
+    settings.DATABASE_URL = f"postgres://blufio:{'drowssap-bd'[::-1]}@db:5432/blufio"
+    settings.CELERY_BROKER_URL = f"redis://:{'drowssap-sider'[::-1]}@redis:6379/0"
+
+
+def test_the_debug_error_page_hides_connection_urls_and_their_passwords(rf, connection_urls):
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        page = technical_500_response(rf.get("/"), *sys.exc_info()).content.decode()
+
+    assert "drowssap-bd"[::-1] not in page and "drowssap-sider"[::-1] not in page
+    assert "DATABASE_URL" in page  # listed, its value masked
