@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from routing.core import FITTED, answer_cues, route  # noqa: E402
+from routing.core import forget_turns, route  # noqa: E402
 from tests.routing_cases import PARTS, evaluate, load, load_all  # noqa: E402
 
 
@@ -29,8 +29,7 @@ def timings(
     for _ in range(repeat):
         for message, context in calls:
             if cold:
-                FITTED.turn_latent.cache_clear()
-                answer_cues.cache_clear()
+                forget_turns()
             start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
             route(message, context)
             cpu.append((time.thread_time_ns() - start_cpu) / 1000)

@@ -43,7 +43,8 @@ SHOWN_WORDS = 5  # the heaviest words of the ask the playground names
 NEGLIGIBLE = 0.05  # a contribution smaller than this is not shown as a reason
 PREFIX_SCORE = 0.5  # the score shown for a bare prefix with nothing to classify
 EDGE = 1e-6  # scores are kept this far inside (0, 1) so that their logit is finite
-TURNS_KEPT = 4096  # earlier turns whose reading is memoised (a few chats' worth)
+TURNS_KEPT = 4096  # earlier turns whose reading is memoised (many chats' worth)
+KEPT_CHARS = 2048  # longer turns are not memoised: the memo keeps each text it is keyed by
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class Weights:
     def __post_init__(self) -> None:
         # In a chat, each message is routed with the same earlier turns as the one before:
         # their latent scores are memoised per table, keyed by their text.
-        object.__setattr__(self, "turn_latent", lru_cache(TURNS_KEPT)(self._turn_latent))
+        object.__setattr__(self, "kept_turns", lru_cache(TURNS_KEPT)(self._text_latent))
 
     def pair(self, values: dict[Signal, float], worded: tuple[float, float]) -> tuple[float, float]:
         """Sonnet's and Opus's scores against Haiku's, given what the ask's words add."""
@@ -126,8 +127,12 @@ class Weights:
         """The latent score of a message on its own, without the thread."""
         return self.latent(own_values(parsed), parsed.ask)
 
-    def _turn_latent(self, text: str) -> float:
-        """The latent score of an earlier turn on its own (see `turn_latent`)."""
+    def turn_latent(self, text: str) -> float:
+        """The latent score of an earlier turn on its own, memoised unless it is long (a
+        pasted log is rare, and parsed by its ends anyway)."""
+        return self.kept_turns(text) if len(text) <= KEPT_CHARS else self._text_latent(text)
+
+    def _text_latent(self, text: str) -> float:
         return self.own_latent(parse(text))
 
     def tier_index(self, latent: float) -> int:
@@ -240,13 +245,19 @@ def thread_of(
     return Thread(tier, gap, offer_tier, offer_gap, len(answer), weight)
 
 
-@lru_cache(TURNS_KEPT)
+@lru_cache(TURNS_KEPT)  # the tail is at most OFFER_WINDOW characters
 def answer_cues(tail: str) -> tuple[bool, int]:
     """Whether the end of the assistant's answer offers more work, and how many heavy,
     technical and stakes cues it has: memoised, as the same answer ends the context of
     a message and of its retries."""
     cues = lexicon.find(tail)
     return bool(cues.get("offer")), sum(len(cues.get(family, ())) for family in WEIGHTY_FAMILIES)
+
+
+def forget_turns(table: Weights = FITTED) -> None:
+    """Empty the memos of earlier turns (the route bench times decisions without them)."""
+    table.kept_turns.cache_clear()
+    answer_cues.cache_clear()
 
 
 def _level(latent: float, level: float, table: Weights) -> tuple[int, float]:
