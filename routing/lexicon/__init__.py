@@ -88,8 +88,7 @@ class CueIndex:
     """
 
     def __init__(self, languages: dict[str, object]) -> None:
-        targets: dict[str, dict[tuple[str, str, bool], None]] = {}
-        shifts: dict[str, int] = {}
+        targets: dict[str, dict[tuple[str, str, bool, int], None]] = {}
         for module in languages.values():
             spaced = getattr(module, "SPACED", True)
             endings = tuple(getattr(module, "ENDINGS", ()))
@@ -99,15 +98,16 @@ class CueIndex:
                 for cue in cues:
                     cue = cue.lower()
                     word = cue.rstrip("*")
-                    target = (family, word, _spaced(word) != word)
+                    check = _spaced(word) != word
                     for pattern, shift in _patterns(cue, spaced, endings):
-                        targets.setdefault(pattern, {})[target] = None
-                        shifts[pattern] = shift
+                        targets.setdefault(pattern, {})[(family, word, check, shift)] = None
         patterns = list(targets)
         self.automaton = ahocorasick_rs.AhoCorasick(patterns)
-        # Per pattern: where its cue starts relative to the match, and the families and
-        # cues it finds, each with whether it has punctuation to check in the text.
-        self.targets = [(shifts[pattern], tuple(targets[pattern])) for pattern in patterns]
+        # Per pattern: the families and cues it finds, each with whether it has punctuation
+        # to check in the text and where it starts relative to the match. Two cues can
+        # share a pattern from different starts: " quieres que " is "quieres que" and,
+        # one character earlier, "¿quieres que".
+        self.targets = [tuple(targets[pattern]) for pattern in patterns]
 
     def find(self, text: str) -> dict[str, list[tuple[str, int]]]:
         """Distinct cues per family in `text` (lowercased), with where each first appears."""
@@ -119,10 +119,9 @@ class CueIndex:
             matches = self.automaton.find_matches_as_indexes(padded, overlapping=True)
         found: dict[str, dict[str, int]] = {}
         targets = self.targets
-        for index, start, _ in matches:
-            shift, found_here = targets[index]
-            start += shift
-            for family, cue, check in found_here:
+        for index, match, _ in matches:
+            for family, cue, check, shift in targets[index]:
+                start = match + shift
                 if check and not text.startswith(cue, start):
                     continue
                 cues = found.get(family)

@@ -49,6 +49,13 @@ def test_a_cue_is_found_where_it_starts():
     assert ("explain", 14) in found["explain"]
 
 
+def test_two_cues_of_one_pattern_are_each_found_where_they_start():
+    # " quieres que " is both cues, "¿quieres que" from one character earlier: the
+    # pattern kept only the start of the last cue registered.
+    offers = dict(lexicon.find("vale. ¿quieres que te lo pase a reales?")["offer"])
+    assert (offers["¿quieres que"], offers["quieres que"]) == (6, 7)
+
+
 def test_a_megabyte_paste_is_read_by_its_ends():
     log = "2026-11-21 10:00:01 INFO request served in 12 ms\n" * 20_000
     message = log + "\nwhat's the date on line 3?"
