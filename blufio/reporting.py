@@ -10,6 +10,6 @@ class SettingsFilter(SafeExceptionReporterFilter):
     hiding the connection URLs, which carry passwords in them (postgres://user:pw@…)."""
 
     hidden_settings = re.compile(
-        "API|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE|DATABASE_URL|REDIS_URL|BROKER_URL",
+        f"{SafeExceptionReporterFilter.hidden_settings.pattern}|DATABASE_URL|REDIS_URL|BROKER_URL",
         flags=re.IGNORECASE,
     )

@@ -17,13 +17,11 @@ def heartbeat_schedule_sync(*, interval_minutes: int) -> PeriodicTask:
     # Every row that runs the pass (the owner may have added or renamed one), each saved
     # so that beat sees the change.
     tasks = list(PeriodicTask.objects.filter(task=HEARTBEAT_TASK).order_by("pk"))
+    if not tasks:
+        return PeriodicTask.objects.create(
+            name=HEARTBEAT_TASK_NAME, task=HEARTBEAT_TASK, interval=interval
+        )
     for task in tasks:
         task.interval = interval
         task.save()
-    return (
-        tasks[0]
-        if tasks
-        else PeriodicTask.objects.create(
-            name=HEARTBEAT_TASK_NAME, task=HEARTBEAT_TASK, interval=interval
-        )
-    )
+    return tasks[0]
