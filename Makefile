@@ -1,6 +1,7 @@
 # Two commands: `make run` (the app on embedded defaults) and `make test` (starts the
 # PostgreSQL and Redis the tests use if they are down and Chromium if it is missing, then
-# lint, the import rules of DESIGN.md through import-linter, and the test suite).
+# lint, the import rules of DESIGN.md through import-linter, the router compiled to C, and
+# the test suite).
 SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
@@ -13,7 +14,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 $${PYENV_ROOT:-$$HOME/.
 UV_VERSION := 0.13.9
 UV := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never $(BIN)/uv
 
-.PHONY: run test services lint lock superuser bench clean
+.PHONY: run test services lint lock superuser bench clean compiled
 
 $(BIN)/uv: Makefile
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed" >&2; exit 1; }
@@ -23,13 +24,19 @@ $(BIN)/uv: Makefile
 
 # Exactly what uv.lock pins (a stale lock is refused), Blufio itself editable.
 $(BIN)/.installed: pyproject.toml uv.lock $(BIN)/uv
-	$(UV) sync --locked --quiet --python $(BIN)/python --extra test --extra fit --extra dev
+	$(UV) sync --locked --quiet --python $(BIN)/python --extra test --extra fit --extra dev --extra compile
 	touch $@
 
 lock: $(BIN)/uv
 	$(UV) lock
 
+# The router core compiled to C with mypyc, in place; a no-op when it is current
+# (routing/compiled.py). `make run` goes on without it (no C compiler: the sources run).
+compiled: $(BIN)/.installed
+	$(BIN)/python -c 'from routing import compiled; compiled.build()'
+
 run: $(BIN)/.installed
+	$(MAKE) --no-print-directory compiled || echo "The router runs from its sources." >&2
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f Procfile.dev start
 
@@ -45,14 +52,15 @@ lint: $(BIN)/.installed
 services: $(BIN)/.installed
 	$(BIN)/python -m tests.services
 
-test: services lint
+test: services lint compiled
 	$(BIN)/pytest
 
-bench: $(BIN)/.installed
+bench: compiled
 	$(BIN)/python bench/route_bench.py
 	$(BIN)/python bench/webhook_reply.py
 	$(BIN)/python bench/dashboard_bench.py
 	$(BIN)/python bench/heartbeat_month.py
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var build routing/compiled.sha256
+	find . -name '*.so' -not -path './$(VENV)/*' -delete

@@ -17,6 +17,7 @@ How a message is scored (0 = trivial, 1 = hardest):
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
@@ -64,10 +65,11 @@ class Weights:
     cuts: tuple[float, float]
     sonnet_from: float = weights.SONNET_FROM
     opus_from: float = weights.OPUS_FROM
+    # In a chat, each message is routed with the same earlier turns as the one before:
+    # their latent scores are memoised per table, keyed by their text.
+    kept_turns: Callable[[str], float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # In a chat, each message is routed with the same earlier turns as the one before:
-        # their latent scores are memoised per table, keyed by their text.
         object.__setattr__(self, "kept_turns", lru_cache(TURNS_KEPT)(self._text_latent))
 
     def pair(self, values: dict[Signal, float], worded: tuple[float, float]) -> tuple[float, float]:
@@ -256,7 +258,7 @@ def answer_cues(tail: str) -> tuple[bool, int]:
 
 def forget_turns(table: Weights = FITTED) -> None:
     """Empty the memos of earlier turns (the route bench times decisions without them)."""
-    table.kept_turns.cache_clear()
+    table.kept_turns.cache_clear()  # type: ignore[attr-defined]  # an lru_cache
     answer_cues.cache_clear()
 
 
@@ -417,6 +419,7 @@ def route(
         )
 
     classification = classify(text, context, table)
+    intended: str
     if config.force_tier in TIERS:
         intended, override = config.force_tier, "force"
         reasons = [f"force_model is {config.force_tier}"] + classification.reasons

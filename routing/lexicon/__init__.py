@@ -16,16 +16,17 @@ skip rules both read cues through `find()`.
 
 import importlib
 import re
+from types import ModuleType
 
 import ahocorasick_rs
 
 SHORTEST_INFLECTED = 3  # shorter cues match whole words only, without endings
-LANGUAGES = (
+LANGUAGES: tuple[str, ...] = (
     "en", "es", "fr", "de", "pt", "it", "tr", "ru", "he", "ar", "zh", "ja", "ko", "hi",
     "nl", "pl", "uk",
 )  # fmt: skip
 
-FAMILIES = (
+FAMILIES: tuple[str, ...] = (
     "greeting",  # hello, how are you: small talk
     "thanks",  # thanks, bye, good night: closings and acknowledgements
     "affirm",  # yes, sure, go ahead, do it: agreeing to what was offered
@@ -87,7 +88,7 @@ class CueIndex:
     "tl;dr") are checked against the original text, since separators all look alike.
     """
 
-    def __init__(self, languages: dict[str, object]) -> None:
+    def __init__(self, languages: dict[str, ModuleType]) -> None:
         targets: dict[str, dict[tuple[str, str, bool, int], None]] = {}
         for module in languages.values():
             spaced = getattr(module, "SPACED", True)
