@@ -87,9 +87,10 @@ class Weights:
     def wording(self, ask: str) -> tuple[float, float]:
         """What the ask's words add to Sonnet's and Opus's scores."""
         sonnet = opus = 0.0
-        get = self.words.get
+        table = self.words
         for word in dict.fromkeys(words(ask)):  # in order: the sum is the same every run
-            if found := get(word):
+            found = table.get(word)
+            if found is not None:
                 sonnet += found[0]
                 opus += found[1]
         return sonnet, opus

@@ -25,11 +25,13 @@ QUESTION_MARKS = ("?", "？", "؟")
 WIDE_RUN = re.compile("[\u3040-\u9fff\uac00-\ud7af]+")  # runs: few matches in CJK text
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 OPERATOR = re.compile(r"\d\s*[-+*/x×÷^%]\s*\d|\d\s*%")
+OPERATORS = tuple("-+*/x×÷^%")  # OPERATOR matches none without one of these
 MATH_SYMBOLS = re.compile(r"[=^²³√π∑∫≤≥±∀∃∈]")
 DIGIT = re.compile(r"\d")
 WORD = re.compile(r"\w+")
 WORDS_READ = 400  # characters of the ask whose words the weight table weighs
 CJK_START = 0x2E80  # from here on, scripts whose runs count as character pairs
+_WIDE_SCRIPT = re.compile(f"[{chr(CJK_START)}-\U0010ffff]")
 STEM = 5  # letters of a longer word that also weigh as its stem
 SENTENCE_END = re.compile(r"[.!?。！？]\s")
 QUOTE_MARKS = ("'", '"', "“", "«", "「", "„")
@@ -47,6 +49,7 @@ CAPITALISED_TERM = re.compile(
 DIGIT_TERM = re.compile(  # p99, 5xx, 250ms
     r"[p\d](?<![\w.][p\d])(?:(?<=p)\d{2}|(?<=\d)\d*(?:xx|ms|gb|mb|kb|tb|rps|qps))(?!\w)"
 )
+DIGIT_TERM_LETTERS = ("p", "b", "xx", "ms")  # DIGIT_TERM matches none without one of these
 DOTTED_TERM = re.compile(r"\.(?<=[a-z]\.)[a-z]\w*(?!\w)")  # os.path (the part after the dot)
 SNAKE_TERM = re.compile(r"(?<![\w.])[A-Za-z]+_[A-Za-z_]+(?!\w)")  # synchronous_commit
 CALL_TERM = re.compile(r"\w+\(\)")  # reset()
@@ -191,9 +194,9 @@ def _blank(match: re.Match) -> str:
 
 
 def _weighted_length(text: str) -> int:
-    if text.isascii():
-        return len(text)
     sample = text[:ASK_WINDOW]
+    if text.isascii() or _WIDE_SCRIPT.search(sample) is None:  # a cheaper scan than the runs
+        return len(text)
     wide_share = sum(map(len, WIDE_RUN.findall(sample))) / max(1, len(sample))
     return int(len(text) * (1 + wide_share))
 
@@ -208,8 +211,9 @@ def _list_items(text: str) -> int:
     return count
 
 
-def _may_quote(text: str) -> bool:
-    return any(mark in text for mark in QUOTE_MARKS)
+def _has_any(text: str, pieces: tuple[str, ...]) -> bool:
+    """Whether any of `pieces` is in `text`: substring scans, cheaper than a regex's."""
+    return any(piece in text for piece in pieces)
 
 
 def _tech_terms(window: str, digits: bool) -> int:
@@ -218,7 +222,7 @@ def _tech_terms(window: str, digits: bool) -> int:
     if CAPITAL.search(window):  # more than half the asks have none, and so neither term
         terms.update(CAPITALISED_TERM.findall(window))
         terms.update(PROPER_NOUN.findall(window))
-    if digits:
+    if digits and _has_any(window, DIGIT_TERM_LETTERS):
         terms.update(DIGIT_TERM.findall(window))
     terms.update(DOTTED_TERM.findall(window))
     if "_" in window:
@@ -239,7 +243,7 @@ def parse(message: str) -> Parsed:
     ask, paste_chars = split_ask(message)
     window = ask if len(ask) <= ASK_WINDOW else ask[: ASK_WINDOW - 300] + "\n" + ask[-300:]
     head = message[:TRACE_WINDOW]
-    cues = lexicon.find(QUOTED.sub(_blank, window) if _may_quote(window) else window)
+    cues = lexicon.find(QUOTED.sub(_blank, window) if _has_any(window, QUOTE_MARKS) else window)
     counts = _NO_CUES.copy()
     content = requests = heavy = 0  # over the families found, not all of them
     for family, found in cues.items():
@@ -252,7 +256,7 @@ def parse(message: str) -> Parsed:
             heavy += count
     digits = DIGIT.search(window) is not None
     numbers = len(NUMBER.findall(window)) if digits else 0
-    operators = len(OPERATOR.findall(window)) if digits else 0
+    operators = len(OPERATOR.findall(window)) if digits and _has_any(window, OPERATORS) else 0
     maths = len(MATH_SYMBOLS.findall(window)) + counts["notation"]
     tech_terms = _tech_terms(window, digits)
     has_trace = paste_chars > 0 and any(marker in head for marker in TRACE_MARKERS)
@@ -268,9 +272,6 @@ def parse(message: str) -> Parsed:
         ask, length, word_count, paste_chars, has_trace, cues, counts, content, requests, heavy,
         numbers, operators, maths, tech_terms, questions, list_items, sentences, opening, present,
     )  # fmt: skip
-
-
-_WIDE_SCRIPT = re.compile(f"[{chr(CJK_START)}-\U0010ffff]")
 
 
 def tokens(ask: str) -> list[str]:
