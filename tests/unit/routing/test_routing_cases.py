@@ -32,7 +32,7 @@ VALIDATION_FLOORS = {
     "Hebrew and Arabic": (0.76, 0.82),
     "Asian": (0.75, 0.825),
 }
-MOST_OPUS_TO_HAIKU = 20  # on all 7,906 cases, 17 today (router v1: 42 on 3,981); the target is 0
+MOST_OPUS_TO_HAIKU = 23  # on all 8,591 cases, 20 today (router v1: 42 on 3,981); the target is 0
 
 
 @pytest.fixture(scope="module")
@@ -74,16 +74,16 @@ def test_the_parts_share_no_case_and_the_held_out_part_has_its_own_writers():
 
 
 def test_the_held_out_part_keeps_its_first_score():
-    # The fifth held-out part (four new writers, 638 cases), scored once on 2026-12-02
-    # with the rules of the commit "Router rules frozen for the fifth held-out part" (words
-    # and stems): 80.4% exact, 86.8% acceptable, 4 Opus to Haiku. The four earlier parts
-    # (747, 700, 720 and 282 cases; the last scored at 77.0% / 90.1% / 1 with the rules
-    # of a7f6b2c) now sit in tuning and validation.
+    # The sixth held-out part (seven new writers, 685 cases), scored once on 2026-12-03
+    # with the rules of the commit "Router rules frozen for the sixth held-out part"
+    # (the widened lexicons): 83.6% exact, 86.4% acceptable, 2 Opus to Haiku (the rules
+    # before it: 81.3%, 83.9%, 3). The five earlier parts (747, 700, 720, 282 and 638
+    # cases) now sit in tuning and validation.
     score = evaluate(load("held-out"))
 
-    assert score.accuracy >= 0.78
-    assert score.acceptable_share >= 0.845
-    assert len(score.opus_to_haiku) <= 5
+    assert score.accuracy >= 0.81
+    assert score.acceptable_share >= 0.84
+    assert len(score.opus_to_haiku) <= 3
 
 
 @pytest.mark.parametrize("group", FLOORS)
@@ -107,4 +107,4 @@ def assert_floor(cases: list[dict], group: str, floor: tuple[float, float]) -> N
 
 def test_opus_cases_sent_to_haiku_do_not_grow(cases):
     assert len(evaluate(cases).opus_to_haiku) <= MOST_OPUS_TO_HAIKU
-    assert len(evaluate(load("validation")).opus_to_haiku) <= 15  # 13 on 2,080 cases
+    assert len(evaluate(load("validation")).opus_to_haiku) <= 17  # 15 on 2,298 cases
