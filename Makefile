@@ -30,7 +30,7 @@ $(BIN)/.installed: pyproject.toml uv.lock $(BIN)/uv
 lock: $(BIN)/uv
 	$(UV) lock
 
-# The router core compiled to C with mypyc, in place; a no-op when it is current
+# The router core compiled to C with mypyc, into build/router/; a no-op when it is current
 # (routing/compiled.py). `make run` goes on without it (no C compiler: the sources run).
 compiled: $(BIN)/.installed
 	$(BIN)/python -c 'from routing import compiled; compiled.build()'
@@ -62,5 +62,4 @@ bench: compiled
 	$(BIN)/python bench/heartbeat_month.py
 
 clean:
-	rm -rf $(VENV) var build routing/compiled.sha256
-	find . -name '*.so' -not -path './$(VENV)/*' -delete
+	rm -rf $(VENV) var build .mypy_cache

@@ -3,8 +3,9 @@
 `tests/data/routing_agreement.jsonl` holds 360 validation messages (a seeded random
 sample, with their context) labelled again by two labellers who saw only the
 labelling guide and the messages, never the writers' labels, the router or each other.
-Prints how often each pair picks the same tier, and how often one's tier is among the
-other's acceptable ones, beside the router's agreement with each. Not a test.
+Prints how often each pair picks the same tier, how often one's tier is among the
+other's acceptable ones, and how often one says Haiku where the other says Opus, beside
+the router's agreement with each. Not a test.
 
     .venv/bin/python bench/label_agreement.py
 """
@@ -41,9 +42,10 @@ def main() -> None:
         pairs = list(zip(labels[first], labels[second], strict=True))
         same = sum(a["expected"] == b["expected"] for a, b in pairs) / len(pairs)
         inside = sum(a["expected"] in b["acceptable"] for a, b in pairs) / len(pairs)
+        apart = sum({a["expected"], b["expected"]} == {"haiku", "opus"} for a, b in pairs)
         print(
             f"{first:>6} / {second:<6} same tier {same:6.1%}   "
-            f"{first}'s tier acceptable to {second} {inside:6.1%}"
+            f"{first}'s tier acceptable to {second} {inside:6.1%}   Haiku against Opus {apart}"
         )
 
 

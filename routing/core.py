@@ -24,6 +24,7 @@ from functools import lru_cache
 from routing import lexicon, weights
 from routing.effort import split_effort
 from routing.message import Parsed, parse, words
+from routing.records import Rebuilt
 from routing.signals import (
     FLOOR_SIGNALS,
     TEXT,
@@ -49,7 +50,7 @@ KEPT_CHARS = 2048  # longer turns are not memoised: the memo keeps each text it 
 
 
 @dataclass(frozen=True)
-class Weights:
+class Weights(Rebuilt):
     """A weight table: a Sonnet and an Opus score against Haiku's (bias + Σ weight × value
     over the signals that fired + the weights of the ask's words), and the two points of
     the expected tier that the fit cut at.
@@ -157,7 +158,7 @@ FITTED = Weights(
 
 
 @dataclass(frozen=True)
-class RouterConfig:
+class RouterConfig(Rebuilt):
     haiku_model: str = DEFAULT_MODELS["haiku"]
     sonnet_model: str = DEFAULT_MODELS["sonnet"]
     opus_model: str = DEFAULT_MODELS["opus"]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from routing.message import Parsed
+from routing.records import Rebuilt
 
 WEIGHTY_FAMILIES = ("hard", "deep", "research", "tech", "stakes", "code")
 WRITING_FAMILIES = ("write", "summarise", "format")
@@ -455,7 +456,7 @@ def agrees_to_offer(m: Parsed) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class Thread:
+class Thread(Rebuilt):
     """What the recent turns say, as the momentum signals need it."""
 
     tier: int  # the tier (0 Haiku, 1 Sonnet, 2 Opus) of the owner's recent turns on their own
