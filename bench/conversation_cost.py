@@ -39,6 +39,8 @@ DATABASE = os.environ.get("BENCH_DATABASE", "blufio_bench_conversation")
 os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
 os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
 
+from bench.reply_loop import ensure_database  # noqa: E402
+
 # Openers of a topic, by how hard they are; follow-ups stay on the topic.
 OPENERS = {
     "light": [
@@ -270,14 +272,6 @@ class MissAudit:
         return sums
 
 
-def ensure_database() -> None:
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as db:
-        if not db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone():
-            db.execute(f"CREATE DATABASE {DATABASE}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--conversations", type=int, default=24)
@@ -289,7 +283,7 @@ def main() -> None:
     args = parser.parse_args()
     chosen = [int(n) for n in args.scenarios.split(",") if n] or range(len(SCENARIOS))
     SCENARIOS_RUN[:] = [SCENARIOS[n] for n in chosen]
-    ensure_database()
+    ensure_database(DATABASE)
     import django
 
     django.setup()

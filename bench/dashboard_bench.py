@@ -22,14 +22,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/blufio_bench"
 os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
 
-from webhook_reply import ensure_database, percentile  # noqa: E402
+from reply_loop import ensure_database, percentile  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
-    ensure_database()
+    ensure_database("blufio_bench")
     import django
 
     django.setup()

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/blufio_bench"
 os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
 
-from bench.webhook_reply import ensure_database  # noqa: E402
+from bench.reply_loop import ensure_database  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ZONE = ZoneInfo("Europe/Paris")
@@ -45,7 +45,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    ensure_database()
+    ensure_database("blufio_bench")
     import django
 
     django.setup()

@@ -246,9 +246,9 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
-    from webhook_reply import ensure_database
+    from reply_loop import ensure_database
 
-    ensure_database()
+    ensure_database("blufio_bench")
     env = settings_env()
     python = sys.executable
     subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_celery_beat",
+    "solo",  # the settings pages (SingletonModelAdmin templates)
     "axes",
     "blufio",
     "routing",

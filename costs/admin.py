@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.http import HttpResponse
+from solo.admin import SingletonModelAdmin
 
 from costs.models import BudgetSettings, BudgetWindow, LedgerEntry, Price
 from costs.selectors import ledger_csv
@@ -42,12 +43,8 @@ class PriceAdmin(admin.ModelAdmin):
 
 
 @admin.register(BudgetSettings)
-class BudgetSettingsAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return not BudgetSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+class BudgetSettingsAdmin(SingletonModelAdmin):
+    """One row, opened straight from the admin index (and made on first visit)."""
 
 
 @admin.register(BudgetWindow)

@@ -183,7 +183,8 @@ def totals_cost(totals: Iterable[TokenUsage], rule: PriceRule) -> Decimal:
 def exact_usd(total: Decimal | None) -> Decimal:
     """A database sum of USD amounts, to the ledger's places: SQLite adds decimals as
     floats (0.0123125 + 0.056 comes back as 0.0683125000000001); PostgreSQL's are exact."""
-    return (total or Decimal(0)).quantize(COST_PLACES, rounding=ROUND_HALF_UP)
+    exact = (total or Decimal(0)).quantize(COST_PLACES, rounding=ROUND_HALF_UP)
+    return exact or Decimal(0)  # a zero to ten places would read "0E-10"
 
 
 def worst_case_cost(rule: PriceRule, *, prompt_tokens: int, max_output_tokens: int) -> Decimal:

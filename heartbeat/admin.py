@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
+from solo.admin import SingletonModelAdmin
 
 from costs.models import BudgetSettings
 from heartbeat.models import CheckIn, ExtractionRun, HeartbeatSettings, PendingItem, WeeklyDigest
@@ -8,7 +9,7 @@ from heartbeat.schedule import heartbeat_schedule_sync
 
 
 @admin.register(HeartbeatSettings)
-class HeartbeatSettingsAdmin(admin.ModelAdmin):
+class HeartbeatSettingsAdmin(SingletonModelAdmin):
     fieldsets = (
         (
             "Heartbeats",
@@ -41,9 +42,6 @@ class HeartbeatSettingsAdmin(admin.ModelAdmin):
 
     readonly_fields = ("monthly_budget",)
 
-    def has_add_permission(self, request) -> bool:
-        return not HeartbeatSettings.objects.exists()
-
     @admin.display(description="Monthly budget")
     def monthly_budget(self, obj) -> str:
         budget = BudgetSettings.get_solo()
@@ -54,9 +52,6 @@ class HeartbeatSettingsAdmin(admin.ModelAdmin):
             budget.heartbeat_monthly_budget_usd,
             link,
         )
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)

@@ -1,10 +1,11 @@
 from django.contrib import admin
+from solo.admin import SingletonModelAdmin
 
 from routing.models import RoutingSettings
 
 
 @admin.register(RoutingSettings)
-class RoutingSettingsAdmin(admin.ModelAdmin):
+class RoutingSettingsAdmin(SingletonModelAdmin):
     fieldsets = [
         (
             "Models per tier",
@@ -22,9 +23,3 @@ class RoutingSettingsAdmin(admin.ModelAdmin):
         ("Prompt caching", {"fields": ["cache_ttl", "cache_aware_routing"]}),
         ("Override", {"fields": ["force_model"]}),
     ]
-
-    def has_add_permission(self, request) -> bool:
-        return not RoutingSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

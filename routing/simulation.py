@@ -43,7 +43,8 @@ def simulate(
     tokens: dict[str, tuple[int, int]] = DEFAULT_TOKENS,
     traffic: str | None = None,
 ) -> Simulation:
-    """Route every `{"message", "context"?, "expected"?}` line; cost each under routing,
+    """Route every `{"message", "context"?, "budget_used"?, "expected"?}` line (as
+    `route --jsonl` reads them); cost each under routing,
     each tier, and (for labelled lines) the labelled tier itself: the oracle.
 
     A message's tokens depend on the task, not on the model that answers it, so every
@@ -66,7 +67,10 @@ def simulate(
         item = json.loads(line)
         if traffic and item.get("traffic") != traffic:
             continue
-        decision = route(item["message"], item.get("context") or [], config=config)
+        budget_used = float(item.get("budget_used", 0.0))
+        decision = route(
+            item["message"], item.get("context") or [], budget_used=budget_used, config=config
+        )
         expected = item.get("expected")
         if expected is not None and expected not in TIERS:
             raise ValueError(f"unknown expected tier {expected!r}")

@@ -36,6 +36,12 @@ def test_budget_shows_today_against_the_cap(api):
     assert body["month_spent_usd"] == "1.2500000000"
 
 
+def test_a_fresh_budget_reads_as_plain_zeros(api):
+    body = api.get("/api/budget").json()
+
+    assert (body["spent_usd"], body["month_spent_usd"]) == ("0", "0")  # not "0E-10"
+
+
 def test_costs_group_by_model_over_seven_days(api, ledger):
     body = api.get("/api/costs?period=7d&group_by=model").json()
 

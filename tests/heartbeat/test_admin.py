@@ -71,3 +71,13 @@ def test_an_interval_entered_twice_in_admin_still_reschedules_the_pass(client):
     assert "The heartbeat now runs every 45 minutes." in response.content.decode()
     [task] = PeriodicTask.objects.filter(task="heartbeat.run_pass")
     assert (task.interval.every, task.interval.period) == (45, "minutes")
+
+
+def test_each_settings_page_opens_as_its_form_from_the_admin_index(admin_client):
+    HeartbeatSettings.objects.all().delete()  # a fresh install: nothing has read it yet
+    for path in ("heartbeat/heartbeatsettings", "costs/budgetsettings", "routing/routingsettings"):
+        response = admin_client.get(f"/admin/{path}/")
+
+        assert response.status_code == 200
+        assert response.context["title"].startswith("Change"), path  # the form, not a list
+    assert HeartbeatSettings.objects.count() == 1

@@ -72,6 +72,19 @@ def test_labelled_lines_are_also_priced_at_their_labelled_tiers(tmp_path):
     assert lines[-1].endswith("routing costs +0% against them")
 
 
+def test_a_line_s_budget_used_downgrades_its_routed_tier_as_route_does(tmp_path):
+    path = tmp_path / "traffic.jsonl"
+    hard = "prove that the halting problem is undecidable"
+    path.write_text(
+        json.dumps({"message": hard}) + "\n" + json.dumps({"message": hard, "budget_used": 0.85})
+    )
+    out = io.StringIO()
+
+    call_command("simulate", str(path), stdout=out)
+
+    assert out.getvalue().splitlines()[0] == "2 messages routed: haiku 0, sonnet 1, opus 1"
+
+
 def test_an_unreadable_line_is_a_clear_error(tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_text("not json\n")
