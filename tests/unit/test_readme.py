@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CODE = re.compile(r"`([^`\s]+)`")
 FILE_NAME = re.compile(r"^[\w.*-]+\.(py|html|jsonl|toml|lua|yaml|md|ini|txt)$")
 ROW_DIR = re.compile(r"^\| `([\w/.-]+/)` \|")
-RUNTIME = ("var/",)  # made when the app runs (the dev database and broker folder)
+RUNTIME = ("var/", "build/")  # made by running: the dev database and broker, `make compiled`
 
 
 def _tracked() -> set[str]:
