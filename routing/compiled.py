@@ -126,9 +126,16 @@ def build() -> None:
         shutil.copyfile(path, copy)
     (BUILD / "routing" / "__init__.py").write_text("")  # the package, without this module
     compiled = [str(source_path(module).relative_to(ROOT)) for module in MODULES]
-    subprocess.run(
-        [sys.executable, "-m", "mypyc", *compiled], cwd=BUILD, check=True, stdout=subprocess.DEVNULL
-    )
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "mypyc", *compiled],
+            cwd=BUILD,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        shutil.rmtree(BUILD)  # no C compiler, say: the sources run, with nothing to warn of
+        raise
     for leftover in [*BUILD.rglob("*.py"), BUILD / "build", BUILD / ".mypy_cache"]:
         shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
     STAMP.write_text(digests())  # last: a build without its stamp is never used

@@ -120,3 +120,15 @@ def test_the_frozen_records_copy_and_pickle_when_compiled():
     assert table.bias == core.FITTED.bias and table.kept_turns("hi") == core.FITTED.turn_latent(
         "hi"
     )
+
+
+def test_a_build_that_fails_leaves_the_sources_running_without_a_warning(tmp_path):
+    _copy_router(tmp_path, with_build=False)
+    build = "from routing import compiled; compiled.build()"
+
+    failed = _run(build, tmp_path, CC="/nonexistent/cc")  # no C compiler
+    ran = _run(WHICH, tmp_path)
+
+    assert failed.returncode != 0
+    assert not [path for path in (tmp_path / "build").rglob("*") if path.is_file()]
+    assert ran.stdout.split() == ["opus", "True", "True", "False"] and not ran.stderr
