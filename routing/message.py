@@ -117,7 +117,7 @@ def _is_paste_line(line: str) -> bool:
 
 
 def _is_question(text: str) -> bool:
-    return any(mark in text for mark in QUESTION_MARKS)
+    return _has_any(text, QUESTION_MARKS)
 
 
 def _short_paragraph(paragraph: str) -> bool:
@@ -194,8 +194,10 @@ def _blank(match: re.Match) -> str:
 
 
 def _weighted_length(text: str) -> int:
+    if text.isascii():
+        return len(text)
     sample = text[:ASK_WINDOW]
-    if text.isascii() or _WIDE_SCRIPT.search(sample) is None:  # a cheaper scan than the runs
+    if _WIDE_SCRIPT.search(sample) is None:  # a cheaper scan than the runs
         return len(text)
     wide_share = sum(map(len, WIDE_RUN.findall(sample))) / max(1, len(sample))
     return int(len(text) * (1 + wide_share))
