@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import routing.core  # noqa: E402
+from routing import compiled  # noqa: E402
 from routing.core import forget_turns, route  # noqa: E402
 from tests.routing_cases import PARTS, evaluate, load, load_all  # noqa: E402
 
@@ -52,8 +52,7 @@ def _p99(micros: list[float]) -> float:
 
 
 def main() -> None:
-    compiled = not routing.core.__file__.endswith(".py")
-    print(f"router: {'compiled (make compiled)' if compiled else 'from its sources'}")
+    print(f"router: {'compiled (make compiled)' if compiled.IN_USE else 'from its sources'}")
     cases = load_all()
     calls = [(c["message"], c.get("context") or []) for c in cases]
     timings(calls, 1)  # warm up
