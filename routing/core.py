@@ -179,6 +179,12 @@ class RouterConfig(Rebuilt):
         return "haiku"
 
 
+# The default bands and thresholds (the settings model reads them too), built once:
+# compiled by mypyc, a default written as a call is made afresh at every call
+# that omits it.
+DEFAULT_CONFIG = RouterConfig()
+
+
 @dataclass(slots=True)
 class Classification:
     score: float
@@ -387,7 +393,7 @@ def route(
     context: list[dict] | None = None,
     *,
     budget_used: float = 0.0,
-    config: RouterConfig = RouterConfig(),
+    config: RouterConfig = DEFAULT_CONFIG,
     table: Weights = FITTED,
 ) -> Decision:
     """The routing decision for one user message.

@@ -5,13 +5,12 @@ from solo.models import SingletonModel
 
 from costs.pricing import MIXED_TTL
 from costs.selectors import capabilities_for
-from routing.core import RouterConfig
+from routing.core import DEFAULT_CONFIG, RouterConfig
 from routing.tiers import DEFAULT_MODELS, EFFORTS, TIER_NAMES, TIERS
 
 CACHE_TTL_SECONDS = {"5m": 5 * 60, "1h": 60 * 60}
 MAX_TOKENS = {"validators": [MinValueValidator(1), MaxValueValidator(128_000)]}
 SHARE = {"validators": [MinValueValidator(0.0), MaxValueValidator(1.0)]}
-_DEFAULTS = RouterConfig()  # the router core owns the default bands and thresholds
 EFFORT = {
     "max_length": 10,
     "blank": True,
@@ -59,26 +58,26 @@ class RoutingSettings(SingletonModel):
     opus_effort = models.CharField(help_text="output_config.effort of an Opus reply.", **EFFORT)
     sonnet_from = models.FloatField(
         "Sonnet from score",
-        default=_DEFAULTS.sonnet_from,
+        default=DEFAULT_CONFIG.sonnet_from,
         help_text="Complexity scores (0–1) below this go to Haiku.",
         **SHARE,
     )
     opus_from = models.FloatField(
         "Opus from score",
-        default=_DEFAULTS.opus_from,
+        default=DEFAULT_CONFIG.opus_from,
         help_text="Complexity scores from this up go to Opus.",
         **SHARE,
     )
     downgrade_at = models.FloatField(
         "first downgrade at",
-        default=_DEFAULTS.downgrade_at,
+        default=DEFAULT_CONFIG.downgrade_at,
         help_text="Share of the daily budget spent (0.80 = 80%) from which Opus becomes "
         "Sonnet and Sonnet becomes Haiku. The owner also gets one alert that day.",
         **SHARE,
     )
     haiku_only_at = models.FloatField(
         "Haiku only at",
-        default=_DEFAULTS.haiku_only_at,
+        default=DEFAULT_CONFIG.haiku_only_at,
         help_text="Share of the daily budget spent from which every routed message uses Haiku.",
         **SHARE,
     )
